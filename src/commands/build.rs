@@ -1,0 +1,59 @@
+//! `xinyu build`: load, check, render, write.
+
+use crate::diagnostic::{self, Diagnostics};
+use crate::load;
+use crate::site::{self, Failure};
+use std::path::Path;
+
+/// Exit codes.
+pub const OK: i32 = 0;
+/// The input has errors (or the output could not be written).
+pub const FAILED: i32 = 1;
+
+/// Builds the project at `project` into `out`; prints diagnostics and a
+/// summary to stderr; returns the exit code.
+pub fn run(project: &Path, out: &Path) -> i32 {
+    let loaded = load::load(project);
+    let mut diags = loaded.diagnostics;
+    let Some(curriculum) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
+        report(&diags, &loaded.sources);
+        eprintln!("生成失败:请先修正上面的错误;原来的输出没有改动。");
+        return FAILED;
+    };
+    match site::build(project, &curriculum, out) {
+        Ok(summary) => {
+            report(&diags, &loaded.sources);
+            eprintln!(
+                "已生成 {} 个页面、{} 个其他文件 → {}",
+                summary.pages,
+                summary.files,
+                out.display()
+            );
+            eprintln!("用浏览器打开 {} 即可离线浏览。", out.join("index.html").display());
+            OK
+        }
+        Err(Failure::Input(d)) => {
+            let mut extra = Diagnostics::default();
+            d.into_iter().for_each(|x| extra.push(x));
+            diags.extend(extra);
+            report(&diags, &loaded.sources);
+            eprintln!("生成失败:请先修正上面的错误;原来的输出没有改动。");
+            FAILED
+        }
+        Err(Failure::Io(e)) => {
+            report(&diags, &loaded.sources);
+            eprintln!("error: {e:#}");
+            eprintln!("生成失败;原来的输出没有改动。");
+            FAILED
+        }
+    }
+}
+
+fn report(diags: &Diagnostics, sources: &std::collections::BTreeMap<String, String>) {
+    if diags.is_empty() {
+        return;
+    }
+    eprint!("{}", diagnostic::render(diags, sources));
+    let (e, w) = diags.counts();
+    eprintln!("{e} 个错误,{w} 个警告");
+}

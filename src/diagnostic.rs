@@ -1,0 +1,265 @@
+//! Diagnostics: every problem a user can cause, with file, line, column,
+//! message and hint. Loading and checking collect them all; the command
+//! prints them together and then decides the exit code.
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use std::collections::BTreeMap;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the build.
+    Error,
+    /// Reported, but the build goes on.
+    Warning,
+}
+
+/// One problem in the user's input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Project-relative path with `/` separators; empty for project-wide problems.
+    pub file: String,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column counted in characters, 0 when unknown.
+    pub column: usize,
+    /// How many characters to underline (at least one is shown).
+    pub len: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What would be right.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a position.
+    pub fn error(file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line,
+            column,
+            len: 1,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A warning at a position.
+    pub fn warning(file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, line, column, message)
+        }
+    }
+
+    /// Adds the "what would be right" part.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets how many characters the caret underlines.
+    pub fn with_len(mut self, len: usize) -> Self {
+        self.len = len.max(1);
+        self
+    }
+
+    /// `file:line:col`, the short location used in one-line output.
+    pub fn location(&self) -> String {
+        match (self.file.is_empty(), self.line, self.column) {
+            (true, _, _) => String::new(),
+            (false, 0, _) => self.file.clone(),
+            (false, l, 0) => format!("{}:{}", self.file, l),
+            (false, l, c) => format!("{}:{}:{}", self.file, l, c),
+        }
+    }
+}
+
+/// A bag of diagnostics, kept in a stable order.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Moves every diagnostic of `other` into this bag.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// True when at least one error is present.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors and warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        (errors, self.items.len() - errors)
+    }
+
+    /// True when there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The diagnostics sorted by file, line and column (parallel loading
+    /// must not change the order users see).
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.message, a.severity).cmp(&(
+                &b.file,
+                b.line,
+                b.column,
+                &b.message,
+                b.severity,
+            ))
+        });
+        v.dedup();
+        v
+    }
+}
+
+/// Renders diagnostics rustc-style: header, `file:line:col`, the source line
+/// with a caret, and the hint. `sources` maps a project-relative path to the
+/// decoded text the line numbers refer to.
+pub fn render(diags: &Diagnostics, sources: &BTreeMap<String, String>) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids = BTreeMap::new();
+    for (name, text) in sources {
+        ids.insert(name.clone(), files.add(name.clone(), text.clone()));
+    }
+    let config = term::Config::default();
+    let mut out = String::new();
+    for d in diags.sorted() {
+        let severity = match d.severity {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let mut diag = cs::Diagnostic::new(severity).with_message(&d.message);
+        let span = ids
+            .get(&d.file)
+            .and_then(|id| span_of(&sources[&d.file], d).map(|r| (*id, r)));
+        match span {
+            Some((id, range)) => {
+                diag = diag.with_labels(vec![cs::Label::primary(id, range)]);
+            }
+            None if !d.file.is_empty() => {
+                diag = diag.with_notes(vec![format!("位置: {}", d.location())]);
+            }
+            None => {}
+        }
+        if let Some(h) = &d.hint {
+            diag = diag.with_notes(vec![format!("提示: {h}")]);
+        }
+        match term::emit_into_string(&config, &files, &diag) {
+            Ok(s) => out.push_str(&s),
+            Err(_) => {
+                out.push_str(&plain(d));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// One diagnostic on one line, for places without source text.
+pub fn plain(d: &Diagnostic) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let loc = d.location();
+    let mut s = if loc.is_empty() {
+        format!("{kind}: {}", d.message)
+    } else {
+        format!("{kind}: {loc}: {}", d.message)
+    };
+    if let Some(h) = &d.hint {
+        s.push_str(&format!("\n  提示: {h}"));
+    }
+    s
+}
+
+/// Byte range of the diagnostic's caret inside `text`, when line and column
+/// point at a real place.
+fn span_of(text: &str, d: &Diagnostic) -> Option<std::ops::Range<usize>> {
+    if d.line == 0 {
+        return None;
+    }
+    let line_start = if d.line == 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(d.line - 2)?.0 + 1
+    };
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = &text[line_start..line_end];
+    let col = d.column.max(1);
+    let start = line
+        .char_indices()
+        .nth(col - 1)
+        .map_or(line.len(), |(i, _)| i);
+    let end = line[start..]
+        .char_indices()
+        .nth(d.len.max(1))
+        .map_or(line.len(), |(i, _)| start + i);
+    Some(line_start + start..line_start + end.max(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_counts_characters_not_bytes() {
+        let text = "title: 情绪\ntitel: 气象站\n".to_string();
+        let d = Diagnostic::error("a.md", 2, 1, "未知字段").with_len(5);
+        assert_eq!(span_of(&text, &d), Some(14..19));
+        let d = Diagnostic::error("a.md", 1, 8, "x").with_len(2);
+        let r = span_of(&text, &d).unwrap();
+        assert_eq!(&text[r], "情绪");
+    }
+
+    #[test]
+    fn rendering_names_file_line_and_hint() {
+        let mut sources = BTreeMap::new();
+        sources.insert("a.md".to_string(), "---\ntitel: x\n---\n".to_string());
+        let mut diags = Diagnostics::default();
+        diags.push(
+            Diagnostic::error("a.md", 2, 1, "未知字段 `titel`")
+                .with_len(5)
+                .with_hint("你是不是想写 `title`?"),
+        );
+        let out = render(&diags, &sources);
+        assert!(out.contains("a.md:2:1"), "{out}");
+        assert!(out.contains("titel: x"), "{out}");
+        assert!(out.contains("你是不是想写 `title`"), "{out}");
+    }
+
+    #[test]
+    fn sorted_is_stable_and_deduplicated() {
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::error("b.md", 1, 1, "x"));
+        diags.push(Diagnostic::error("a.md", 3, 1, "y"));
+        diags.push(Diagnostic::error("a.md", 3, 1, "y"));
+        let files: Vec<_> = diags.sorted().iter().map(|d| d.file.clone()).collect();
+        assert_eq!(files, ["a.md", "b.md"]);
+    }
+}

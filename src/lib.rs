@@ -1,0 +1,11 @@
+//! xinyu (心育): a static-site generator and content toolkit for school
+//! psychoeducation curricula. See ARCHITECTURE.md for the map.
+
+pub mod commands;
+pub mod diagnostic;
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod site;
+pub mod source;

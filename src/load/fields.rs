@@ -1,0 +1,146 @@
+//! Checks shared by every kind of front matter: closed vocabularies, with a
+//! suggestion when a value looks like a typo.
+
+use super::yaml::{col_of, line_of};
+use crate::diagnostic::Diagnostic;
+use crate::model::vocab::nearest;
+use crate::model::{Area, Band, Term};
+use serde_saphyr::Spanned;
+
+/// Where a YAML value sits in its file.
+pub struct At<'a> {
+    /// Project-relative path.
+    pub rel: &'a str,
+    /// File line of the YAML's first line.
+    pub first_line: usize,
+}
+
+impl At<'_> {
+    /// An error at a spanned value.
+    pub fn error<T>(&self, v: &Spanned<T>, len: usize, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(
+            self.rel,
+            line_of(&v.referenced, self.first_line),
+            col_of(&v.referenced),
+            msg,
+        )
+        .with_len(len)
+    }
+
+    /// The file line of a spanned value.
+    pub fn line<T>(&self, v: &Spanned<T>) -> usize {
+        line_of(&v.referenced, self.first_line)
+    }
+
+    /// Parses one word of a closed vocabulary.
+    pub fn word<T>(
+        &self,
+        v: &Spanned<String>,
+        parse: fn(&str) -> Option<T>,
+        spellings: &[&str],
+        slugs: &[&str],
+        what: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<T> {
+        if let Some(x) = parse(&v.value) {
+            return Some(x);
+        }
+        let d = self.error(v, v.value.chars().count(), format!("`{}` 不是可用的{what}", v.value));
+        let hint = match nearest(&v.value, spellings) {
+            Some(n) => format!("你是不是想写 `{n}`?可用的{what}:{}", slugs.join("、")),
+            None => format!("可用的{what}:{}", slugs.join("、")),
+        };
+        diags.push(d.with_hint(hint));
+        None
+    }
+
+    /// Parses `term`.
+    pub fn term(&self, v: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<Term> {
+        self.word(v, Term::parse, &Term::spellings(), &Term::slugs(), "学期", diags)
+    }
+
+    /// Parses a non-empty list of bands.
+    pub fn bands(&self, v: &Spanned<Vec<Spanned<String>>>, diags: &mut Vec<Diagnostic>) -> Vec<Band> {
+        if v.value.is_empty() {
+            diags.push(
+                self.error(v, 1, "bands 至少要写一个学段")
+                    .with_hint(format!("例如 bands: [junior-high];可用的学段:{}", Band::slugs().join("、"))),
+            );
+        }
+        let mut out: Vec<Band> = v
+            .value
+            .iter()
+            .filter_map(|b| self.word(b, Band::parse, &Band::spellings(), &Band::slugs(), "学段", diags))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Parses a non-empty list of areas.
+    pub fn areas(&self, v: &Spanned<Vec<Spanned<String>>>, diags: &mut Vec<Diagnostic>) -> Vec<Area> {
+        if v.value.is_empty() {
+            diags.push(
+                self.error(v, 1, "areas 至少要写一个领域")
+                    .with_hint(format!("可用的领域:{}", Area::slugs().join("、"))),
+            );
+        }
+        let mut out: Vec<Area> = v
+            .value
+            .iter()
+            .filter_map(|a| self.word(a, Area::parse, &Area::spellings(), &Area::slugs(), "领域", diags))
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Checks that a number lies in a range.
+    pub fn in_range(
+        &self,
+        v: &Spanned<u32>,
+        range: std::ops::RangeInclusive<u32>,
+        field: &str,
+        hint: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if range.contains(&v.value) {
+            return true;
+        }
+        diags.push(
+            self.error(v, v.value.to_string().len(), format!(
+                "{field} 是 {},应在 {} 到 {} 之间",
+                v.value,
+                range.start(),
+                range.end()
+            ))
+            .with_hint(hint),
+        );
+        false
+    }
+}
+
+/// Checks that the timed parts of a body add up to `duration`.
+pub fn check_minutes(
+    rel: &str,
+    parts: &[crate::model::Timed],
+    duration: u32,
+    line: usize,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let total: u32 = parts.iter().map(|p| p.minutes).sum();
+    if parts.is_empty() || total == duration {
+        return;
+    }
+    let sum = parts
+        .iter()
+        .map(|p| format!("{}({})", p.title, p.minutes))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    diags.push(
+        Diagnostic::error(rel, line, 1, format!(
+            "{what}合计 {total} 分钟,与 duration: {duration} 不一致"
+        ))
+        .with_hint(format!("{sum} = {total};请调整各部分的分钟数或 duration,使两者相等")),
+    );
+}

@@ -1,0 +1,54 @@
+//! Parent handouts: `parents/**/*.md`.
+
+use super::fields::At;
+use super::yaml;
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter;
+use crate::markdown;
+use crate::model::Handout;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHandout {
+    title: Spanned<String>,
+    bands: Spanned<Vec<Spanned<String>>>,
+    term: Spanned<String>,
+    order: Spanned<u32>,
+    #[serde(default)]
+    sensitive: bool,
+}
+
+/// Parses one parent handout.
+pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Handout> {
+    let split = frontmatter::split(rel, text).map_err(|d| diags.push(d)).ok()?;
+    let raw: RawHandout = yaml::parse(rel, split.yaml, split.yaml_first_line)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let at = At {
+        rel,
+        first_line: split.yaml_first_line,
+    };
+    let before = diags.len();
+    let outline = markdown::outline(split.body, split.body_first_line);
+    if raw.title.value.trim().is_empty() {
+        diags.push(at.error(&raw.title, 1, "title 不能为空").with_hint("写上读本标题"));
+    }
+    let bands = at.bands(&raw.bands, diags);
+    let term = at.term(&raw.term, diags);
+    at.in_range(&raw.order, 1..=60, "order", "order 是这份读本在本学期家长读本中的顺序,从 1 开始", diags);
+    if diags.len() > before {
+        return None;
+    }
+    Some(Handout {
+        path: rel.to_string(),
+        title: raw.title.value.trim().to_string(),
+        bands,
+        term: term?,
+        order: raw.order.value,
+        sensitive: raw.sensitive,
+        body: outline.into_body(split.body, split.body_first_line),
+        order_line: at.line(&raw.order),
+    })
+}

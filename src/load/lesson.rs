@@ -1,0 +1,201 @@
+//! Lesson plans: `lessons/<band>/…/*.md`.
+
+use super::fields::{At, check_minutes};
+use super::yaml;
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter;
+use crate::markdown::{self, Outline};
+use crate::model::{Band, Form, Lesson, Objectives, Timed};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLesson {
+    title: Spanned<String>,
+    #[serde(default)]
+    grades: Option<Spanned<Vec<Spanned<u8>>>>,
+    term: Spanned<String>,
+    order: Spanned<u32>,
+    duration: Spanned<u32>,
+    areas: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    topics: Vec<String>,
+    forms: Spanned<Vec<Spanned<String>>>,
+    objectives: Spanned<RawObjectives>,
+    #[serde(default)]
+    key_points: Option<String>,
+    #[serde(default)]
+    difficulties: Option<String>,
+    #[serde(default)]
+    materials: Vec<String>,
+    #[serde(default)]
+    parents: Option<Spanned<String>>,
+    #[serde(default)]
+    sensitive: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObjectives {
+    #[serde(alias = "认知")]
+    cognitive: String,
+    #[serde(alias = "情感")]
+    affective: String,
+    #[serde(alias = "行为")]
+    behavioral: String,
+}
+
+/// The `##` headings that hold the timed phases.
+const PROCESS_HEADINGS: &[&str] = &["活动过程", "教学过程"];
+
+/// Parses one lesson file. Problems go to `diags`; `None` when the file
+/// cannot become a lesson.
+pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Lesson> {
+    let split = frontmatter::split(rel, text).map_err(|d| diags.push(d)).ok()?;
+    let raw: RawLesson = yaml::parse(rel, split.yaml, split.yaml_first_line)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let at = At {
+        rel,
+        first_line: split.yaml_first_line,
+    };
+    let before = diags.len();
+    if raw.title.value.trim().is_empty() {
+        diags.push(at.error(&raw.title, 1, "title 不能为空").with_hint("写上课题,例如 title: 情绪气象站"));
+    }
+    let term = at.term(&raw.term, diags);
+    at.in_range(&raw.order, 1..=60, "order", "order 是这节课在本学段本学期的第几次课(课次),从 1 开始", diags);
+    at.in_range(&raw.duration, 10..=120, "duration", "duration 是一节课的分钟数,小学一般 40,中学一般 45", diags);
+    let mut grades = Vec::new();
+    if let Some(g) = &raw.grades {
+        for grade in &g.value {
+            if band.grades().contains(&grade.value) {
+                grades.push(grade.value);
+            } else {
+                diags.push(
+                    at.error(grade, grade.value.to_string().len(), format!(
+                        "{} 年级不在{}({}–{} 年级)内",
+                        grade.value,
+                        band.zh(),
+                        band.grades().start(),
+                        band.grades().end()
+                    ))
+                    .with_hint(format!(
+                        "这个文件在 lessons/{}/ 下,grades 只能写 {} 到 {};或者把文件移到对应学段的文件夹",
+                        band.slug(),
+                        band.grades().start(),
+                        band.grades().end()
+                    )),
+                );
+            }
+        }
+        grades.sort();
+        grades.dedup();
+    }
+    let areas = at.areas(&raw.areas, diags);
+    if raw.forms.value.is_empty() {
+        diags.push(at.error(&raw.forms, 1, "forms 至少要写一种活动形式").with_hint(format!(
+            "可用的形式:{}",
+            Form::slugs().join("、")
+        )));
+    }
+    let mut forms: Vec<Form> = raw
+        .forms
+        .value
+        .iter()
+        .filter_map(|f| at.word(f, Form::parse, &Form::spellings(), &Form::slugs(), "活动形式", diags))
+        .collect();
+    forms.dedup();
+    let o = &raw.objectives.value;
+    for (name, value) in [("cognitive", &o.cognitive), ("affective", &o.affective), ("behavioral", &o.behavioral)] {
+        if value.trim().is_empty() {
+            diags.push(
+                at.error(&raw.objectives, 10, format!("objectives.{name} 不能为空"))
+                    .with_hint("认知(cognitive)、情感(affective)、行为(behavioral)三个目标都要写"),
+            );
+        }
+    }
+    let parents = raw.parents.as_ref().map(|p| p.value.trim().replace('\\', "/"));
+    let parents_line = raw.parents.as_ref().map_or(0, |p| at.line(p));
+
+    let outline = markdown::outline(split.body, split.body_first_line);
+    let phases = phases(rel, &outline, diags);
+    let process_line = outline
+        .headings
+        .iter()
+        .find(|h| h.level == 2 && PROCESS_HEADINGS.contains(&h.text.as_str()))
+        .map_or(split.body_first_line, |h| h.line);
+    check_minutes(rel, &phases, raw.duration.value, process_line, "活动过程各环节", diags);
+
+    if diags.len() > before {
+        return None;
+    }
+    Some(Lesson {
+        path: rel.to_string(),
+        band,
+        title: raw.title.value.trim().to_string(),
+        grades,
+        term: term?,
+        order: raw.order.value,
+        duration: raw.duration.value,
+        areas,
+        topics: raw.topics,
+        forms,
+        objectives: Objectives {
+            cognitive: o.cognitive.trim().to_string(),
+            affective: o.affective.trim().to_string(),
+            behavioral: o.behavioral.trim().to_string(),
+        },
+        key_points: raw.key_points.filter(|s| !s.trim().is_empty()),
+        difficulties: raw.difficulties.filter(|s| !s.trim().is_empty()),
+        materials: raw.materials,
+        parents,
+        sensitive: raw.sensitive,
+        phases,
+        body: outline.into_body(split.body, split.body_first_line),
+        order_line: at.line(&raw.order),
+        parents_line,
+    })
+}
+
+/// The timed `###` phases under `## 活动过程`.
+fn phases(rel: &str, outline: &Outline, diags: &mut Vec<Diagnostic>) -> Vec<Timed> {
+    let Some(start) = outline
+        .headings
+        .iter()
+        .position(|h| h.level == 2 && PROCESS_HEADINGS.contains(&h.text.as_str()))
+    else {
+        let line = outline.headings.first().map_or(0, |h| h.line);
+        diags.push(
+            Diagnostic::error(rel, line, 1, "教案缺少 `## 活动过程` 部分")
+                .with_hint("加一个 `## 活动过程` 标题,每个环节写成 `### 暖身导入:……(5分钟)`,各环节分钟数之和等于 duration"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for h in outline.headings[start + 1..].iter().take_while(|h| h.level > 2) {
+        if h.level != 3 {
+            continue;
+        }
+        match markdown::split_minutes(&h.text) {
+            Some((title, minutes)) => out.push(Timed {
+                title,
+                minutes,
+                line: h.line,
+            }),
+            None => diags.push(
+                Diagnostic::error(rel, h.line, 1, format!("环节“{}”没有写时间", h.text))
+                    .with_len(h.text.chars().count() + 4)
+                    .with_hint(format!("在标题末尾写上分钟数,例如 `### {}(10分钟)`", h.text)),
+            ),
+        }
+    }
+    if out.is_empty() && !diags.iter().any(|d| d.file == rel) {
+        diags.push(
+            Diagnostic::error(rel, outline.headings[start].line, 1, "`## 活动过程` 下面没有任何环节")
+                .with_hint("每个环节写成 `### 暖身导入:……(5分钟)`"),
+        );
+    }
+    out
+}

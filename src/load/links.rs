@@ -1,0 +1,230 @@
+//! The link phase: what crosses files. Duplicate slots, parent handouts
+//! named by lessons, and every link and image in every body.
+
+use crate::diagnostic::Diagnostic;
+use crate::markdown::has_scheme;
+use crate::model::vocab::nearest;
+use crate::model::{Band, Body, Curriculum, Term};
+use percent_encoding::percent_decode_str;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Runs every cross-file check; adds referenced files outside `assets/` to
+/// the curriculum's assets.
+pub fn check(root: &Path, c: &mut Curriculum, diags: &mut Vec<Diagnostic>) {
+    duplicate_lessons(c, diags);
+    duplicate_handouts(c, diags);
+    let handouts: BTreeSet<&str> = c.handouts.iter().map(|h| h.path.as_str()).collect();
+    for l in &c.lessons {
+        let Some(p) = &l.parents else { continue };
+        let resolved = normalize("", p).filter(|r| handouts.contains(r.as_str())).or_else(|| {
+            // Also accept a path relative to the lesson file.
+            normalize(parent_dir(&l.path), p).filter(|r| handouts.contains(r.as_str()))
+        });
+        if resolved.is_none() {
+            let all: Vec<&str> = handouts.iter().copied().collect();
+            let hint = match nearest(p, &all) {
+                Some(n) => format!("你是不是想写 `parents: {n}`?"),
+                None => "parents 写家长读本相对项目根目录的路径,例如 parents: parents/emotion-coaching.md".into(),
+            };
+            diags.push(
+                Diagnostic::error(&l.path, l.parents_line, 10, format!("找不到家长读本 `{p}`"))
+                    .with_len(p.chars().count())
+                    .with_hint(hint),
+            );
+        }
+    }
+    // Normalise `parents` to the handout's project path.
+    for l in &mut c.lessons {
+        if let Some(p) = &l.parents {
+            let fixed = normalize("", p)
+                .filter(|r| handouts.contains(r.as_str()))
+                .or_else(|| normalize(parent_dir(&l.path), p));
+            l.parents = fixed;
+        }
+    }
+
+    let pages: BTreeSet<String> = c
+        .lessons
+        .iter()
+        .map(|l| l.path.clone())
+        .chain(c.meetings.iter().map(|m| m.path.clone()))
+        .chain(c.handouts.iter().map(|h| h.path.clone()))
+        .collect();
+    let mut referenced = BTreeSet::new();
+    let bodies = c
+        .lessons
+        .iter()
+        .map(|l| (&l.path, &l.body))
+        .chain(c.meetings.iter().map(|m| (&m.path, &m.body)))
+        .chain(c.handouts.iter().map(|h| (&h.path, &h.body)));
+    for (path, body) in bodies {
+        check_body(root, path, body, &pages, &mut referenced, diags);
+    }
+    let mut assets: BTreeSet<String> = c.assets.iter().cloned().collect();
+    assets.extend(referenced);
+    c.assets = assets.into_iter().collect();
+}
+
+fn duplicate_lessons(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
+    let mut slots: BTreeMap<(Band, Term, u32), Vec<(&str, usize)>> = BTreeMap::new();
+    for l in &c.lessons {
+        slots
+            .entry((l.band, l.term, l.order))
+            .or_default()
+            .push((&l.path, l.order_line));
+    }
+    for ((band, term, order), files) in slots {
+        if files.len() < 2 {
+            continue;
+        }
+        for (path, line) in &files {
+            let others: Vec<&str> = files.iter().filter(|(p, _)| p != path).map(|(p, _)| *p).collect();
+            diags.push(
+                Diagnostic::error(path, *line, 1, format!(
+                    "{}{}的第 {order} 次课有 {} 份教案",
+                    band.zh(),
+                    term.zh(),
+                    files.len()
+                ))
+                .with_len(5)
+                .with_hint(format!("与 {} 的 order 相同;每个学段每学期每个课次只能有一份教案,请改其中一份的 order", others.join("、"))),
+            );
+        }
+    }
+}
+
+fn duplicate_handouts(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<(Band, Term, u32), Vec<(&str, usize)>> = BTreeMap::new();
+    for h in &c.handouts {
+        for b in &h.bands {
+            seen.entry((*b, h.term, h.order)).or_default().push((&h.path, h.order_line));
+        }
+    }
+    let mut reported = BTreeSet::new();
+    for ((band, term, order), files) in seen {
+        if files.len() < 2 {
+            continue;
+        }
+        for (path, line) in &files {
+            if !reported.insert(*path) {
+                continue;
+            }
+            let others: Vec<&str> = files.iter().filter(|(p, _)| p != path).map(|(p, _)| *p).collect();
+            diags.push(
+                Diagnostic::error(path, *line, 1, format!(
+                    "{}{}的第 {order} 份家长读本重复了",
+                    band.zh(),
+                    term.zh()
+                ))
+                .with_len(5)
+                .with_hint(format!("与 {} 的 order 相同,请改其中一份的 order", others.join("、"))),
+            );
+        }
+    }
+}
+
+fn check_body(
+    root: &Path,
+    path: &str,
+    body: &Body,
+    pages: &BTreeSet<String>,
+    referenced: &mut BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (line, col, url) in &body.raw_html_assets {
+        diags.push(
+            Diagnostic::error(path, *line, *col, format!("引用了网上的资源 {url}"))
+                .with_hint("离线课程包里不能有需要联网才能加载的图片、样式或脚本;请把文件下载后放进 assets/,再用相对路径引用"),
+        );
+    }
+    for link in &body.links {
+        let target = link.target.trim();
+        if target.is_empty() || target.starts_with('#') {
+            continue;
+        }
+        let err = |msg: String, hint: &str| {
+            Diagnostic::error(path, link.line, link.column, msg)
+                .with_len(link.target.chars().count() + 4)
+                .with_hint(hint)
+        };
+        if has_scheme(target) {
+            if link.image {
+                diags.push(err(
+                    format!("图片来自网上:{target}"),
+                    "离线课程包里不能有需要联网才能加载的图片;请把图片下载后放进 assets/,再写 ![说明](../../assets/图片.png) 这样的相对路径",
+                ));
+            }
+            continue;
+        }
+        let path_part = target.split(['#', '?']).next().unwrap_or("");
+        let decoded = percent_decode_str(path_part).decode_utf8_lossy().replace('\\', "/");
+        if decoded.starts_with('/') || decoded.chars().nth(1) == Some(':') {
+            diags.push(err(
+                format!("链接用了绝对路径 `{target}`"),
+                "从 U 盘或别的电脑打开时绝对路径会失效;请写相对于本文件的路径,例如 ../../parents/xxx.md",
+            ));
+            continue;
+        }
+        let Some(resolved) = normalize(parent_dir(path), &decoded) else {
+            diags.push(err(
+                format!("链接 `{target}` 指到了项目文件夹外面"),
+                "只能链接项目里的文件",
+            ));
+            continue;
+        };
+        if resolved.to_lowercase().ends_with(".md") {
+            if !pages.contains(&resolved) {
+                let all: Vec<&str> = pages.iter().map(String::as_str).collect();
+                let hint = match nearest(&resolved, &all) {
+                    Some(n) => format!("没有 {resolved} 这一页;你是不是想链接 {n}?链接路径相对于本文件所在的文件夹"),
+                    None => format!("没有 {resolved} 这一页;链接路径相对于本文件所在的文件夹"),
+                };
+                diags.push(err(format!("链接指向的页面不存在:{target}"), &hint));
+            }
+            continue;
+        }
+        if root.join(&resolved).is_file() {
+            referenced.insert(resolved);
+        } else {
+            let what = if link.image { "图片" } else { "文件" };
+            diags.push(err(
+                format!("链接的{what}不存在:{target}"),
+                &format!("找不到 {resolved};路径相对于本文件所在的文件夹,注意大小写和扩展名"),
+            ));
+        }
+    }
+}
+
+/// The folder part of a project-relative path.
+fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// Joins `target` to `dir` and removes `.` and `..`; `None` when the result
+/// would leave the project.
+pub fn normalize(dir: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_resolves_and_refuses_escapes() {
+        assert_eq!(normalize("lessons/junior-high", "../../parents/a.md").as_deref(), Some("parents/a.md"));
+        assert_eq!(normalize("", "parents/./a.md").as_deref(), Some("parents/a.md"));
+        assert_eq!(normalize("lessons", "../../etc/passwd"), None);
+    }
+}

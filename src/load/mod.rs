@@ -1,0 +1,271 @@
+//! Load: walk a project folder, decode and parse every file into the typed
+//! model, then link: check what crosses files (duplicate orders, parent
+//! handouts, links and images). Every problem becomes a diagnostic; nothing
+//! here writes output.
+
+mod calendar;
+mod fields;
+mod handout;
+mod lesson;
+mod links;
+mod meeting;
+pub mod settings;
+mod toml_file;
+mod yaml;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Band, Curriculum};
+use crate::model::vocab::nearest;
+use crate::source;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use walkdir::WalkDir;
+
+/// What loading a project gives.
+pub struct Loaded {
+    /// The curriculum, when settings could be read (it may still have errors).
+    pub curriculum: Option<Curriculum>,
+    /// Every problem found.
+    pub diagnostics: Diagnostics,
+    /// Decoded text of every file read, by project-relative path, for
+    /// showing source lines in diagnostics.
+    pub sources: BTreeMap<String, String>,
+}
+
+/// The kinds of file in a project, from the folder they sit in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Lesson(Band),
+    Meeting,
+    Handout,
+    Calendar,
+}
+
+enum Parsed {
+    Lesson(crate::model::Lesson),
+    Meeting(crate::model::Meeting),
+    Handout(crate::model::Handout),
+    Calendar(crate::model::Calendar),
+}
+
+/// True for files editors leave behind while saving: never content.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+/// Project-relative path with `/` separators.
+fn rel_path(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Loads the project at `root`.
+pub fn load(root: &Path) -> Loaded {
+    let mut diags = Diagnostics::default();
+    let mut sources = BTreeMap::new();
+    let settings_path = root.join(settings::FILE);
+    let settings = match std::fs::read(&settings_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diags.push(
+                Diagnostic::error("", 0, 0, format!("{} 里没有 xinyu.toml,它不是一个课程项目", root.display()))
+                    .with_hint("进入课程项目文件夹再运行,或把项目文件夹作为参数,例如 `xinyu build curriculum`"),
+            );
+            None
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(settings::FILE, 0, 0, format!("无法读取:{e}")));
+            None
+        }
+        Ok(bytes) => match source::decode(settings::FILE, &bytes) {
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+            Ok(decoded) => {
+                let mut v = Vec::new();
+                if let Some(w) = decoded.warning {
+                    v.push(w);
+                }
+                let s = settings::parse(&decoded.text, &mut v);
+                sources.insert(settings::FILE.to_string(), decoded.text);
+                v.into_iter().for_each(|d| diags.push(d));
+                s
+            }
+        },
+    };
+
+    let (files, assets, walk_diags) = discover(root);
+    walk_diags.into_iter().for_each(|d| diags.push(d));
+
+    let results: Vec<(String, Option<String>, Option<Parsed>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(rel, kind)| {
+            let mut d = Vec::new();
+            let bytes = match std::fs::read(root.join(rel)) {
+                Ok(b) => b,
+                Err(e) => {
+                    d.push(Diagnostic::error(rel, 0, 0, format!("无法读取:{e}")));
+                    return (rel.clone(), None, None, d);
+                }
+            };
+            let decoded = match source::decode(rel, &bytes) {
+                Ok(x) => x,
+                Err(e) => {
+                    d.push(e);
+                    return (rel.clone(), None, None, d);
+                }
+            };
+            if let Some(w) = decoded.warning.clone() {
+                d.push(w);
+            }
+            let text = decoded.text;
+            let parsed = match kind {
+                Kind::Lesson(band) => lesson::parse(rel, *band, &text, &mut d).map(Parsed::Lesson),
+                Kind::Meeting => meeting::parse(rel, &text, &mut d).map(Parsed::Meeting),
+                Kind::Handout => handout::parse(rel, &text, &mut d).map(Parsed::Handout),
+                Kind::Calendar => {
+                    let id = rel.trim_start_matches("calendars/").trim_end_matches(".toml");
+                    calendar::parse(rel, id, &text, &mut d).map(Parsed::Calendar)
+                }
+            };
+            (rel.clone(), Some(text), parsed, d)
+        })
+        .collect();
+
+    let mut c = Curriculum {
+        settings: settings.clone().unwrap_or_else(|| crate::model::Settings {
+            title: String::new(),
+            publisher: String::new(),
+            language: crate::model::Language::ZhHans,
+            theme: "default".into(),
+            hotlines: vec![],
+        }),
+        lessons: vec![],
+        meetings: vec![],
+        handouts: vec![],
+        calendars: vec![],
+        assets,
+    };
+    for (rel, text, parsed, d) in results {
+        if let Some(t) = text {
+            sources.insert(rel, t);
+        }
+        d.into_iter().for_each(|x| diags.push(x));
+        match parsed {
+            Some(Parsed::Lesson(l)) => c.lessons.push(l),
+            Some(Parsed::Meeting(m)) => c.meetings.push(m),
+            Some(Parsed::Handout(h)) => c.handouts.push(h),
+            Some(Parsed::Calendar(k)) => c.calendars.push(k),
+            None => {}
+        }
+    }
+    c.lessons.sort_by(|a, b| (a.band, a.term, a.order, &a.path).cmp(&(b.band, b.term, b.order, &b.path)));
+    c.meetings.sort_by(|a, b| (a.term, term_month_rank(a.month), &a.path).cmp(&(b.term, term_month_rank(b.month), &b.path)));
+    c.handouts.sort_by(|a, b| (a.term, a.order, &a.bands, &a.path).cmp(&(b.term, b.order, &b.bands, &b.path)));
+    c.calendars.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut link_diags = Vec::new();
+    links::check(root, &mut c, &mut link_diags);
+    link_diags.into_iter().for_each(|d| diags.push(d));
+
+    Loaded {
+        curriculum: settings.map(|_| c),
+        diagnostics: diags,
+        sources,
+    }
+}
+
+/// Months in school-year order (September first), so an autumn term's
+/// January comes after its December.
+pub fn term_month_rank(month: u32) -> u32 {
+    (month + 12 - 8) % 12
+}
+
+/// Finds the content files and assets of a project.
+fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut assets = Vec::new();
+    let mut diags = Vec::new();
+    for folder in ["lessons", "meetings", "parents", "calendars", "assets"] {
+        let dir = root.join(folder);
+        if !dir.is_dir() {
+            continue;
+        }
+        let walker = WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
+                    diags.push(Diagnostic::error(&rel, 0, 0, format!("无法读取:{e}")));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = rel_path(root, entry.path());
+            let lower = rel.to_lowercase();
+            let kind = match folder {
+                "calendars" if lower.ends_with(".toml") => {
+                    if rel.matches('/').count() > 1 {
+                        diags.push(
+                            Diagnostic::error(&rel, 0, 0, "校历文件要直接放在 calendars/ 下")
+                                .with_hint("例如 calendars/2026-autumn.toml"),
+                        );
+                        continue;
+                    }
+                    Kind::Calendar
+                }
+                "lessons" if lower.ends_with(".md") => {
+                    let mut parts = rel.split('/').skip(1);
+                    let first = parts.next().unwrap_or("");
+                    if parts.next().is_none() {
+                        diags.push(
+                            Diagnostic::error(&rel, 0, 0, "教案要放在学段文件夹里")
+                                .with_hint(format!("移到 lessons/<学段>/ 下;学段文件夹:{}", Band::slugs().join("、"))),
+                        );
+                        continue;
+                    }
+                    match Band::parse(first) {
+                        Some(b) => Kind::Lesson(b),
+                        None => {
+                            let hint = match nearest(first, &Band::spellings()) {
+                                Some(n) => format!("你是不是想用 `lessons/{n}/`?"),
+                                None => format!("学段文件夹只能是:{}(也可以用中文名)", Band::slugs().join("、")),
+                            };
+                            diags.push(
+                                Diagnostic::error(&rel, 0, 0, format!("`lessons/{first}/` 不是学段文件夹"))
+                                    .with_hint(hint),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                "meetings" if lower.ends_with(".md") => Kind::Meeting,
+                "parents" if lower.ends_with(".md") => Kind::Handout,
+                _ => {
+                    if !lower.ends_with(".md") && !lower.ends_with(".toml") {
+                        assets.push(rel);
+                    }
+                    continue;
+                }
+            };
+            files.push((rel, kind));
+        }
+    }
+    (files, assets, diags)
+}

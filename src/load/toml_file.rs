@@ -1,0 +1,87 @@
+//! TOML files (settings and calendars) with errors that name file and line.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Date;
+use crate::model::vocab::nearest;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// Line and column (1-based, in characters) of a byte offset.
+pub fn position(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Deserialises a TOML file.
+pub fn parse<T: DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic> {
+    toml::from_str::<T>(text).map_err(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| position(text, s.start));
+        let len = e.span().map_or(1, |s| text[s.clone()].chars().count().max(1));
+        let msg = e.message();
+        if let Some(field) = between(msg, "unknown field `", "`") {
+            let expected: Vec<&str> = msg
+                .split("expected")
+                .nth(1)
+                .map(|rest| rest.split('`').skip(1).step_by(2).collect())
+                .unwrap_or_default();
+            let d = Diagnostic::error(rel, line, col, format!("未知的设置项 `{field}`")).with_len(len);
+            return match nearest(field, &expected) {
+                Some(n) => d.with_hint(format!("你是不是想写 `{n}`?")),
+                None if !expected.is_empty() => d.with_hint(format!("这里可以写的设置项有:{}", expected.join("、"))),
+                None => d,
+            };
+        }
+        if let Some(field) = between(msg, "missing field `", "`") {
+            return Diagnostic::error(rel, line, col, format!("缺少必填的设置项 `{field}`"))
+                .with_len(len)
+                .with_hint(format!("加上 `{field} = …`,格式见用户手册的“内容格式”一章"));
+        }
+        Diagnostic::error(rel, line, col, format!("TOML 格式错误:{}", msg.trim()))
+            .with_len(len)
+            .with_hint("日期写成 2026-09-01(不加引号),文字用英文双引号括起来")
+    })
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = s.find(start)? + start.len();
+    let to = s[from..].find(end)? + from;
+    Some(&s[from..to])
+}
+
+/// An error at a spanned TOML value.
+pub fn error_at<T>(rel: &str, text: &str, v: &Spanned<T>, msg: impl Into<String>) -> Diagnostic {
+    let span = v.span();
+    let (line, col) = position(text, span.start);
+    Diagnostic::error(rel, line, col, msg).with_len(text[span].chars().count())
+}
+
+/// A calendar date from a TOML date value (`2026-09-01`, no time).
+pub fn date(rel: &str, text: &str, v: &Spanned<Datetime>) -> Result<Date, Diagnostic> {
+    let dt = v.get_ref();
+    let bad = || {
+        error_at(rel, text, v, format!("`{dt}` 不是一个日期"))
+            .with_hint("日期写成 年-月-日,例如 2026-09-01,不加引号、不写时间")
+    };
+    let (Some(d), None) = (dt.date, dt.time) else {
+        return Err(bad());
+    };
+    Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|_| {
+        error_at(rel, text, v, format!("{}年{}月没有{}日", d.year, d.month, d.day))
+            .with_hint("请核对校历上的日期")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        assert_eq!(position("a\n情绪x", 8), (2, 3));
+        assert_eq!(position("abc", 0), (1, 1));
+    }
+}

@@ -1,0 +1,570 @@
+//! Everything that touches pulldown-cmark: the outline of a body (headings,
+//! timed parts, speaker lines, links, with line numbers) for checking, and
+//! the HTML of a body split into `##` sections for rendering. pulldown-cmark
+//! types never leave this module.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+
+/// Full-width punctuation, as Chinese input methods type it.
+const FW_COLON: char = '\u{FF1A}';
+const FW_OPEN: char = '\u{FF08}';
+const FW_CLOSE: char = '\u{FF09}';
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// A heading found in a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`…
+    pub level: u8,
+    /// Plain text of the heading.
+    pub text: String,
+    /// File line.
+    pub line: usize,
+}
+
+pub use crate::model::LinkRef;
+
+/// A spoken line: a top-level paragraph that starts with a bold speaker and a colon.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpeakerLine {
+    /// The speaker's name.
+    pub speaker: String,
+    /// File line and column.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+}
+
+/// What checking needs to know about a body.
+#[derive(Clone, Debug, Default)]
+pub struct Outline {
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+    /// Every link and image.
+    pub links: Vec<LinkRef>,
+    /// Every speaker line.
+    pub speakers: Vec<SpeakerLine>,
+    /// External assets found in raw HTML: (line, column, url).
+    pub raw_html_assets: Vec<(usize, usize, String)>,
+}
+
+/// Maps byte offsets of a body to file lines and columns.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            text,
+            starts,
+            first_line,
+        }
+    }
+
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let idx = self.starts.partition_point(|s| *s <= offset).saturating_sub(1);
+        let start = self.starts[idx];
+        let offset = offset.min(self.text.len());
+        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (self.first_line + idx, col)
+    }
+}
+
+impl Outline {
+    /// The body of a document, keeping what the link check needs.
+    pub fn into_body(self, markdown: &str, first_line: usize) -> crate::model::Body {
+        crate::model::Body {
+            markdown: markdown.to_string(),
+            first_line,
+            links: self.links,
+            raw_html_assets: self.raw_html_assets,
+        }
+    }
+}
+
+/// Reads the outline of `markdown`, whose first line is file line `first_line`.
+pub fn outline(markdown: &str, first_line: usize) -> Outline {
+    let lines = Lines::new(markdown, first_line);
+    let mut out = Outline::default();
+    let mut heading: Option<(u8, String, usize)> = None;
+    // Depth of block containers (lists, quotes, tables…) around the cursor.
+    let mut container_depth = 0usize;
+    // State for speaker detection inside a top-level paragraph.
+    #[derive(PartialEq)]
+    enum Sp {
+        Idle,
+        ParaStart(usize),
+        InStrong(usize, String),
+        AfterStrong(usize, String),
+    }
+    let mut sp = Sp::Idle;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((heading_level(*level), String::new(), lines.at(range.start).0));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text, line)) = heading.take() {
+                    out.headings.push(Heading {
+                        level,
+                        text: text.trim().to_string(),
+                        line,
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text, _)) = heading.as_mut() {
+                    text.push_str(t);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                let (line, column) = lines.at(range.start);
+                out.links.push(LinkRef {
+                    target: dest_url.to_string(),
+                    line,
+                    column,
+                    image: matches!(event, Event::Start(Tag::Image { .. })),
+                });
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                for url in external_assets_in_html(h) {
+                    let (line, column) = lines.at(range.start);
+                    out.raw_html_assets.push((line, column, url));
+                }
+            }
+            _ => {}
+        }
+        // Speaker lines: only paragraphs directly in the body.
+        match &event {
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_)) => {
+                container_depth += 1
+            }
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table | TagEnd::FootnoteDefinition) => {
+                container_depth = container_depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        sp = match (sp, &event) {
+            (_, Event::Start(Tag::Paragraph)) if container_depth == 0 => Sp::ParaStart(range.start),
+            (Sp::ParaStart(at), Event::Start(Tag::Strong)) => Sp::InStrong(at, String::new()),
+            (Sp::InStrong(at, mut s), Event::Text(t)) => {
+                s.push_str(t);
+                Sp::InStrong(at, s)
+            }
+            (Sp::InStrong(at, s), Event::End(TagEnd::Strong)) => {
+                let name = s.trim();
+                if let Some(n) = name.strip_suffix(':').or_else(|| name.strip_suffix(FW_COLON)) {
+                    push_speaker(&mut out, &lines, at, n);
+                    Sp::Idle
+                } else {
+                    Sp::AfterStrong(at, name.to_string())
+                }
+            }
+            (Sp::AfterStrong(at, name), Event::Text(t)) => {
+                if t.starts_with(':') || t.starts_with(FW_COLON) {
+                    push_speaker(&mut out, &lines, at, &name);
+                }
+                Sp::Idle
+            }
+            _ => Sp::Idle,
+        };
+    }
+    out
+}
+
+fn push_speaker(out: &mut Outline, lines: &Lines, at: usize, name: &str) {
+    let (line, column) = lines.at(at);
+    out.speakers.push(SpeakerLine {
+        speaker: name.trim().to_string(),
+        line,
+        column,
+    });
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Splits a timed heading such as `暖身:情绪天气预报(5分钟)` into its title
+/// and minutes. Full- or half-width brackets; `分钟`, `分` or `min`.
+pub fn split_minutes(heading: &str) -> Option<(String, u32)> {
+    let h = heading.trim_end();
+    let inner_end = h.len() - h.chars().next_back().filter(|c| *c == ')' || *c == FW_CLOSE)?.len_utf8();
+    let open = h[..inner_end].rfind(['(', FW_OPEN])?;
+    let inner = h[open..inner_end].trim_start_matches(['(', FW_OPEN]).trim();
+    let digits: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let unit = inner[digits.len()..].trim().to_lowercase();
+    if digits.is_empty() || !matches!(unit.as_str(), "分钟" | "分" | "min" | "mins" | "minutes") {
+        return None;
+    }
+    let minutes = digits.parse().ok()?;
+    Some((h[..open].trim().to_string(), minutes))
+}
+
+/// URLs of external assets (things a browser would load) in a piece of HTML:
+/// `src`, `srcset`, `poster`, `data` attributes, `<link href>` and CSS `url()`.
+pub fn external_assets_in_html(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut found = Vec::new();
+    let is_external =
+        |u: &str| u.starts_with("http://") || u.starts_with("https://") || u.starts_with("//");
+    for attr in ["src=", "srcset=", "poster=", "data=", "url("] {
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(attr) {
+            let at = from + pos;
+            from = at + attr.len();
+            // An attribute name must not be the tail of a longer word (e.g. `data-src=` is fine to catch, `xsrc=` not).
+            if attr != "url(" && at > 0 {
+                let prev = lower.as_bytes()[at - 1];
+                if prev.is_ascii_alphanumeric() || prev == b'_' {
+                    continue;
+                }
+            }
+            let rest = lower[from..].trim_start_matches(['"', '\'', ' ']);
+            if is_external(rest) {
+                let start = html.len() - rest.len();
+                let end = html[start..]
+                    .find(['"', '\'', ' ', ')', '>'])
+                    .map_or(html.len(), |i| start + i);
+                found.push(html[start..end].to_string());
+            }
+        }
+    }
+    // <link href="…"> loads a stylesheet or icon.
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find("<link") {
+        let at = from + pos;
+        let end = lower[at..].find('>').map_or(lower.len(), |i| at + i);
+        if let Some(h) = lower[at..end].find("href=") {
+            let vstart = at + h + "href=".len();
+            let raw = &lower[vstart..end];
+            let value = raw.trim_start_matches(['"', '\'']);
+            if is_external(value) {
+                let start = vstart + (raw.len() - value.len());
+                let stop = html[start..end].find(['"', '\'', ' ']).map_or(end, |i| start + i);
+                found.push(html[start..stop].to_string());
+            }
+        }
+        from = end.max(at + 1);
+    }
+    found
+}
+
+/// True when a destination has a URL scheme (`https:`, `mailto:`…) or is
+/// protocol-relative.
+pub fn has_scheme(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.find(':') {
+        // A single letter before ':' is a Windows drive, not a scheme.
+        Some(i) if i > 1 => dest[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
+        _ => false,
+    }
+}
+
+/// Rewrites a local link to a Markdown page into a link to its HTML page.
+pub fn rewrite_link(dest: &str) -> String {
+    if has_scheme(dest) || dest.starts_with('#') {
+        return dest.to_string();
+    }
+    let (path, frag) = match dest.find(['#', '?']) {
+        Some(i) => dest.split_at(i),
+        None => (dest, ""),
+    };
+    match path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.html{frag}"),
+        None => dest.to_string(),
+    }
+}
+
+/// A rendered `##` section of a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// The `##` heading text (`None` for text before the first heading).
+    pub title: Option<String>,
+    /// The heading's id.
+    pub id: String,
+    /// HTML of the section's content, without its `##` heading.
+    pub html: String,
+}
+
+/// How to render a body.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions<'a> {
+    /// For class meetings: the roles whose lines are marked as spoken lines.
+    pub roles: Option<&'a [String]>,
+}
+
+/// Renders `markdown` as HTML sections split at `##` headings. Every heading
+/// gets a unique id; links to `.md` pages point at their `.html` pages; in
+/// meetings, spoken lines get `class="line"`.
+pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    // First pass: heading texts, to give every heading an id.
+    let mut ids = Vec::new();
+    let mut used = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for e in &events {
+        match e {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(t)
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let text = current.take().unwrap_or_default();
+                ids.push((text.trim().to_string(), unique_id(&mut used, &slug(&text))));
+            }
+            _ => {}
+        }
+    }
+    let mut ids = ids.into_iter();
+    let mut sections = vec![Section {
+        title: None,
+        id: String::new(),
+        html: String::new(),
+    }];
+    let mut buf: Vec<Event> = Vec::new();
+    let mut depth = 0usize;
+    let mut in_h2 = false;
+    let mut para_is_line = Vec::new();
+    let n = events.len();
+    let mut i = 0;
+    while i < n {
+        let e = events[i].clone();
+        i += 1;
+        match e {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let (text, id) = ids.next().unwrap_or_default();
+                if level == HeadingLevel::H2 {
+                    flush(&mut sections, &mut buf);
+                    sections.push(Section {
+                        title: Some(text),
+                        id,
+                        html: String::new(),
+                    });
+                    in_h2 = true;
+                } else {
+                    buf.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes,
+                        attrs,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) if in_h2 => in_h2 = false,
+            _ if in_h2 => {}
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => buf.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from(rewrite_link(&dest_url)),
+                title,
+                id,
+            })),
+            Event::Start(Tag::Paragraph) if depth == 0 && opts.roles.is_some() => {
+                let line = is_spoken_line(&events[i..], opts.roles.unwrap_or_default());
+                para_is_line.push(line);
+                buf.push(if line {
+                    Event::Html(CowStr::from("<p class=\"line\">"))
+                } else {
+                    Event::Start(Tag::Paragraph)
+                });
+            }
+            Event::End(TagEnd::Paragraph) if depth == 0 && opts.roles.is_some() => {
+                let line = para_is_line.pop().unwrap_or(false);
+                buf.push(if line {
+                    Event::Html(CowStr::from("</p>\n"))
+                } else {
+                    Event::End(TagEnd::Paragraph)
+                });
+            }
+            other => {
+                match &other {
+                    Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_)) => depth += 1,
+                    Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table) => {
+                        depth = depth.saturating_sub(1)
+                    }
+                    _ => {}
+                }
+                buf.push(other)
+            }
+        }
+    }
+    flush(&mut sections, &mut buf);
+    if sections[0].html.trim().is_empty() {
+        sections.remove(0);
+    }
+    sections
+}
+
+fn flush(sections: &mut [Section], buf: &mut Vec<Event>) {
+    if let Some(last) = sections.last_mut() {
+        pulldown_cmark::html::push_html(&mut last.html, buf.drain(..));
+    }
+}
+
+/// True when the paragraph starting at `rest` opens with `**Speaker**:` for a known role.
+fn is_spoken_line(rest: &[Event], roles: &[String]) -> bool {
+    let mut it = rest.iter();
+    if !matches!(it.next(), Some(Event::Start(Tag::Strong))) {
+        return false;
+    }
+    let mut name = String::new();
+    for e in it.by_ref() {
+        match e {
+            Event::Text(t) => name.push_str(t),
+            Event::End(TagEnd::Strong) => break,
+            _ => return false,
+        }
+    }
+    let name = name.trim();
+    if let Some(n) = name.strip_suffix(':').or_else(|| name.strip_suffix(FW_COLON)) {
+        return roles.iter().any(|r| r == n.trim());
+    }
+    matches!(it.next(), Some(Event::Text(t)) if t.starts_with(':') || t.starts_with(FW_COLON))
+        && roles.iter().any(|r| r == name)
+}
+
+/// A heading id: letters, digits and CJK kept, spaces to `-`, punctuation dropped.
+pub fn slug(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "section".into() } else { s }
+}
+
+fn unique_id(used: &mut BTreeMap<String, usize>, base: &str) -> String {
+    let n = used.entry(base.to_string()).or_insert(0);
+    *n += 1;
+    if *n == 1 { base.to_string() } else { format!("{base}-{n}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_in_all_the_ways_teachers_write_them() {
+        assert_eq!(split_minutes("暖身:情绪天气预报(5分钟)"), Some(("暖身:情绪天气预报".into(), 5)));
+        assert_eq!(split_minutes("分享 (10 min)"), Some(("分享".into(), 10)));
+        assert_eq!(split_minutes("总结(3分)"), Some(("总结".into(), 3)));
+        assert_eq!(split_minutes("总结(三分钟)"), None);
+        assert_eq!(split_minutes("总结"), None);
+        assert_eq!(split_minutes("(5分钟)"), Some(("".into(), 5)));
+        assert_eq!(
+            split_minutes("暖身\u{FF1A}情绪天气预报\u{FF08}5分钟\u{FF09}"),
+            Some(("暖身\u{FF1A}情绪天气预报".into(), 5))
+        );
+        assert_eq!(split_minutes("分享\u{FF08}10 min\u{FF09}"), Some(("分享".into(), 10)));
+    }
+
+    #[test]
+    fn outline_finds_headings_links_and_speakers_with_lines() {
+        let md = "## 开场(5分钟)\n\n**主持人甲**:同学们好!\n\n- **注意**:不是台词\n\n[读本](../parents/a.md) ![图](img.png)\n";
+        let o = outline(md, 10);
+        assert_eq!(o.headings[0].text, "开场(5分钟)");
+        assert_eq!(o.headings[0].line, 10);
+        assert_eq!(o.speakers.len(), 1);
+        assert_eq!(o.speakers[0].speaker, "主持人甲");
+        assert_eq!(o.speakers[0].line, 12);
+        assert_eq!(o.links.len(), 2);
+        assert_eq!(o.links[0].target, "../parents/a.md");
+        assert_eq!((o.links[0].line, o.links[0].column), (16, 1));
+        assert!(o.links[1].image);
+    }
+
+    #[test]
+    fn colon_inside_bold_is_a_speaker_too() {
+        let o = outline("**班主任:** 同学们\n", 1);
+        assert_eq!(o.speakers[0].speaker, "班主任");
+    }
+
+    #[test]
+    fn full_width_colons_make_speaker_lines() {
+        let o = outline("**主持人甲**\u{FF1A}同学们好\n\n**班主任\u{FF1A}** 好\n", 1);
+        let names: Vec<_> = o.speakers.iter().map(|s| s.speaker.as_str()).collect();
+        assert_eq!(names, ["主持人甲", "班主任"]);
+        let roles = vec!["主持人甲".to_string()];
+        let s = render_sections("**主持人甲**\u{FF1A}好\n", RenderOptions { roles: Some(&roles) });
+        assert!(s[0].html.starts_with("<p class=\"line\">"), "{}", s[0].html);
+    }
+
+    #[test]
+    fn external_assets_are_found_in_raw_html() {
+        let html = r#"<img src="https://x.org/a.png"><link rel="stylesheet" href="http://cdn/x.css"><svg xmlns="http://www.w3.org/2000/svg"></svg><a href="https://ok">x</a>"#;
+        let found = external_assets_in_html(html);
+        assert_eq!(found, vec!["https://x.org/a.png", "http://cdn/x.css"]);
+    }
+
+    #[test]
+    fn sections_split_at_h2_with_ids_and_rewritten_links() {
+        let md = "导言\n\n## 活动过程\n\n### 暖身(5分钟)\n\n见[读本](../../parents/a.md#做法)\n\n## 活动过程\n";
+        let s = render_sections(md, RenderOptions::default());
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[1].title.as_deref(), Some("活动过程"));
+        assert_eq!(s[1].id, "活动过程");
+        assert_eq!(s[2].id, "活动过程-2");
+        assert!(s[1].html.contains("<h3 id=\"暖身5分钟\">"), "{}", s[1].html);
+        // The HTML writer percent-encodes the fragment; browsers decode it.
+        assert!(
+            s[1].html.contains("href=\"../../parents/a.html#%E5%81%9A%E6%B3%95\""),
+            "{}",
+            s[1].html
+        );
+    }
+
+    #[test]
+    fn spoken_lines_are_marked_for_known_roles_only() {
+        let roles = vec!["主持人甲".to_string()];
+        let s = render_sections(
+            "**主持人甲**:大家好\n\n**提示**:不是台词\n",
+            RenderOptions { roles: Some(&roles) },
+        );
+        assert!(s[0].html.starts_with("<p class=\"line\"><strong>主持人甲</strong>"), "{}", s[0].html);
+        assert!(s[0].html.contains("<p><strong>提示</strong>"), "{}", s[0].html);
+    }
+
+    #[test]
+    fn schemes_and_drives() {
+        assert!(has_scheme("https://a"));
+        assert!(has_scheme("mailto:x@y"));
+        assert!(!has_scheme("C:\\x.png"));
+        assert!(!has_scheme("../a.md"));
+    }
+}

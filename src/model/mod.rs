@@ -1,0 +1,321 @@
+//! The domain model: plain typed data with no I/O. Loading turns text into
+//! it; checking, scheduling and rendering only read it.
+
+pub mod schedule;
+pub mod vocab;
+
+pub use jiff::civil::Date;
+pub use vocab::{Area, Band, Form, Term};
+
+/// A whole curriculum project after loading.
+#[derive(Debug)]
+pub struct Curriculum {
+    /// `xinyu.toml`.
+    pub settings: Settings,
+    /// Lesson plans, sorted by band, term, order, path.
+    pub lessons: Vec<Lesson>,
+    /// Class-meeting scripts, sorted by term, month, path.
+    pub meetings: Vec<Meeting>,
+    /// Parent handouts, sorted by term, order, path.
+    pub handouts: Vec<Handout>,
+    /// Term calendars, sorted by id.
+    pub calendars: Vec<Calendar>,
+    /// Project-relative paths of files copied as they are (images, audio…).
+    pub assets: Vec<String>,
+}
+
+/// Project settings from `xinyu.toml`.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Site title.
+    pub title: String,
+    /// The office that publishes the curriculum.
+    pub publisher: String,
+    /// UI label language.
+    pub language: Language,
+    /// Name of the theme folder under `themes/` that overrides the built-in one.
+    pub theme: String,
+    /// Help lines printed in every help box, in the order given.
+    pub hotlines: Vec<Hotline>,
+}
+
+/// The language of the interface labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// 简体中文 (default).
+    ZhHans,
+    /// 繁體中文.
+    ZhHant,
+    /// English.
+    En,
+}
+
+impl Language {
+    /// The code used in `xinyu.toml` and label file names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::ZhHans => "zh-Hans",
+            Language::ZhHant => "zh-Hant",
+            Language::En => "en",
+        }
+    }
+
+    /// The value of the HTML `lang` attribute.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Language::ZhHans => "zh-CN",
+            Language::ZhHant => "zh-TW",
+            Language::En => "en",
+        }
+    }
+}
+
+/// A help line.
+#[derive(Clone, Debug)]
+pub struct Hotline {
+    /// What the line is.
+    pub name: String,
+    /// The number to dial.
+    pub number: String,
+    /// Optional remark (service hours vary…).
+    pub note: Option<String>,
+    /// Service hours, only printed when the settings state them.
+    pub hours: Option<String>,
+    /// When somebody last checked that the number works.
+    pub verified_on: Date,
+}
+
+/// A timed part of a lesson (phase) or a class meeting (segment).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timed {
+    /// Heading text without the time suffix.
+    pub title: String,
+    /// Minutes given in the heading.
+    pub minutes: u32,
+    /// Line of the heading in the source file.
+    pub line: usize,
+}
+
+/// The Markdown body of a document.
+#[derive(Clone, Debug)]
+pub struct Body {
+    /// The Markdown text after the front matter.
+    pub markdown: String,
+    /// Line number (in the file) of the body's first line.
+    pub first_line: usize,
+    /// Every link and image in the body, for the link check.
+    pub links: Vec<LinkRef>,
+    /// External assets found in raw HTML: (line, column, url).
+    pub raw_html_assets: Vec<(usize, usize, String)>,
+}
+
+/// A link or image destination found in a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The destination as written.
+    pub target: String,
+    /// File line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// True for images (assets that a page loads).
+    pub image: bool,
+}
+
+/// The three kinds of lesson objective.
+#[derive(Clone, Debug)]
+pub struct Objectives {
+    /// 认知目标.
+    pub cognitive: String,
+    /// 情感目标.
+    pub affective: String,
+    /// 行为目标.
+    pub behavioral: String,
+}
+
+/// A 心理健康教育活动课 lesson plan.
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    /// Project-relative source path with `/` separators.
+    pub path: String,
+    /// From the first folder under `lessons/`.
+    pub band: Band,
+    /// 课题.
+    pub title: String,
+    /// Grades inside the band (empty: the whole band).
+    pub grades: Vec<u8>,
+    /// Autumn or spring.
+    pub term: Term,
+    /// Slot number in the band's term sequence.
+    pub order: u32,
+    /// Lesson length in minutes.
+    pub duration: u32,
+    /// Guideline areas.
+    pub areas: Vec<Area>,
+    /// Free tags.
+    pub topics: Vec<String>,
+    /// Activity forms.
+    pub forms: Vec<Form>,
+    /// 教学目标.
+    pub objectives: Objectives,
+    /// 教学重点.
+    pub key_points: Option<String>,
+    /// 教学难点.
+    pub difficulties: Option<String>,
+    /// 教学准备.
+    pub materials: Vec<String>,
+    /// Project-relative path of the accompanying parent handout.
+    pub parents: Option<String>,
+    /// Life education, crisis or self-harm topics.
+    pub sensitive: bool,
+    /// The timed phases under `## 活动过程`.
+    pub phases: Vec<Timed>,
+    /// The body.
+    pub body: Body,
+    /// Line of `order:` (for duplicate-order messages).
+    pub order_line: usize,
+    /// Line of `parents:`.
+    pub parents_line: usize,
+}
+
+/// A 主题班会 script.
+#[derive(Clone, Debug)]
+pub struct Meeting {
+    /// Project-relative source path.
+    pub path: String,
+    /// Theme.
+    pub title: String,
+    /// Bands it is written for.
+    pub bands: Vec<Band>,
+    /// Autumn or spring.
+    pub term: Term,
+    /// Month it is held (1–12).
+    pub month: u32,
+    /// Length in minutes.
+    pub duration: u32,
+    /// Every speaker.
+    pub roles: Vec<String>,
+    /// Guideline areas.
+    pub areas: Vec<Area>,
+    /// Life education, crisis or self-harm topics.
+    pub sensitive: bool,
+    /// The timed `##` segments.
+    pub segments: Vec<Timed>,
+    /// The body.
+    pub body: Body,
+}
+
+/// A 家长学校 handout.
+#[derive(Clone, Debug)]
+pub struct Handout {
+    /// Project-relative source path.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// Bands it is written for.
+    pub bands: Vec<Band>,
+    /// Autumn or spring.
+    pub term: Term,
+    /// Position in the term's parent sequence.
+    pub order: u32,
+    /// Life education, crisis or self-harm topics.
+    pub sensitive: bool,
+    /// The body.
+    pub body: Body,
+    /// Line of `order:`.
+    pub order_line: usize,
+}
+
+/// A term calendar from `calendars/<id>.toml`.
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    /// File stem, e.g. `2026-autumn`.
+    pub id: String,
+    /// Project-relative source path.
+    pub path: String,
+    /// Display name.
+    pub name: String,
+    /// Autumn or spring.
+    pub term: Term,
+    /// Monday of teaching week 1.
+    pub first_monday: Date,
+    /// Number of teaching weeks.
+    pub weeks: u32,
+    /// One lesson every `cadence` teaching weeks.
+    pub cadence: u32,
+    /// Holidays and exam weeks.
+    pub breaks: Vec<Break>,
+    /// Observances, activity months, family sessions.
+    pub events: Vec<Event>,
+}
+
+/// A holiday or exam period: no lesson slot falls in a week wholly inside it.
+#[derive(Clone, Debug)]
+pub struct Break {
+    /// Display name.
+    pub name: String,
+    /// First day.
+    pub start: Date,
+    /// Last day (inclusive).
+    pub end: Date,
+}
+
+/// Something on the calendar: one day or a span.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// Display name.
+    pub name: String,
+    /// First day.
+    pub start: Date,
+    /// Last day (inclusive; equal to `start` for one day).
+    pub end: Date,
+    /// What kind of event.
+    pub kind: EventKind,
+}
+
+/// The kinds of calendar event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventKind {
+    /// A day such as 世界精神卫生日.
+    Observance,
+    /// An activity month or week.
+    ActivityMonth,
+    /// A family-education (家长学校) session.
+    Family,
+    /// Anything else.
+    Other,
+}
+
+impl EventKind {
+    /// Parses the `kind` field.
+    pub fn parse(s: &str) -> Option<EventKind> {
+        match s {
+            "observance" => Some(EventKind::Observance),
+            "activity-month" => Some(EventKind::ActivityMonth),
+            "family" => Some(EventKind::Family),
+            "other" => Some(EventKind::Other),
+            _ => None,
+        }
+    }
+
+    /// The slug written in calendar files.
+    pub fn slug(self) -> &'static str {
+        match self {
+            EventKind::Observance => "observance",
+            EventKind::ActivityMonth => "activity-month",
+            EventKind::Family => "family",
+            EventKind::Other => "other",
+        }
+    }
+
+    /// Every slug, for hints.
+    pub const SLUGS: &'static [&'static str] = &["observance", "activity-month", "family", "other"];
+}
+
+/// Turns a project-relative `.md` path into the output page path.
+pub fn page_path(source: &str) -> String {
+    match source.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.html"),
+        None => source.to_string(),
+    }
+}

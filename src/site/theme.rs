@@ -1,0 +1,162 @@
+//! The theme: Tera templates, static files and interface labels. The
+//! default theme in `themes/default/` is compiled into the binary; a
+//! project's `themes/<name>/` may replace any single file of it.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Settings;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::Tera;
+use walkdir::WalkDir;
+
+macro_rules! builtin {
+    ($($path:literal),+ $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../../themes/default/", $path)) as &[u8]),)+]
+    };
+}
+
+/// The default theme's files, by path inside the theme folder.
+const BUILTIN: &[(&str, &[u8])] = builtin![
+    "templates/base.html",
+    "templates/index.html",
+    "templates/band.html",
+    "templates/lesson.html",
+    "templates/meeting.html",
+    "templates/handout.html",
+    "templates/calendar.html",
+    "templates/meetings.html",
+    "templates/parents.html",
+    "templates/partials/help.html",
+    "templates/partials/lesson-item.html",
+    "static/style.css",
+    "labels/zh-Hans.toml",
+    "labels/zh-Hant.toml",
+    "labels/en.toml",
+];
+
+/// Interface labels: `[section] key = "text"`.
+pub type Labels = BTreeMap<String, BTreeMap<String, String>>;
+
+/// A loaded theme.
+pub struct Theme {
+    /// The templates, ready to render.
+    pub tera: Tera,
+    /// Files copied to `static/` in the output.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Labels for the project's language.
+    pub labels: Labels,
+}
+
+impl Theme {
+    /// A label, or the key itself when a theme forgot it.
+    pub fn label(&self, section: &str, key: &str) -> String {
+        self.labels
+            .get(section)
+            .and_then(|s| s.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+}
+
+/// Loads the theme named in the settings, layering the project's files over
+/// the built-in ones. Problems name the theme file.
+pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> {
+    let mut files: BTreeMap<String, (String, Vec<u8>)> = BUILTIN
+        .iter()
+        .map(|(p, b)| (p.to_string(), (format!("(内置主题) {p}"), b.to_vec())))
+        .collect();
+    let mut diags = Vec::new();
+    let dir = root.join("themes").join(&settings.theme);
+    if dir.is_dir() {
+        for entry in WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    diags.push(Diagnostic::error("", 0, 0, format!("无法读取主题文件:{e}")));
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            if !entry.file_type().is_file() || crate::load::is_editor_temp(&name) {
+                continue;
+            }
+            let inner = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let shown = format!("themes/{}/{inner}", settings.theme);
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    files.insert(inner, (shown, bytes));
+                }
+                Err(e) => diags.push(Diagnostic::error(&shown, 0, 0, format!("无法读取:{e}"))),
+            }
+        }
+    } else if settings.theme != "default" {
+        diags.push(
+            Diagnostic::error("xinyu.toml", 0, 0, format!("找不到主题文件夹 themes/{}/", settings.theme))
+                .with_hint("新建这个文件夹并放入要替换的模板(templates/)或样式(static/),或删掉 theme 设置使用默认主题"),
+        );
+    }
+
+    let mut templates = Vec::new();
+    let mut statics = BTreeMap::new();
+    let mut labels = Labels::new();
+    let lang_file = format!("labels/{}.toml", settings.language.code());
+    // Built-in labels first, then the project's overrides of single keys.
+    if let Some((_, b)) = BUILTIN.iter().find(|(p, _)| *p == lang_file) {
+        merge_labels(&mut labels, b, "(内置主题)", &mut diags);
+    }
+    for (inner, (shown, bytes)) in &files {
+        if let Some(name) = inner.strip_prefix("templates/") {
+            match String::from_utf8(bytes.clone()) {
+                Ok(s) => templates.push((name.to_string(), s, shown.clone())),
+                Err(_) => diags.push(Diagnostic::error(shown, 0, 0, "模板文件不是 UTF-8 编码").with_hint("请另存为 UTF-8")),
+            }
+        } else if let Some(name) = inner.strip_prefix("static/") {
+            statics.insert(name.to_string(), bytes.clone());
+        } else if *inner == lang_file && !shown.starts_with('(') {
+            merge_labels(&mut labels, bytes, shown, &mut diags);
+        }
+    }
+    let mut tera = Tera::new();
+    if diags.is_empty() {
+        // All at once: Tera resolves `extends` and `include` across the set.
+        let set = templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str()));
+        if let Err(e) = tera.add_raw_templates(set) {
+            let overridden: Vec<&str> = templates
+                .iter()
+                .filter(|(_, _, shown)| !shown.starts_with('('))
+                .map(|(_, _, shown)| shown.as_str())
+                .collect();
+            let file = overridden.first().copied().unwrap_or("themes/default");
+            diags.push(Diagnostic::error(file, 0, 0, format!("模板有错误:{e:#}")).with_hint(
+                "检查模板里的 {{ }} 和 {% %} 是否成对,变量名是否写对(见用户手册“主题”一章)",
+            ));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Theme {
+        tera,
+        statics,
+        labels,
+    })
+}
+
+fn merge_labels(into: &mut Labels, bytes: &[u8], shown: &str, diags: &mut Vec<Diagnostic>) {
+    let text = String::from_utf8_lossy(bytes);
+    match toml::from_str::<Labels>(&text) {
+        Ok(l) => {
+            for (section, map) in l {
+                into.entry(section).or_default().extend(map);
+            }
+        }
+        Err(e) => diags.push(Diagnostic::error(shown, 0, 0, format!("界面文字文件格式不对:{}", e.message()))),
+    }
+}

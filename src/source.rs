@@ -1,0 +1,91 @@
+//! Reading text files the way teachers save them: UTF-8 with or without a
+//! BOM, CRLF line endings, and GBK/GB18030 from Windows Notepad.
+
+use crate::diagnostic::Diagnostic;
+
+/// A decoded text file.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The text with BOM removed and line endings normalised to `\n`.
+    pub text: String,
+    /// A warning when the file had to be converted from another encoding.
+    pub warning: Option<Diagnostic>,
+}
+
+/// Decodes the raw bytes of `rel` (a project-relative path, used in
+/// messages). Non-UTF-8 text that decodes cleanly as GB18030 (a superset of
+/// GBK) is converted with a warning; anything else is an error that says how
+/// to re-save the file.
+pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let (text, warning) = match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(utf8_err) => {
+            if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+                return Err(Diagnostic::error(rel, 0, 0, "文件是 UTF-16 编码,无法读取")
+                    .with_hint(RESAVE_HINT));
+            }
+            let (cow, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors || cow.contains('\0') {
+                let line = bytes[..utf8_err.valid_up_to()]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                return Err(Diagnostic::error(
+                    rel,
+                    line,
+                    0,
+                    "文件不是 UTF-8 编码,也不是 GBK/GB18030 编码,无法读取",
+                )
+                .with_hint(RESAVE_HINT));
+            }
+            let warning = Diagnostic::warning(
+                rel,
+                0,
+                0,
+                "文件是 GBK/GB18030 编码,已自动转换为 UTF-8 读取",
+            )
+            .with_hint(RESAVE_HINT);
+            (cow.into_owned(), Some(warning))
+        }
+    };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
+    Ok(Decoded { text, warning })
+}
+
+const RESAVE_HINT: &str =
+    "请用记事本打开该文件,选择“文件 → 另存为”,把“编码”改为 UTF-8 后保存";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_normal_input() {
+        let d = decode("a.md", b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\n").unwrap();
+        assert_eq!(d.text, "---\ntitle: x\n---\n");
+        assert!(d.warning.is_none());
+    }
+
+    #[test]
+    fn gbk_is_converted_with_a_warning() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("标题:情绪气象站\n");
+        let d = decode("lessons/a.md", &bytes).unwrap();
+        assert_eq!(d.text, "标题:情绪气象站\n");
+        let w = d.warning.unwrap();
+        assert_eq!(w.file, "lessons/a.md");
+        assert!(w.message.contains("GBK"));
+    }
+
+    #[test]
+    fn binary_garbage_is_rejected_with_resave_hint() {
+        let e = decode("a.md", b"ok\n\xFF\xFF\xFF\x00").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.hint.unwrap().contains("UTF-8"));
+    }
+}
