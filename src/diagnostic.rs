@@ -122,13 +122,8 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.message, a.severity).cmp(&(
-                &b.file,
-                b.line,
-                b.column,
-                &b.message,
-                b.severity,
-            ))
+            (&a.file, a.line, a.column, &a.message, a.severity)
+                .cmp(&(&b.file, b.line, b.column, &b.message, b.severity))
         });
         v.dedup();
         v
@@ -160,12 +155,12 @@ pub fn render(diags: &Diagnostics, sources: &BTreeMap<String, String>) -> String
                 diag = diag.with_labels(vec![cs::Label::primary(id, range)]);
             }
             None if !d.file.is_empty() => {
-                diag = diag.with_notes(vec![format!("位置: {}", d.location())]);
+                diag = diag.with_notes(vec![format!("位置：{}", d.location())]);
             }
             None => {}
         }
         if let Some(h) = &d.hint {
-            diag = diag.with_notes(vec![format!("提示: {h}")]);
+            diag = diag.with_notes(vec![format!("提示：{h}")]);
         }
         match term::emit_into_string(&config, &files, &diag) {
             Ok(s) => out.push_str(&s),
@@ -191,7 +186,7 @@ pub fn plain(d: &Diagnostic) -> String {
         format!("{kind}: {loc}: {}", d.message)
     };
     if let Some(h) = &d.hint {
-        s.push_str(&format!("\n  提示: {h}"));
+        s.push_str(&format!("\n  提示：{h}"));
     }
     s
 }

@@ -21,9 +21,9 @@ pub fn split<'a>(rel: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        let hint = "文件第一行必须是 `---`,接着是 title、term 等字段,再用一行 `---` 结束";
+        let hint = "文件第一行必须是 `---`，接着是 title、term 等字段，再用一行 `---` 结束";
         let msg = if text.trim().is_empty() {
-            "文件是空的,缺少开头的前置信息(front matter)"
+            "文件是空的，缺少开头的前置信息(front matter)"
         } else {
             "文件开头缺少前置信息(front matter)"
         };
@@ -45,9 +45,11 @@ pub fn split<'a>(rel: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(rel, 1, 1, "前置信息(front matter)没有结束")
-        .with_len(3)
-        .with_hint("在最后一个字段下面加一行 `---`,把前置信息和正文分开"))
+    Err(
+        Diagnostic::error(rel, 1, 1, "前置信息(front matter)没有结束")
+            .with_len(3)
+            .with_hint("在最后一个字段下面加一行 `---`，把前置信息和正文分开"),
+    )
 }
 
 #[cfg(test)]
@@ -71,8 +73,18 @@ mod tests {
 
     #[test]
     fn missing_and_unclosed_front_matter_are_errors() {
-        assert!(split("a.md", "# 标题\n").unwrap_err().message.contains("缺少"));
+        assert!(
+            split("a.md", "# 标题\n")
+                .unwrap_err()
+                .message
+                .contains("缺少")
+        );
         assert!(split("a.md", "").unwrap_err().message.contains("空"));
-        assert!(split("a.md", "---\ntitle: x\n").unwrap_err().message.contains("没有结束"));
+        assert!(
+            split("a.md", "---\ntitle: x\n")
+                .unwrap_err()
+                .message
+                .contains("没有结束")
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 #[command(
     name = "xinyu",
     version,
-    about = "心育:把心理健康教育课程(教案、主题班会、家长读本、校历)生成离线网站",
+    about = "心育：把心理健康教育课程（教案、主题班会、家长读本、校历）生成离线网站",
     long_about = None
 )]
 struct Cli {

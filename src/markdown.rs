@@ -71,10 +71,17 @@ impl<'a> Lines<'a> {
     }
 
     fn at(&self, offset: usize) -> (usize, usize) {
-        let idx = self.starts.partition_point(|s| *s <= offset).saturating_sub(1);
+        let idx = self
+            .starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1);
         let start = self.starts[idx];
         let offset = offset.min(self.text.len());
-        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         (self.first_line + idx, col)
     }
 }
@@ -110,7 +117,11 @@ pub fn outline(markdown: &str, first_line: usize) -> Outline {
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match &event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((heading_level(*level), String::new(), lines.at(range.start).0));
+                heading = Some((
+                    heading_level(*level),
+                    String::new(),
+                    lines.at(range.start).0,
+                ));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text, line)) = heading.take() {
@@ -126,7 +137,8 @@ pub fn outline(markdown: &str, first_line: usize) -> Outline {
                     text.push_str(t);
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
                 let (line, column) = lines.at(range.start);
                 out.links.push(LinkRef {
                     target: dest_url.to_string(),
@@ -145,12 +157,15 @@ pub fn outline(markdown: &str, first_line: usize) -> Outline {
         }
         // Speaker lines: only paragraphs directly in the body.
         match &event {
-            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_)) => {
-                container_depth += 1
-            }
-            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table | TagEnd::FootnoteDefinition) => {
-                container_depth = container_depth.saturating_sub(1)
-            }
+            Event::Start(
+                Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_),
+            ) => container_depth += 1,
+            Event::End(
+                TagEnd::List(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition,
+            ) => container_depth = container_depth.saturating_sub(1),
             _ => {}
         }
         sp = match (sp, &event) {
@@ -162,7 +177,10 @@ pub fn outline(markdown: &str, first_line: usize) -> Outline {
             }
             (Sp::InStrong(at, s), Event::End(TagEnd::Strong)) => {
                 let name = s.trim();
-                if let Some(n) = name.strip_suffix(':').or_else(|| name.strip_suffix(FW_COLON)) {
+                if let Some(n) = name
+                    .strip_suffix(':')
+                    .or_else(|| name.strip_suffix(FW_COLON))
+                {
                     push_speaker(&mut out, &lines, at, n);
                     Sp::Idle
                 } else {
@@ -205,12 +223,17 @@ fn heading_level(l: HeadingLevel) -> u8 {
 /// and minutes. Full- or half-width brackets; `分钟`, `分` or `min`.
 pub fn split_minutes(heading: &str) -> Option<(String, u32)> {
     let h = heading.trim_end();
-    let inner_end = h.len() - h.chars().next_back().filter(|c| *c == ')' || *c == FW_CLOSE)?.len_utf8();
+    let inner_end = h.len()
+        - h.chars()
+            .next_back()
+            .filter(|c| *c == ')' || *c == FW_CLOSE)?
+            .len_utf8();
     let open = h[..inner_end].rfind(['(', FW_OPEN])?;
     let inner = h[open..inner_end].trim_start_matches(['(', FW_OPEN]).trim();
     let digits: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
     let unit = inner[digits.len()..].trim().to_lowercase();
-    if digits.is_empty() || !matches!(unit.as_str(), "分钟" | "分" | "min" | "mins" | "minutes") {
+    if digits.is_empty() || !matches!(unit.as_str(), "分钟" | "分" | "min" | "mins" | "minutes")
+    {
         return None;
     }
     let minutes = digits.parse().ok()?;
@@ -257,7 +280,9 @@ pub fn external_assets_in_html(html: &str) -> Vec<String> {
             let value = raw.trim_start_matches(['"', '\'']);
             if is_external(value) {
                 let start = vstart + (raw.len() - value.len());
-                let stop = html[start..end].find(['"', '\'', ' ']).map_or(end, |i| start + i);
+                let stop = html[start..end]
+                    .find(['"', '\'', ' '])
+                    .map_or(end, |i| start + i);
                 found.push(html[start..stop].to_string());
             }
         }
@@ -448,7 +473,10 @@ fn is_spoken_line(rest: &[Event], roles: &[String]) -> bool {
         }
     }
     let name = name.trim();
-    if let Some(n) = name.strip_suffix(':').or_else(|| name.strip_suffix(FW_COLON)) {
+    if let Some(n) = name
+        .strip_suffix(':')
+        .or_else(|| name.strip_suffix(FW_COLON))
+    {
         return roles.iter().any(|r| r == n.trim());
     }
     matches!(it.next(), Some(Event::Text(t)) if t.starts_with(':') || t.starts_with(FW_COLON))
@@ -472,7 +500,11 @@ pub fn slug(text: &str) -> String {
 fn unique_id(used: &mut BTreeMap<String, usize>, base: &str) -> String {
     let n = used.entry(base.to_string()).or_insert(0);
     *n += 1;
-    if *n == 1 { base.to_string() } else { format!("{base}-{n}") }
+    if *n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}-{n}")
+    }
 }
 
 #[cfg(test)]
@@ -481,7 +513,10 @@ mod tests {
 
     #[test]
     fn minutes_in_all_the_ways_teachers_write_them() {
-        assert_eq!(split_minutes("暖身:情绪天气预报(5分钟)"), Some(("暖身:情绪天气预报".into(), 5)));
+        assert_eq!(
+            split_minutes("暖身:情绪天气预报(5分钟)"),
+            Some(("暖身:情绪天气预报".into(), 5))
+        );
         assert_eq!(split_minutes("分享 (10 min)"), Some(("分享".into(), 10)));
         assert_eq!(split_minutes("总结(3分)"), Some(("总结".into(), 3)));
         assert_eq!(split_minutes("总结(三分钟)"), None);
@@ -491,7 +526,10 @@ mod tests {
             split_minutes("暖身\u{FF1A}情绪天气预报\u{FF08}5分钟\u{FF09}"),
             Some(("暖身\u{FF1A}情绪天气预报".into(), 5))
         );
-        assert_eq!(split_minutes("分享\u{FF08}10 min\u{FF09}"), Some(("分享".into(), 10)));
+        assert_eq!(
+            split_minutes("分享\u{FF08}10 min\u{FF09}"),
+            Some(("分享".into(), 10))
+        );
     }
 
     #[test]
@@ -521,7 +559,12 @@ mod tests {
         let names: Vec<_> = o.speakers.iter().map(|s| s.speaker.as_str()).collect();
         assert_eq!(names, ["主持人甲", "班主任"]);
         let roles = vec!["主持人甲".to_string()];
-        let s = render_sections("**主持人甲**\u{FF1A}好\n", RenderOptions { roles: Some(&roles) });
+        let s = render_sections(
+            "**主持人甲**\u{FF1A}好\n",
+            RenderOptions {
+                roles: Some(&roles),
+            },
+        );
         assert!(s[0].html.starts_with("<p class=\"line\">"), "{}", s[0].html);
     }
 
@@ -543,7 +586,8 @@ mod tests {
         assert!(s[1].html.contains("<h3 id=\"暖身5分钟\">"), "{}", s[1].html);
         // The HTML writer percent-encodes the fragment; browsers decode it.
         assert!(
-            s[1].html.contains("href=\"../../parents/a.html#%E5%81%9A%E6%B3%95\""),
+            s[1].html
+                .contains("href=\"../../parents/a.html#%E5%81%9A%E6%B3%95\""),
             "{}",
             s[1].html
         );
@@ -554,10 +598,21 @@ mod tests {
         let roles = vec!["主持人甲".to_string()];
         let s = render_sections(
             "**主持人甲**:大家好\n\n**提示**:不是台词\n",
-            RenderOptions { roles: Some(&roles) },
+            RenderOptions {
+                roles: Some(&roles),
+            },
         );
-        assert!(s[0].html.starts_with("<p class=\"line\"><strong>主持人甲</strong>"), "{}", s[0].html);
-        assert!(s[0].html.contains("<p><strong>提示</strong>"), "{}", s[0].html);
+        assert!(
+            s[0].html
+                .starts_with("<p class=\"line\"><strong>主持人甲</strong>"),
+            "{}",
+            s[0].html
+        );
+        assert!(
+            s[0].html.contains("<p><strong>提示</strong>"),
+            "{}",
+            s[0].html
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
         Ok(s) => (s.to_string(), None),
         Err(utf8_err) => {
             if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-                return Err(Diagnostic::error(rel, 0, 0, "文件是 UTF-16 编码,无法读取")
+                return Err(Diagnostic::error(rel, 0, 0, "文件是 UTF-16 编码，无法读取")
                     .with_hint(RESAVE_HINT));
             }
             let (cow, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
@@ -36,7 +36,7 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
                     rel,
                     line,
                     0,
-                    "文件不是 UTF-8 编码,也不是 GBK/GB18030 编码,无法读取",
+                    "文件不是 UTF-8 编码，也不是 GBK/GB18030 编码，无法读取",
                 )
                 .with_hint(RESAVE_HINT));
             }
@@ -44,7 +44,7 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
                 rel,
                 0,
                 0,
-                "文件是 GBK/GB18030 编码,已自动转换为 UTF-8 读取",
+                "文件是 GBK/GB18030 编码，已自动转换为 UTF-8 读取",
             )
             .with_hint(RESAVE_HINT);
             (cow.into_owned(), Some(warning))
@@ -58,8 +58,7 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
     Ok(Decoded { text, warning })
 }
 
-const RESAVE_HINT: &str =
-    "请用记事本打开该文件,选择“文件 → 另存为”,把“编码”改为 UTF-8 后保存";
+const RESAVE_HINT: &str = "请用记事本打开该文件，选择“文件 → 另存为”，把“编码”改为 UTF-8 后保存";
 
 #[cfg(test)]
 mod tests {

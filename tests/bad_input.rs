@@ -15,7 +15,11 @@ fn each_bad_input_is_reported_and_leaves_previous_output_untouched() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 20, "expected the full set of bad-input fixtures, found {}", cases.len());
+    assert!(
+        cases.len() >= 20,
+        "expected the full set of bad-input fixtures, found {}",
+        cases.len()
+    );
     for case in cases {
         let tmp = tempfile::tempdir().unwrap();
         let project = tmp.path().join("project");
@@ -30,16 +34,26 @@ fn each_bad_input_is_reported_and_leaves_previous_output_untouched() {
         let expect = fs::read_to_string(cases_dir.join(&case).join("EXPECT")).unwrap();
         let expect = expect.trim();
         assert_eq!(code, 1, "{case}: a bad input must fail the build:\n{err}");
-        assert!(err.contains(expect), "{case}: message must name `{expect}`:\n{err}");
+        assert!(
+            err.contains(expect),
+            "{case}: message must name `{expect}`:\n{err}"
+        );
         assert!(err.contains("error"), "{case}: {err}");
         assert!(!err.contains("panicked"), "{case}: {err}");
-        assert_eq!(snapshot_tree(&out), before, "{case}: the previous output changed");
+        assert_eq!(
+            snapshot_tree(&out),
+            before,
+            "{case}: the previous output changed"
+        );
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.contains("xinyu-tmp") || n.contains("xinyu-old"))
             .collect();
-        assert!(leftovers.is_empty(), "{case}: staging folders left behind: {leftovers:?}");
+        assert!(
+            leftovers.is_empty(),
+            "{case}: staging folders left behind: {leftovers:?}"
+        );
         insta::assert_snapshot!(format!("bad_{case}"), err);
     }
 }
@@ -70,7 +84,10 @@ fn gbk_files_are_converted_with_a_warning_not_garbled() {
     assert!(err.contains("parents/emotion-coaching.md"), "{err}");
     assert!(err.contains("UTF-8"), "{err}");
     let page = fs::read_to_string(out.join("parents/emotion-coaching.html")).unwrap();
-    assert!(page.contains("孩子情绪大的时候"), "the converted text must read correctly");
+    assert!(
+        page.contains("孩子情绪大的时候"),
+        "the converted text must read correctly"
+    );
 }
 
 #[test]
@@ -102,7 +119,11 @@ fn all_errors_of_a_build_are_reported_at_once() {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join("p");
     copy_tree(&fixture("base"), &project);
-    for case in ["unknown-field", "speaker-not-in-roles", "calendar-not-monday"] {
+    for case in [
+        "unknown-field",
+        "speaker-not-in-roles",
+        "calendar-not-monday",
+    ] {
         copy_tree(&fixture("bad").join(case), &project);
     }
     let (code, err) = build(&project, &tmp.path().join("site"));

@@ -12,7 +12,9 @@ use std::path::Path;
 /// site; nothing is loaded from outside; every page carries the help box.
 fn assert_offline_and_complete(site: &Path) -> usize {
     let files = snapshot_tree(site);
-    let links = Selector::parse("a[href], link[href], img[src], script[src], source[src], iframe[src]").unwrap();
+    let links =
+        Selector::parse("a[href], link[href], img[src], script[src], source[src], iframe[src]")
+            .unwrap();
     let help = Selector::parse("aside.help").unwrap();
     let h1 = Selector::parse("h1").unwrap();
     let mut pages = 0;
@@ -23,11 +25,22 @@ fn assert_offline_and_complete(site: &Path) -> usize {
         pages += 1;
         let text = String::from_utf8(bytes.clone()).unwrap();
         let doc = Html::parse_document(&text);
-        assert_eq!(doc.select(&help).count(), 1, "{rel}: the help box must appear once");
+        assert_eq!(
+            doc.select(&help).count(),
+            1,
+            "{rel}: the help box must appear once"
+        );
         assert_eq!(doc.select(&h1).count(), 1, "{rel}: one h1 per page");
-        assert!(text.contains("12356") || !site.ends_with("curriculum-site"), "{rel}: hotline missing");
+        assert!(
+            text.contains("12356") || !site.ends_with("curriculum-site"),
+            "{rel}: hotline missing"
+        );
         for el in doc.select(&links) {
-            let attr = if el.value().attr("href").is_some() { "href" } else { "src" };
+            let attr = if el.value().attr("href").is_some() {
+                "href"
+            } else {
+                "src"
+            };
             let url = el.value().attr(attr).unwrap();
             let loads = el.value().name() != "a";
             if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//") {
@@ -38,12 +51,20 @@ fn assert_offline_and_complete(site: &Path) -> usize {
                 continue;
             }
             let path = url.split(['#', '?']).next().unwrap();
-            assert!(!path.is_empty() && !path.ends_with('/'), "{rel}: directory URL {url}");
+            assert!(
+                !path.is_empty() && !path.ends_with('/'),
+                "{rel}: directory URL {url}"
+            );
             assert!(!path.starts_with('/'), "{rel}: absolute URL {url}");
-            let decoded = percent_encoding::percent_decode_str(path).decode_utf8().unwrap();
+            let decoded = percent_encoding::percent_decode_str(path)
+                .decode_utf8()
+                .unwrap();
             let base = Path::new(rel).parent().unwrap();
             let target = normalize(&base.join(decoded.as_ref()));
-            assert!(files.contains_key(&target), "{rel}: broken link {url} → {target}");
+            assert!(
+                files.contains_key(&target),
+                "{rel}: broken link {url} → {target}"
+            );
         }
     }
     pages
@@ -69,10 +90,19 @@ fn shipped_curriculum_builds_into_a_complete_offline_site() {
     let out = tmp.path().join("curriculum-site");
     let (code, err) = build(&repo().join("curriculum"), &out);
     assert_eq!(code, 0, "{err}");
-    assert!(!err.contains("warning"), "the shipped curriculum must build without warnings:\n{err}");
+    assert!(
+        !err.contains("warning"),
+        "the shipped curriculum must build without warnings:\n{err}"
+    );
     let pages = assert_offline_and_complete(&out);
     assert!(pages > 20, "only {pages} pages");
-    for page in ["index.html", "meetings.html", "parents.html", "bands/lower-primary.html", "bands/senior-high.html"] {
+    for page in [
+        "index.html",
+        "meetings.html",
+        "parents.html",
+        "bands/lower-primary.html",
+        "bands/senior-high.html",
+    ] {
         assert!(out.join(page).is_file(), "{page} missing");
     }
 }
@@ -85,7 +115,10 @@ fn minimal_example_builds_into_a_complete_offline_site() {
     assert_eq!(code, 0, "{err}");
     assert!(err.is_empty() || !err.contains("warning"), "{err}");
     assert_offline_and_complete(&out);
-    assert!(out.join("lessons/junior-high/01-emotion-weather.html").is_file());
+    assert!(
+        out.join("lessons/junior-high/01-emotion-weather.html")
+            .is_file()
+    );
 }
 
 #[test]
@@ -111,17 +144,25 @@ fn a_lesson_page_is_a_lesson_plan() {
     let doc = Html::parse_document(&html);
     let text = |sel: &str| -> Vec<String> {
         let s = Selector::parse(sel).unwrap();
-        doc.select(&s).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+        doc.select(&s)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
     };
     assert_eq!(text("h1"), ["情绪气象站"]);
     let facts = text(".facts dd");
     assert!(facts.contains(&"初中".to_string()), "{facts:?}");
     assert!(facts.contains(&"7年级".to_string()), "{facts:?}");
     assert!(facts.contains(&"45 分钟".to_string()), "{facts:?}");
-    assert!(facts.contains(&"情绪调适、认识自我".to_string()), "{facts:?}");
+    assert!(
+        facts.contains(&"情绪调适、认识自我".to_string()),
+        "{facts:?}"
+    );
     assert!(facts.contains(&"游戏、问题辨析".to_string()), "{facts:?}");
     assert_eq!(text(".objectives dt"), ["认知目标", "情感目标", "行为目标"]);
-    assert_eq!(text(".phases .min"), ["5 分钟", "25 分钟", "10 分钟", "5 分钟"]);
+    assert_eq!(
+        text(".phases .min"),
+        ["5 分钟", "25 分钟", "10 分钟", "5 分钟"]
+    );
     // Every timeline entry jumps to its phase heading.
     let anchors = Selector::parse(".phases a").unwrap();
     for a in doc.select(&anchors) {
@@ -170,10 +211,17 @@ fn calendar_page_places_lessons_in_slots_and_skips_exam_weeks() {
     let html = fs::read_to_string(out.join("calendars/2026-autumn.html")).unwrap();
     let doc = Html::parse_document(&html);
     let rows = Selector::parse("table.slots tbody tr").unwrap();
-    let rows: Vec<String> = doc.select(&rows).map(|r| r.text().collect::<Vec<_>>().join("|")).collect();
+    let rows: Vec<String> = doc
+        .select(&rows)
+        .map(|r| r.text().collect::<Vec<_>>().join("|"))
+        .collect();
     // 6 weeks, one wholly inside the exam break: 5 teaching weeks → 3 slots.
     assert_eq!(rows.len(), 3, "{rows:?}");
-    assert!(rows[0].contains("情绪气象站") && rows[0].contains("你好，新同学"), "{}", rows[0]);
+    assert!(
+        rows[0].contains("情绪气象站") && rows[0].contains("你好，新同学"),
+        "{}",
+        rows[0]
+    );
     assert!(rows[1].contains("按下暂停键"), "{}", rows[1]);
     let off = Selector::parse("table.weeks tr.off").unwrap();
     let off: Vec<String> = doc.select(&off).map(|r| r.text().collect()).collect();
@@ -203,7 +251,11 @@ fn a_project_theme_overrides_single_files() {
     assert!(index.contains("本校心理辅导室"));
     assert!(index.contains("12356"));
     // Files not overridden still come from the built-in theme.
-    assert!(fs::read_to_string(out.join("static/style.css")).unwrap().contains("--accent"));
+    assert!(
+        fs::read_to_string(out.join("static/style.css"))
+            .unwrap()
+            .contains("--accent")
+    );
     assert!(out.join("static/school.css").is_file());
 }
 
@@ -217,7 +269,11 @@ fn a_broken_theme_template_is_reported_and_output_kept() {
     let before = snapshot_tree(&out);
     let t = project.join("themes/default/templates");
     fs::create_dir_all(&t).unwrap();
-    fs::write(t.join("index.html"), "{% extends \"base.html\" %}{% block content %}{{ oops {% endblock content %}").unwrap();
+    fs::write(
+        t.join("index.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ oops {% endblock content %}",
+    )
+    .unwrap();
     let (code, err) = build(&project, &out);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("themes/default/templates/index.html"), "{err}");

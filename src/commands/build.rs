@@ -17,7 +17,7 @@ pub fn run(project: &Path, out: &Path) -> i32 {
     let mut diags = loaded.diagnostics;
     let Some(curriculum) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
         report(&diags, &loaded.sources);
-        eprintln!("生成失败:请先修正上面的错误;原来的输出没有改动。");
+        eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
     match site::build(project, &curriculum, out) {
@@ -29,7 +29,10 @@ pub fn run(project: &Path, out: &Path) -> i32 {
                 summary.files,
                 out.display()
             );
-            eprintln!("用浏览器打开 {} 即可离线浏览。", out.join("index.html").display());
+            eprintln!(
+                "用浏览器打开 {} 即可离线浏览。",
+                out.join("index.html").display()
+            );
             OK
         }
         Err(Failure::Input(d)) => {
@@ -37,13 +40,13 @@ pub fn run(project: &Path, out: &Path) -> i32 {
             d.into_iter().for_each(|x| extra.push(x));
             diags.extend(extra);
             report(&diags, &loaded.sources);
-            eprintln!("生成失败:请先修正上面的错误;原来的输出没有改动。");
+            eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
             FAILED
         }
         Err(Failure::Io(e)) => {
             report(&diags, &loaded.sources);
             eprintln!("error: {e:#}");
-            eprintln!("生成失败;原来的输出没有改动。");
+            eprintln!("生成失败；原来的输出没有改动。");
             FAILED
         }
     }
@@ -55,5 +58,5 @@ fn report(diags: &Diagnostics, sources: &std::collections::BTreeMap<String, Stri
     }
     eprint!("{}", diagnostic::render(diags, sources));
     let (e, w) = diags.counts();
-    eprintln!("{e} 个错误,{w} 个警告");
+    eprintln!("{e} 个错误，{w} 个警告");
 }

@@ -45,9 +45,13 @@ impl At<'_> {
         if let Some(x) = parse(&v.value) {
             return Some(x);
         }
-        let d = self.error(v, v.value.chars().count(), format!("`{}` 不是可用的{what}", v.value));
+        let d = self.error(
+            v,
+            v.value.chars().count(),
+            format!("`{}` 不是可用的{what}", v.value),
+        );
         let hint = match nearest(&v.value, spellings) {
-            Some(n) => format!("你是不是想写 `{n}`?可用的{what}:{}", slugs.join("、")),
+            Some(n) => format!("你是不是想写 `{n}`？可用的{what}:{}", slugs.join("、")),
             None => format!("可用的{what}:{}", slugs.join("、")),
         };
         diags.push(d.with_hint(hint));
@@ -56,21 +60,44 @@ impl At<'_> {
 
     /// Parses `term`.
     pub fn term(&self, v: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<Term> {
-        self.word(v, Term::parse, &Term::spellings(), &Term::slugs(), "学期", diags)
+        self.word(
+            v,
+            Term::parse,
+            &Term::spellings(),
+            &Term::slugs(),
+            "学期",
+            diags,
+        )
     }
 
     /// Parses a non-empty list of bands.
-    pub fn bands(&self, v: &Spanned<Vec<Spanned<String>>>, diags: &mut Vec<Diagnostic>) -> Vec<Band> {
+    pub fn bands(
+        &self,
+        v: &Spanned<Vec<Spanned<String>>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Band> {
         if v.value.is_empty() {
             diags.push(
                 self.error(v, 1, "bands 至少要写一个学段")
-                    .with_hint(format!("例如 bands: [junior-high];可用的学段:{}", Band::slugs().join("、"))),
+                    .with_hint(format!(
+                        "例如 bands: [junior-high]；可用的学段：{}",
+                        Band::slugs().join("、")
+                    )),
             );
         }
         let mut out: Vec<Band> = v
             .value
             .iter()
-            .filter_map(|b| self.word(b, Band::parse, &Band::spellings(), &Band::slugs(), "学段", diags))
+            .filter_map(|b| {
+                self.word(
+                    b,
+                    Band::parse,
+                    &Band::spellings(),
+                    &Band::slugs(),
+                    "学段",
+                    diags,
+                )
+            })
             .collect();
         out.sort();
         out.dedup();
@@ -78,17 +105,30 @@ impl At<'_> {
     }
 
     /// Parses a non-empty list of areas.
-    pub fn areas(&self, v: &Spanned<Vec<Spanned<String>>>, diags: &mut Vec<Diagnostic>) -> Vec<Area> {
+    pub fn areas(
+        &self,
+        v: &Spanned<Vec<Spanned<String>>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Area> {
         if v.value.is_empty() {
             diags.push(
                 self.error(v, 1, "areas 至少要写一个领域")
-                    .with_hint(format!("可用的领域:{}", Area::slugs().join("、"))),
+                    .with_hint(format!("可用的领域：{}", Area::slugs().join("、"))),
             );
         }
         let mut out: Vec<Area> = v
             .value
             .iter()
-            .filter_map(|a| self.word(a, Area::parse, &Area::spellings(), &Area::slugs(), "领域", diags))
+            .filter_map(|a| {
+                self.word(
+                    a,
+                    Area::parse,
+                    &Area::spellings(),
+                    &Area::slugs(),
+                    "领域",
+                    diags,
+                )
+            })
             .collect();
         out.dedup();
         out
@@ -107,12 +147,16 @@ impl At<'_> {
             return true;
         }
         diags.push(
-            self.error(v, v.value.to_string().len(), format!(
-                "{field} 是 {},应在 {} 到 {} 之间",
-                v.value,
-                range.start(),
-                range.end()
-            ))
+            self.error(
+                v,
+                v.value.to_string().len(),
+                format!(
+                    "{field} 是 {}，应在 {} 到 {} 之间",
+                    v.value,
+                    range.start(),
+                    range.end()
+                ),
+            )
             .with_hint(hint),
         );
         false
@@ -138,9 +182,14 @@ pub fn check_minutes(
         .collect::<Vec<_>>()
         .join(" + ");
     diags.push(
-        Diagnostic::error(rel, line, 1, format!(
-            "{what}合计 {total} 分钟,与 duration: {duration} 不一致"
-        ))
-        .with_hint(format!("{sum} = {total};请调整各部分的分钟数或 duration,使两者相等")),
+        Diagnostic::error(
+            rel,
+            line,
+            1,
+            format!("{what}合计 {total} 分钟，与 duration: {duration} 不一致"),
+        )
+        .with_hint(format!(
+            "{sum} = {total}；请调整各部分的分钟数或 duration，使两者相等"
+        )),
     );
 }

@@ -22,7 +22,9 @@ struct RawHandout {
 
 /// Parses one parent handout.
 pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Handout> {
-    let split = frontmatter::split(rel, text).map_err(|d| diags.push(d)).ok()?;
+    let split = frontmatter::split(rel, text)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let raw: RawHandout = yaml::parse(rel, split.yaml, split.yaml_first_line)
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -33,11 +35,20 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Hando
     let before = diags.len();
     let outline = markdown::outline(split.body, split.body_first_line);
     if raw.title.value.trim().is_empty() {
-        diags.push(at.error(&raw.title, 1, "title 不能为空").with_hint("写上读本标题"));
+        diags.push(
+            at.error(&raw.title, 1, "title 不能为空")
+                .with_hint("写上读本标题"),
+        );
     }
     let bands = at.bands(&raw.bands, diags);
     let term = at.term(&raw.term, diags);
-    at.in_range(&raw.order, 1..=60, "order", "order 是这份读本在本学期家长读本中的顺序,从 1 开始", diags);
+    at.in_range(
+        &raw.order,
+        1..=60,
+        "order",
+        "order 是这份读本在本学期家长读本中的顺序，从 1 开始",
+        diags,
+    );
     if diags.len() > before {
         return None;
     }

@@ -52,7 +52,9 @@ const PROCESS_HEADINGS: &[&str] = &["活动过程", "教学过程"];
 /// Parses one lesson file. Problems go to `diags`; `None` when the file
 /// cannot become a lesson.
 pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Lesson> {
-    let split = frontmatter::split(rel, text).map_err(|d| diags.push(d)).ok()?;
+    let split = frontmatter::split(rel, text)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let raw: RawLesson = yaml::parse(rel, split.yaml, split.yaml_first_line)
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -62,11 +64,26 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
     };
     let before = diags.len();
     if raw.title.value.trim().is_empty() {
-        diags.push(at.error(&raw.title, 1, "title 不能为空").with_hint("写上课题,例如 title: 情绪气象站"));
+        diags.push(
+            at.error(&raw.title, 1, "title 不能为空")
+                .with_hint("写上课题，例如 title: 情绪气象站"),
+        );
     }
     let term = at.term(&raw.term, diags);
-    at.in_range(&raw.order, 1..=60, "order", "order 是这节课在本学段本学期的第几次课(课次),从 1 开始", diags);
-    at.in_range(&raw.duration, 10..=120, "duration", "duration 是一节课的分钟数,小学一般 40,中学一般 45", diags);
+    at.in_range(
+        &raw.order,
+        1..=60,
+        "order",
+        "order 是这节课在本学段本学期的第几次课（课次），从 1 开始",
+        diags,
+    );
+    at.in_range(
+        &raw.duration,
+        10..=120,
+        "duration",
+        "duration 是一节课的分钟数，小学一般 40，中学一般 45",
+        diags,
+    );
     let mut grades = Vec::new();
     if let Some(g) = &raw.grades {
         for grade in &g.value {
@@ -75,14 +92,14 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
             } else {
                 diags.push(
                     at.error(grade, grade.value.to_string().len(), format!(
-                        "{} 年级不在{}({}–{} 年级)内",
+                        "{} 年级不在{}（{}–{} 年级）内",
                         grade.value,
                         band.zh(),
                         band.grades().start(),
                         band.grades().end()
                     ))
                     .with_hint(format!(
-                        "这个文件在 lessons/{}/ 下,grades 只能写 {} 到 {};或者把文件移到对应学段的文件夹",
+                        "这个文件在 lessons/{}/ 下，grades 只能写 {} 到 {}；或者把文件移到对应学段的文件夹",
                         band.slug(),
                         band.grades().start(),
                         band.grades().end()
@@ -95,20 +112,33 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
     }
     let areas = at.areas(&raw.areas, diags);
     if raw.forms.value.is_empty() {
-        diags.push(at.error(&raw.forms, 1, "forms 至少要写一种活动形式").with_hint(format!(
-            "可用的形式:{}",
-            Form::slugs().join("、")
-        )));
+        diags.push(
+            at.error(&raw.forms, 1, "forms 至少要写一种活动形式")
+                .with_hint(format!("可用的形式：{}", Form::slugs().join("、"))),
+        );
     }
     let mut forms: Vec<Form> = raw
         .forms
         .value
         .iter()
-        .filter_map(|f| at.word(f, Form::parse, &Form::spellings(), &Form::slugs(), "活动形式", diags))
+        .filter_map(|f| {
+            at.word(
+                f,
+                Form::parse,
+                &Form::spellings(),
+                &Form::slugs(),
+                "活动形式",
+                diags,
+            )
+        })
         .collect();
     forms.dedup();
     let o = &raw.objectives.value;
-    for (name, value) in [("cognitive", &o.cognitive), ("affective", &o.affective), ("behavioral", &o.behavioral)] {
+    for (name, value) in [
+        ("cognitive", &o.cognitive),
+        ("affective", &o.affective),
+        ("behavioral", &o.behavioral),
+    ] {
         if value.trim().is_empty() {
             diags.push(
                 at.error(&raw.objectives, 10, format!("objectives.{name} 不能为空"))
@@ -116,7 +146,10 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
             );
         }
     }
-    let parents = raw.parents.as_ref().map(|p| p.value.trim().replace('\\', "/"));
+    let parents = raw
+        .parents
+        .as_ref()
+        .map(|p| p.value.trim().replace('\\', "/"));
     let parents_line = raw.parents.as_ref().map_or(0, |p| at.line(p));
 
     let outline = markdown::outline(split.body, split.body_first_line);
@@ -126,7 +159,14 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
         .iter()
         .find(|h| h.level == 2 && PROCESS_HEADINGS.contains(&h.text.as_str()))
         .map_or(split.body_first_line, |h| h.line);
-    check_minutes(rel, &phases, raw.duration.value, process_line, "活动过程各环节", diags);
+    check_minutes(
+        rel,
+        &phases,
+        raw.duration.value,
+        process_line,
+        "活动过程各环节",
+        diags,
+    );
 
     if diags.len() > before {
         return None;
@@ -169,12 +209,15 @@ fn phases(rel: &str, outline: &Outline, diags: &mut Vec<Diagnostic>) -> Vec<Time
         let line = outline.headings.first().map_or(0, |h| h.line);
         diags.push(
             Diagnostic::error(rel, line, 1, "教案缺少 `## 活动过程` 部分")
-                .with_hint("加一个 `## 活动过程` 标题,每个环节写成 `### 暖身导入:……(5分钟)`,各环节分钟数之和等于 duration"),
+                .with_hint("加一个 `## 活动过程` 标题，每个环节写成 `### 暖身导入：……（5分钟）`，各环节分钟数之和等于 duration"),
         );
         return Vec::new();
     };
     let mut out = Vec::new();
-    for h in outline.headings[start + 1..].iter().take_while(|h| h.level > 2) {
+    for h in outline.headings[start + 1..]
+        .iter()
+        .take_while(|h| h.level > 2)
+    {
         if h.level != 3 {
             continue;
         }
@@ -187,14 +230,22 @@ fn phases(rel: &str, outline: &Outline, diags: &mut Vec<Diagnostic>) -> Vec<Time
             None => diags.push(
                 Diagnostic::error(rel, h.line, 1, format!("环节“{}”没有写时间", h.text))
                     .with_len(h.text.chars().count() + 4)
-                    .with_hint(format!("在标题末尾写上分钟数,例如 `### {}(10分钟)`", h.text)),
+                    .with_hint(format!(
+                        "在标题末尾写上分钟数，例如 `### {}（10分钟）`",
+                        h.text
+                    )),
             ),
         }
     }
     if out.is_empty() && !diags.iter().any(|d| d.file == rel) {
         diags.push(
-            Diagnostic::error(rel, outline.headings[start].line, 1, "`## 活动过程` 下面没有任何环节")
-                .with_hint("每个环节写成 `### 暖身导入:……(5分钟)`"),
+            Diagnostic::error(
+                rel,
+                outline.headings[start].line,
+                1,
+                "`## 活动过程` 下面没有任何环节",
+            )
+            .with_hint("每个环节写成 `### 暖身导入：……（5分钟）`"),
         );
     }
     out

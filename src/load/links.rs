@@ -17,15 +17,17 @@ pub fn check(root: &Path, c: &mut Curriculum, diags: &mut Vec<Diagnostic>) {
     let handouts: BTreeSet<&str> = c.handouts.iter().map(|h| h.path.as_str()).collect();
     for l in &c.lessons {
         let Some(p) = &l.parents else { continue };
-        let resolved = normalize("", p).filter(|r| handouts.contains(r.as_str())).or_else(|| {
-            // Also accept a path relative to the lesson file.
-            normalize(parent_dir(&l.path), p).filter(|r| handouts.contains(r.as_str()))
-        });
+        let resolved = normalize("", p)
+            .filter(|r| handouts.contains(r.as_str()))
+            .or_else(|| {
+                // Also accept a path relative to the lesson file.
+                normalize(parent_dir(&l.path), p).filter(|r| handouts.contains(r.as_str()))
+            });
         if resolved.is_none() {
             let all: Vec<&str> = handouts.iter().copied().collect();
             let hint = match nearest(p, &all) {
-                Some(n) => format!("你是不是想写 `parents: {n}`?"),
-                None => "parents 写家长读本相对项目根目录的路径,例如 parents: parents/emotion-coaching.md".into(),
+                Some(n) => format!("你是不是想写 `parents: {n}`？"),
+                None => "parents 写家长读本相对项目根目录的路径，例如 parents: parents/emotion-coaching.md".into(),
             };
             diags.push(
                 Diagnostic::error(&l.path, l.parents_line, 10, format!("找不到家长读本 `{p}`"))
@@ -66,8 +68,11 @@ pub fn check(root: &Path, c: &mut Curriculum, diags: &mut Vec<Diagnostic>) {
     c.assets = assets.into_iter().collect();
 }
 
+/// Files (path, line of `order:`) that claim one band/term/order.
+type ByOrder<'a> = BTreeMap<(Band, Term, u32), Vec<(&'a str, usize)>>;
+
 fn duplicate_lessons(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
-    let mut slots: BTreeMap<(Band, Term, u32), Vec<(&str, usize)>> = BTreeMap::new();
+    let mut slots = ByOrder::new();
     for l in &c.lessons {
         slots
             .entry((l.band, l.term, l.order))
@@ -79,7 +84,11 @@ fn duplicate_lessons(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         for (path, line) in &files {
-            let others: Vec<&str> = files.iter().filter(|(p, _)| p != path).map(|(p, _)| *p).collect();
+            let others: Vec<&str> = files
+                .iter()
+                .filter(|(p, _)| p != path)
+                .map(|(p, _)| *p)
+                .collect();
             diags.push(
                 Diagnostic::error(path, *line, 1, format!(
                     "{}{}的第 {order} 次课有 {} 份教案",
@@ -88,17 +97,19 @@ fn duplicate_lessons(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
                     files.len()
                 ))
                 .with_len(5)
-                .with_hint(format!("与 {} 的 order 相同;每个学段每学期每个课次只能有一份教案,请改其中一份的 order", others.join("、"))),
+                .with_hint(format!("与 {} 的 order 相同；每个学段每学期每个课次只能有一份教案，请改其中一份的 order", others.join("、"))),
             );
         }
     }
 }
 
 fn duplicate_handouts(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<(Band, Term, u32), Vec<(&str, usize)>> = BTreeMap::new();
+    let mut seen = ByOrder::new();
     for h in &c.handouts {
         for b in &h.bands {
-            seen.entry((*b, h.term, h.order)).or_default().push((&h.path, h.order_line));
+            seen.entry((*b, h.term, h.order))
+                .or_default()
+                .push((&h.path, h.order_line));
         }
     }
     let mut reported = BTreeSet::new();
@@ -110,15 +121,23 @@ fn duplicate_handouts(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
             if !reported.insert(*path) {
                 continue;
             }
-            let others: Vec<&str> = files.iter().filter(|(p, _)| p != path).map(|(p, _)| *p).collect();
+            let others: Vec<&str> = files
+                .iter()
+                .filter(|(p, _)| p != path)
+                .map(|(p, _)| *p)
+                .collect();
             diags.push(
-                Diagnostic::error(path, *line, 1, format!(
-                    "{}{}的第 {order} 份家长读本重复了",
-                    band.zh(),
-                    term.zh()
-                ))
+                Diagnostic::error(
+                    path,
+                    *line,
+                    1,
+                    format!("{}{}的第 {order} 份家长读本重复了", band.zh(), term.zh()),
+                )
                 .with_len(5)
-                .with_hint(format!("与 {} 的 order 相同,请改其中一份的 order", others.join("、"))),
+                .with_hint(format!(
+                    "与 {} 的 order 相同，请改其中一份的 order",
+                    others.join("、")
+                )),
             );
         }
     }
@@ -135,7 +154,7 @@ fn check_body(
     for (line, col, url) in &body.raw_html_assets {
         diags.push(
             Diagnostic::error(path, *line, *col, format!("引用了网上的资源 {url}"))
-                .with_hint("离线课程包里不能有需要联网才能加载的图片、样式或脚本;请把文件下载后放进 assets/,再用相对路径引用"),
+                .with_hint("离线课程包里不能有需要联网才能加载的图片、样式或脚本；请把文件下载后放进 assets/，再用相对路径引用"),
         );
     }
     for link in &body.links {
@@ -151,18 +170,20 @@ fn check_body(
         if has_scheme(target) {
             if link.image {
                 diags.push(err(
-                    format!("图片来自网上:{target}"),
-                    "离线课程包里不能有需要联网才能加载的图片;请把图片下载后放进 assets/,再写 ![说明](../../assets/图片.png) 这样的相对路径",
+                    format!("图片来自网上：{target}"),
+                    "离线课程包里不能有需要联网才能加载的图片；请把图片下载后放进 assets/，再写 ![说明]（../../assets/图片.png） 这样的相对路径",
                 ));
             }
             continue;
         }
         let path_part = target.split(['#', '?']).next().unwrap_or("");
-        let decoded = percent_decode_str(path_part).decode_utf8_lossy().replace('\\', "/");
+        let decoded = percent_decode_str(path_part)
+            .decode_utf8_lossy()
+            .replace('\\', "/");
         if decoded.starts_with('/') || decoded.chars().nth(1) == Some(':') {
             diags.push(err(
                 format!("链接用了绝对路径 `{target}`"),
-                "从 U 盘或别的电脑打开时绝对路径会失效;请写相对于本文件的路径,例如 ../../parents/xxx.md",
+                "从 U 盘或别的电脑打开时绝对路径会失效；请写相对于本文件的路径，例如 ../../parents/xxx.md",
             ));
             continue;
         }
@@ -177,10 +198,12 @@ fn check_body(
             if !pages.contains(&resolved) {
                 let all: Vec<&str> = pages.iter().map(String::as_str).collect();
                 let hint = match nearest(&resolved, &all) {
-                    Some(n) => format!("没有 {resolved} 这一页;你是不是想链接 {n}?链接路径相对于本文件所在的文件夹"),
-                    None => format!("没有 {resolved} 这一页;链接路径相对于本文件所在的文件夹"),
+                    Some(n) => format!(
+                        "没有 {resolved} 这一页；你是不是想链接 {n}？链接路径相对于本文件所在的文件夹"
+                    ),
+                    None => format!("没有 {resolved} 这一页；链接路径相对于本文件所在的文件夹"),
                 };
-                diags.push(err(format!("链接指向的页面不存在:{target}"), &hint));
+                diags.push(err(format!("链接指向的页面不存在：{target}"), &hint));
             }
             continue;
         }
@@ -189,8 +212,8 @@ fn check_body(
         } else {
             let what = if link.image { "图片" } else { "文件" };
             diags.push(err(
-                format!("链接的{what}不存在:{target}"),
-                &format!("找不到 {resolved};路径相对于本文件所在的文件夹,注意大小写和扩展名"),
+                format!("链接的{what}不存在：{target}"),
+                &format!("找不到 {resolved}；路径相对于本文件所在的文件夹，注意大小写和扩展名"),
             ));
         }
     }
@@ -223,8 +246,14 @@ mod tests {
 
     #[test]
     fn normalize_resolves_and_refuses_escapes() {
-        assert_eq!(normalize("lessons/junior-high", "../../parents/a.md").as_deref(), Some("parents/a.md"));
-        assert_eq!(normalize("", "parents/./a.md").as_deref(), Some("parents/a.md"));
+        assert_eq!(
+            normalize("lessons/junior-high", "../../parents/a.md").as_deref(),
+            Some("parents/a.md")
+        );
+        assert_eq!(
+            normalize("", "parents/./a.md").as_deref(),
+            Some("parents/a.md")
+        );
         assert_eq!(normalize("lessons", "../../etc/passwd"), None);
     }
 }

@@ -25,7 +25,9 @@ struct RawMeeting {
 
 /// Parses one meeting script.
 pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeting> {
-    let split = frontmatter::split(rel, text).map_err(|d| diags.push(d)).ok()?;
+    let split = frontmatter::split(rel, text)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let raw: RawMeeting = yaml::parse(rel, split.yaml, split.yaml_first_line)
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -35,15 +37,38 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeti
     };
     let before = diags.len();
     if raw.title.value.trim().is_empty() {
-        diags.push(at.error(&raw.title, 1, "title 不能为空").with_hint("写上班会主题"));
+        diags.push(
+            at.error(&raw.title, 1, "title 不能为空")
+                .with_hint("写上班会主题"),
+        );
     }
     let bands = at.bands(&raw.bands, diags);
     let term = at.term(&raw.term, diags);
-    at.in_range(&raw.month, 1..=12, "month", "month 是举行班会的月份,1 到 12", diags);
-    at.in_range(&raw.duration, 10..=120, "duration", "duration 是班会的分钟数", diags);
-    let roles: Vec<String> = raw.roles.value.iter().map(|r| r.trim().to_string()).collect();
+    at.in_range(
+        &raw.month,
+        1..=12,
+        "month",
+        "month 是举行班会的月份，1 到 12",
+        diags,
+    );
+    at.in_range(
+        &raw.duration,
+        10..=120,
+        "duration",
+        "duration 是班会的分钟数",
+        diags,
+    );
+    let roles: Vec<String> = raw
+        .roles
+        .value
+        .iter()
+        .map(|r| r.trim().to_string())
+        .collect();
     if roles.is_empty() {
-        diags.push(at.error(&raw.roles, 1, "roles 至少要写一个角色").with_hint("例如 roles: [主持人甲, 主持人乙, 班主任]"));
+        diags.push(
+            at.error(&raw.roles, 1, "roles 至少要写一个角色")
+                .with_hint("例如 roles: [主持人甲， 主持人乙， 班主任]"),
+        );
     }
     let areas = at.areas(&raw.areas, diags);
 
@@ -62,22 +87,36 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeti
         .collect();
     if segments.is_empty() {
         diags.push(
-            Diagnostic::error(rel, split.body_first_line, 1, "班会脚本没有任何带时间的环节")
-                .with_hint("每个环节写成 `## 开场(5分钟)`,各环节分钟数之和等于 duration"),
+            Diagnostic::error(
+                rel,
+                split.body_first_line,
+                1,
+                "班会脚本没有任何带时间的环节",
+            )
+            .with_hint("每个环节写成 `## 开场（5分钟）`，各环节分钟数之和等于 duration"),
         );
     }
     let first = segments.first().map_or(split.body_first_line, |s| s.line);
-    check_minutes(rel, &segments, raw.duration.value, first, "班会各环节", diags);
+    check_minutes(
+        rel,
+        &segments,
+        raw.duration.value,
+        first,
+        "班会各环节",
+        diags,
+    );
     for line in &outline.speakers {
         if !roles.contains(&line.speaker) {
             diags.push(
-                Diagnostic::error(rel, line.line, line.column, format!(
-                    "发言人“{}”不在 roles 里",
-                    line.speaker
-                ))
+                Diagnostic::error(
+                    rel,
+                    line.line,
+                    line.column,
+                    format!("发言人“{}”不在 roles 里", line.speaker),
+                )
                 .with_len(line.speaker.chars().count() + 4)
                 .with_hint(format!(
-                    "把“{}”加进 roles(现在是:{}),或改成其中一个角色",
+                    "把“{}”加进 roles（现在是：{}），或改成其中一个角色",
                     line.speaker,
                     roles.join("、")
                 )),

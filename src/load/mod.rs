@@ -14,8 +14,8 @@ mod toml_file;
 mod yaml;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Band, Curriculum};
 use crate::model::vocab::nearest;
+use crate::model::{Band, Curriculum};
 use crate::source;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -43,7 +43,7 @@ enum Kind {
 }
 
 enum Parsed {
-    Lesson(crate::model::Lesson),
+    Lesson(Box<crate::model::Lesson>),
     Meeting(crate::model::Meeting),
     Handout(crate::model::Handout),
     Calendar(crate::model::Calendar),
@@ -78,12 +78,17 @@ pub fn load(root: &Path) -> Loaded {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(
                 Diagnostic::error("", 0, 0, format!("{} 里没有 xinyu.toml,它不是一个课程项目", root.display()))
-                    .with_hint("进入课程项目文件夹再运行,或把项目文件夹作为参数,例如 `xinyu build curriculum`"),
+                    .with_hint("进入课程项目文件夹再运行，或把项目文件夹作为参数，例如 `xinyu build curriculum`"),
             );
             None
         }
         Err(e) => {
-            diags.push(Diagnostic::error(settings::FILE, 0, 0, format!("无法读取:{e}")));
+            diags.push(Diagnostic::error(
+                settings::FILE,
+                0,
+                0,
+                format!("无法读取：{e}"),
+            ));
             None
         }
         Ok(bytes) => match source::decode(settings::FILE, &bytes) {
@@ -107,14 +112,17 @@ pub fn load(root: &Path) -> Loaded {
     let (files, assets, walk_diags) = discover(root);
     walk_diags.into_iter().for_each(|d| diags.push(d));
 
-    let results: Vec<(String, Option<String>, Option<Parsed>, Vec<Diagnostic>)> = files
+    // Per file: its path, its decoded text (when readable), what it parsed
+    // into, and its diagnostics.
+    type FileResult = (String, Option<String>, Option<Parsed>, Vec<Diagnostic>);
+    let results: Vec<FileResult> = files
         .par_iter()
         .map(|(rel, kind)| {
             let mut d = Vec::new();
             let bytes = match std::fs::read(root.join(rel)) {
                 Ok(b) => b,
                 Err(e) => {
-                    d.push(Diagnostic::error(rel, 0, 0, format!("无法读取:{e}")));
+                    d.push(Diagnostic::error(rel, 0, 0, format!("无法读取：{e}")));
                     return (rel.clone(), None, None, d);
                 }
             };
@@ -130,11 +138,15 @@ pub fn load(root: &Path) -> Loaded {
             }
             let text = decoded.text;
             let parsed = match kind {
-                Kind::Lesson(band) => lesson::parse(rel, *band, &text, &mut d).map(Parsed::Lesson),
+                Kind::Lesson(band) => {
+                    lesson::parse(rel, *band, &text, &mut d).map(|l| Parsed::Lesson(Box::new(l)))
+                }
                 Kind::Meeting => meeting::parse(rel, &text, &mut d).map(Parsed::Meeting),
                 Kind::Handout => handout::parse(rel, &text, &mut d).map(Parsed::Handout),
                 Kind::Calendar => {
-                    let id = rel.trim_start_matches("calendars/").trim_end_matches(".toml");
+                    let id = rel
+                        .trim_start_matches("calendars/")
+                        .trim_end_matches(".toml");
                     calendar::parse(rel, id, &text, &mut d).map(Parsed::Calendar)
                 }
             };
@@ -162,16 +174,26 @@ pub fn load(root: &Path) -> Loaded {
         }
         d.into_iter().for_each(|x| diags.push(x));
         match parsed {
-            Some(Parsed::Lesson(l)) => c.lessons.push(l),
+            Some(Parsed::Lesson(l)) => c.lessons.push(*l),
             Some(Parsed::Meeting(m)) => c.meetings.push(m),
             Some(Parsed::Handout(h)) => c.handouts.push(h),
             Some(Parsed::Calendar(k)) => c.calendars.push(k),
             None => {}
         }
     }
-    c.lessons.sort_by(|a, b| (a.band, a.term, a.order, &a.path).cmp(&(b.band, b.term, b.order, &b.path)));
-    c.meetings.sort_by(|a, b| (a.term, term_month_rank(a.month), &a.path).cmp(&(b.term, term_month_rank(b.month), &b.path)));
-    c.handouts.sort_by(|a, b| (a.term, a.order, &a.bands, &a.path).cmp(&(b.term, b.order, &b.bands, &b.path)));
+    c.lessons.sort_by(|a, b| {
+        (a.band, a.term, a.order, &a.path).cmp(&(b.band, b.term, b.order, &b.path))
+    });
+    c.meetings.sort_by(|a, b| {
+        (a.term, term_month_rank(a.month), &a.path).cmp(&(
+            b.term,
+            term_month_rank(b.month),
+            &b.path,
+        ))
+    });
+    c.handouts.sort_by(|a, b| {
+        (a.term, a.order, &a.bands, &a.path).cmp(&(b.term, b.order, &b.bands, &b.path))
+    });
     c.calendars.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut link_diags = Vec::new();
@@ -210,7 +232,7 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
                 Ok(e) => e,
                 Err(e) => {
                     let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
-                    diags.push(Diagnostic::error(&rel, 0, 0, format!("无法读取:{e}")));
+                    diags.push(Diagnostic::error(&rel, 0, 0, format!("无法读取：{e}")));
                     continue;
                 }
             };
@@ -235,8 +257,12 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
                     let first = parts.next().unwrap_or("");
                     if parts.next().is_none() {
                         diags.push(
-                            Diagnostic::error(&rel, 0, 0, "教案要放在学段文件夹里")
-                                .with_hint(format!("移到 lessons/<学段>/ 下;学段文件夹:{}", Band::slugs().join("、"))),
+                            Diagnostic::error(&rel, 0, 0, "教案要放在学段文件夹里").with_hint(
+                                format!(
+                                    "移到 lessons/<学段>/ 下；学段文件夹：{}",
+                                    Band::slugs().join("、")
+                                ),
+                            ),
                         );
                         continue;
                     }
@@ -244,12 +270,20 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
                         Some(b) => Kind::Lesson(b),
                         None => {
                             let hint = match nearest(first, &Band::spellings()) {
-                                Some(n) => format!("你是不是想用 `lessons/{n}/`?"),
-                                None => format!("学段文件夹只能是:{}(也可以用中文名)", Band::slugs().join("、")),
+                                Some(n) => format!("你是不是想用 `lessons/{n}/`？"),
+                                None => format!(
+                                    "学段文件夹只能是：{}（也可以用中文名）",
+                                    Band::slugs().join("、")
+                                ),
                             };
                             diags.push(
-                                Diagnostic::error(&rel, 0, 0, format!("`lessons/{first}/` 不是学段文件夹"))
-                                    .with_hint(hint),
+                                Diagnostic::error(
+                                    &rel,
+                                    0,
+                                    0,
+                                    format!("`lessons/{first}/` 不是学段文件夹"),
+                                )
+                                .with_hint(hint),
                             );
                             continue;
                         }

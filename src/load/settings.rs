@@ -37,7 +37,9 @@ pub const FILE: &str = "xinyu.toml";
 
 /// Parses `xinyu.toml`.
 pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
-    let raw: RawSettings = toml_file::parse(FILE, text).map_err(|d| diags.push(d)).ok()?;
+    let raw: RawSettings = toml_file::parse(FILE, text)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let before = diags.len();
     for (field, v) in [("title", &raw.title), ("publisher", &raw.publisher)] {
         if v.get_ref().trim().is_empty() {
@@ -53,7 +55,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
             other => {
                 diags.push(
                     error_at(FILE, text, l, format!("不支持的界面语言 `{other}`"))
-                        .with_hint("可用的值:zh-Hans(简体,默认)、zh-Hant(繁体)、en"),
+                        .with_hint("可用的值：zh-Hans（简体，默认）、zh-Hant（繁体）、en"),
                 );
                 Language::ZhHans
             }
@@ -63,10 +65,14 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         None => "default".to_string(),
         Some(t) => {
             let name = t.get_ref().trim();
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 diags.push(
                     error_at(FILE, text, t, format!("主题名 `{name}` 不可用"))
-                        .with_hint("主题名是 themes/ 下的文件夹名,只用英文字母、数字、- 和 _"),
+                        .with_hint("主题名是 themes/ 下的文件夹名，只用英文字母、数字、- 和 _"),
                 );
             }
             name.to_string()
@@ -75,17 +81,26 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
     if raw.hotlines.is_empty() {
         diags.push(
             Diagnostic::error(FILE, 1, 1, "至少要有一条求助热线 [[hotlines]]").with_hint(
-                "每个页面的求助信息都会列出这些热线,例如:\n[[hotlines]]\nname = \"全国统一心理援助热线\"\nnumber = \"12356\"\nverified_on = 2026-11-01",
+                "每个页面的求助信息都会列出这些热线，例如：\n[[hotlines]]\nname = \"全国统一心理援助热线\"\nnumber = \"12356\"\nverified_on = 2026-11-01",
             ),
         );
     }
     let mut hotlines = Vec::new();
     for h in raw.hotlines {
         let number = h.number.get_ref().trim().to_string();
-        if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ') {
+        if number.is_empty()
+            || !number
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
+        {
             diags.push(
-                error_at(FILE, text, &h.number, format!("热线号码 `{number}` 格式不对"))
-                    .with_hint("号码只写数字和连字符,例如 \"12356\" 或 \"010-82951332\""),
+                error_at(
+                    FILE,
+                    text,
+                    &h.number,
+                    format!("热线号码 `{number}` 格式不对"),
+                )
+                .with_hint("号码只写数字和连字符，例如 \"12356\" 或 \"010-82951332\""),
             );
         }
         match toml_file::date(FILE, text, &h.verified_on) {

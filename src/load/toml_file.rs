@@ -20,7 +20,9 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
 pub fn parse<T: DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic> {
     toml::from_str::<T>(text).map_err(|e| {
         let (line, col) = e.span().map_or((0, 0), |s| position(text, s.start));
-        let len = e.span().map_or(1, |s| text[s.clone()].chars().count().max(1));
+        let len = e
+            .span()
+            .map_or(1, |s| text[s.clone()].chars().count().max(1));
         let msg = e.message();
         if let Some(field) = between(msg, "unknown field `", "`") {
             let expected: Vec<&str> = msg
@@ -28,21 +30,26 @@ pub fn parse<T: DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic
                 .nth(1)
                 .map(|rest| rest.split('`').skip(1).step_by(2).collect())
                 .unwrap_or_default();
-            let d = Diagnostic::error(rel, line, col, format!("未知的设置项 `{field}`")).with_len(len);
+            let d =
+                Diagnostic::error(rel, line, col, format!("未知的设置项 `{field}`")).with_len(len);
             return match nearest(field, &expected) {
-                Some(n) => d.with_hint(format!("你是不是想写 `{n}`?")),
-                None if !expected.is_empty() => d.with_hint(format!("这里可以写的设置项有:{}", expected.join("、"))),
+                Some(n) => d.with_hint(format!("你是不是想写 `{n}`？")),
+                None if !expected.is_empty() => {
+                    d.with_hint(format!("这里可以写的设置项有：{}", expected.join("、")))
+                }
                 None => d,
             };
         }
         if let Some(field) = between(msg, "missing field `", "`") {
             return Diagnostic::error(rel, line, col, format!("缺少必填的设置项 `{field}`"))
                 .with_len(len)
-                .with_hint(format!("加上 `{field} = …`,格式见用户手册的“内容格式”一章"));
+                .with_hint(format!(
+                    "加上 `{field} = …`，格式见用户手册的“内容格式”一章"
+                ));
         }
-        Diagnostic::error(rel, line, col, format!("TOML 格式错误:{}", msg.trim()))
+        Diagnostic::error(rel, line, col, format!("TOML 格式错误：{}", msg.trim()))
             .with_len(len)
-            .with_hint("日期写成 2026-09-01(不加引号),文字用英文双引号括起来")
+            .with_hint("日期写成 2026-09-01（不加引号），文字用英文双引号括起来")
     })
 }
 
@@ -64,14 +71,19 @@ pub fn date(rel: &str, text: &str, v: &Spanned<Datetime>) -> Result<Date, Diagno
     let dt = v.get_ref();
     let bad = || {
         error_at(rel, text, v, format!("`{dt}` 不是一个日期"))
-            .with_hint("日期写成 年-月-日,例如 2026-09-01,不加引号、不写时间")
+            .with_hint("日期写成 年-月-日，例如 2026-09-01，不加引号、不写时间")
     };
     let (Some(d), None) = (dt.date, dt.time) else {
         return Err(bad());
     };
     Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|_| {
-        error_at(rel, text, v, format!("{}年{}月没有{}日", d.year, d.month, d.day))
-            .with_hint("请核对校历上的日期")
+        error_at(
+            rel,
+            text,
+            v,
+            format!("{}年{}月没有{}日", d.year, d.month, d.day),
+        )
+        .with_hint("请核对校历上的日期")
     })
 }
 

@@ -6,7 +6,11 @@ use serde::de::DeserializeOwned;
 use serde_saphyr::{Error, Location, SnippetMode};
 
 /// Deserialises `yaml`, whose first line is line `first_line` of `rel`.
-pub fn parse<T: DeserializeOwned>(rel: &str, yaml: &str, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    rel: &str,
+    yaml: &str,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     serde_saphyr::from_str::<T>(yaml).map_err(|e| describe(rel, yaml, &e, first_line))
 }
 
@@ -32,8 +36,8 @@ fn describe(rel: &str, yaml: &str, e: &Error, first_line: usize) -> Diagnostic {
             let d = Diagnostic::error(rel, line, col, format!("未知的字段 `{field}`"))
                 .with_len(field.chars().count());
             match nearest(field, expected) {
-                Some(n) => d.with_hint(format!("你是不是想写 `{n}`?")),
-                None => d.with_hint(format!("这里可以写的字段有:{}", expected.join("、"))),
+                Some(n) => d.with_hint(format!("你是不是想写 `{n}`？")),
+                None => d.with_hint(format!("这里可以写的字段有：{}", expected.join("、"))),
             }
         }
         Error::SerdeMissingField { field, .. } => Diagnostic::error(
@@ -58,7 +62,7 @@ fn describe(rel: &str, yaml: &str, e: &Error, first_line: usize) -> Diagnostic {
             line,
             col,
             format!(
-                "值的类型不对:这里需要{},但写的是{}",
+                "值的类型不对：这里需要{}，但写的是{}",
                 expected_zh(expected),
                 unexpected_zh(unexpected)
             ),
@@ -67,20 +71,29 @@ fn describe(rel: &str, yaml: &str, e: &Error, first_line: usize) -> Diagnostic {
             let value = yaml
                 .lines()
                 .nth(line.saturating_sub(first_line))
-                .and_then(|l| l.get(l.char_indices().nth(col.saturating_sub(1)).map_or(0, |(i, _)| i)..))
+                .and_then(|l| {
+                    l.get(
+                        l.char_indices()
+                            .nth(col.saturating_sub(1))
+                            .map_or(0, |(i, _)| i)..,
+                    )
+                })
                 .unwrap_or("")
                 .trim();
             Diagnostic::error(
                 rel,
                 line,
                 col,
-                format!("值的类型不对:这里需要{},但写的是“{value}”", expected_zh(ty)),
+                format!(
+                    "值的类型不对：这里需要{}，但写的是“{value}”",
+                    expected_zh(ty)
+                ),
             )
             .with_len(value.chars().count())
-            .with_hint("数字用阿拉伯数字,例如 order: 3;是/否写 true 或 false")
+            .with_hint("数字用阿拉伯数字，例如 order: 3；是/否写 true 或 false")
         }
         Error::NullIntoString { .. } => Diagnostic::error(rel, line, col, "这里的值是空的")
-            .with_hint("在冒号后面写上内容;不需要的可选字段可以整行删掉"),
+            .with_hint("在冒号后面写上内容；不需要的可选字段可以整行删掉"),
         Error::DuplicateMappingKey { .. } => {
             Diagnostic::error(rel, line, col, "同一个字段写了两次").with_hint("删掉重复的那一行")
         }
@@ -91,7 +104,7 @@ fn describe(rel: &str, yaml: &str, e: &Error, first_line: usize) -> Diagnostic {
             // The position is shown separately, with the file's own line numbers.
             let text = text.split(" at line ").next().unwrap_or(text).to_string();
             Diagnostic::error(rel, line, col, format!("前置信息不是合法的 YAML:{text}")).with_hint(
-                "检查冒号后面是否有空格、缩进是否对齐;含有 `: ` 或 `#` 的文字请用引号括起来",
+                "检查冒号后面是否有空格、缩进是否对齐；含有 `: ` 或 `#` 的文字请用引号括起来",
             )
         }
     }
@@ -101,28 +114,30 @@ fn describe(rel: &str, yaml: &str, e: &Error, first_line: usize) -> Diagnostic {
 fn field_hint(field: &str) -> String {
     let example = match field {
         "title" => "title: 情绪气象站",
-        "term" => "term: autumn    # autumn(秋季)或 spring(春季)",
+        "term" => "term: autumn    # autumn（秋季）或 spring（春季）",
         "order" => "order: 3    # 本学期第几次课",
-        "duration" => "duration: 45    # 分钟,小学一般 40,中学一般 45",
+        "duration" => "duration: 45    # 分钟，小学一般 40，中学一般 45",
         "areas" => "areas: [emotions]",
         "forms" => "forms: [game, role-play]",
         "objectives" => "objectives:\n  cognitive: …\n  affective: …\n  behavioral: …",
         "cognitive" | "affective" | "behavioral" => {
-            return format!("在 objectives 下面加一行 `{field}: …`(认知 / 情感 / 行为 三个目标都要写)");
+            return format!(
+                "在 objectives 下面加一行 `{field}: …`（认知 / 情感 / 行为 三个目标都要写）"
+            );
         }
         "bands" => "bands: [junior-high]",
         "month" => "month: 9",
-        "roles" => "roles: [主持人甲, 主持人乙, 班主任]",
+        "roles" => "roles: [主持人甲， 主持人乙， 班主任]",
         "publisher" => "publisher = \"某某区教育局教研室\"",
         _ => return format!("加上 `{field}` 字段"),
     };
-    format!("加上这一项,例如:\n{example}")
+    format!("加上这一项，例如：\n{example}")
 }
 
 fn expected_zh(expected: &str) -> String {
     let e = expected.trim();
     if e.contains("sequence") {
-        "一个列表,例如 [a, b]".into()
+        "一个列表，例如 [a, b]".into()
     } else if e.starts_with('u') || e.starts_with('i') || e.contains("integer") {
         "一个整数".into()
     } else if e.contains("bool") {
@@ -130,7 +145,7 @@ fn expected_zh(expected: &str) -> String {
     } else if e.contains("string") || e.contains("str") {
         "一段文字".into()
     } else if e.contains("struct") || e.contains("map") {
-        "一组字段(在下一行缩进两格写 字段: 值)".into()
+        "一组字段（在下一行缩进两格写 字段： 值）".into()
     } else {
         e.to_string()
     }

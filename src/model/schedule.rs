@@ -163,8 +163,16 @@ mod tests {
 
     #[test]
     fn two_adjacent_breaks_together_cover_a_week() {
-        let b1 = Break { name: "甲".into(), start: date(2026, 9, 7), end: date(2026, 9, 9) };
-        let b2 = Break { name: "乙".into(), start: date(2026, 9, 10), end: date(2026, 9, 11) };
+        let b1 = Break {
+            name: "甲".into(),
+            start: date(2026, 9, 7),
+            end: date(2026, 9, 9),
+        };
+        let b2 = Break {
+            name: "乙".into(),
+            start: date(2026, 9, 10),
+            end: date(2026, 9, 11),
+        };
         let w = weeks(&cal(vec![b1, b2]));
         assert_eq!(w[1].slot, None);
         assert_eq!(w[1].break_name.as_deref(), Some("甲"));

@@ -50,7 +50,7 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path) -> Result<Summary, Failure
                     &format!("templates/{}", p.template),
                     0,
                     0,
-                    format!("生成 {} 时模板出错:{e:#}", p.out),
+                    format!("生成 {} 时模板出错：{e:#}", p.out),
                 )])
             })?;
             // The offline rule holds for the theme too, not only for content.
@@ -61,7 +61,7 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path) -> Result<Summary, Failure
                     0,
                     format!("页面 {} 引用了网上的资源 {url}", p.out),
                 )
-                .with_hint("离线网站不能加载网上的样式、字体、脚本或图片;请把它们放进主题的 static/ 文件夹")]));
+                .with_hint("离线网站不能加载网上的样式、字体、脚本或图片；请把它们放进主题的 static/ 文件夹")]));
             }
             staging.write(&p.out, &writer::minify(&html))?;
             Ok(())
@@ -82,10 +82,14 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path) -> Result<Summary, Failure
         staging.write(&format!("static/{name}"), bytes)?;
     }
     for asset in &c.assets {
-        let bytes = std::fs::read(root.join(asset)).map_err(|e| Failure::Io(anyhow::anyhow!("无法读取 {asset}:{e}")))?;
+        let bytes = std::fs::read(root.join(asset))
+            .map_err(|e| Failure::Io(anyhow::anyhow!("无法读取 {asset}:{e}")))?;
         staging.write(asset, &bytes)?;
     }
-    let summary = Summary { pages: jobs.len(), files: theme.statics.len() + c.assets.len() };
+    let summary = Summary {
+        pages: jobs.len(),
+        files: theme.statics.len() + c.assets.len(),
+    };
     staging.commit()?;
     Ok(summary)
 }

@@ -6,7 +6,9 @@ use super::theme::Theme;
 use crate::load::term_month_rank;
 use crate::markdown::{self, RenderOptions, Section};
 use crate::model::schedule::{self, last_day};
-use crate::model::{Band, Calendar, Curriculum, Date, Handout, Language, Lesson, Meeting, Term, page_path};
+use crate::model::{
+    Band, Calendar, Curriculum, Date, Handout, Language, Lesson, Meeting, Term, page_path,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -88,18 +90,35 @@ impl Names<'_> {
         self.theme.label("terms", t.slug())
     }
     fn areas(&self, l: &[crate::model::Area]) -> Vec<String> {
-        l.iter().map(|a| self.theme.label("areas", a.slug())).collect()
+        l.iter()
+            .map(|a| self.theme.label("areas", a.slug()))
+            .collect()
     }
     fn forms(&self, l: &[crate::model::Form]) -> Vec<String> {
-        l.iter().map(|f| self.theme.label("forms", f.slug())).collect()
+        l.iter()
+            .map(|f| self.theme.label("forms", f.slug()))
+            .collect()
     }
     fn grades(&self, band: Band, grades: &[u8]) -> String {
         let unit = self.theme.label("ui", "grade_unit");
-        let list: Vec<u8> = if grades.is_empty() { band.grades().collect() } else { grades.to_vec() };
+        let list: Vec<u8> = if grades.is_empty() {
+            band.grades().collect()
+        } else {
+            grades.to_vec()
+        };
         match (list.first(), list.last()) {
             (Some(a), Some(b)) if a == b => unit.replace("{}", &a.to_string()),
-            (Some(a), Some(b)) if list.len() == usize::from(b - a + 1) => unit.replace("{}", &format!("{a}–{b}")),
-            _ => unit.replace("{}", &list.iter().map(u8::to_string).collect::<Vec<_>>().join("、")),
+            (Some(a), Some(b)) if list.len() == usize::from(b - a + 1) => {
+                unit.replace("{}", &format!("{a}–{b}"))
+            }
+            _ => unit.replace(
+                "{}",
+                &list
+                    .iter()
+                    .map(u8::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
         }
     }
     fn date(&self, d: Date) -> String {
@@ -115,10 +134,16 @@ impl Names<'_> {
         }
     }
     fn span(&self, a: Date, b: Date) -> String {
-        if a == b { self.date(a) } else { format!("{}–{}", self.date(a), self.date(b)) }
+        if a == b {
+            self.date(a)
+        } else {
+            format!("{}–{}", self.date(a), self.date(b))
+        }
     }
     fn month(&self, m: u32) -> String {
-        self.theme.label("ui", "month_unit").replace("{}", &m.to_string())
+        self.theme
+            .label("ui", "month_unit")
+            .replace("{}", &m.to_string())
     }
 }
 
@@ -131,7 +156,11 @@ fn page(out: String, template: &'static str, title: &str, data: impl Serialize) 
     let mut context = tera::Context::from_serialize(&data).unwrap_or_default();
     context.insert("root", &root_of(&out));
     context.insert("page_title", title);
-    Page { out, template, context }
+    Page {
+        out,
+        template,
+        context,
+    }
 }
 
 fn lesson_item(n: &Names, l: &Lesson) -> LessonItem {
@@ -163,7 +192,10 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
         note: Option<&'a str>,
         hours: Option<&'a str>,
     }
-    let n = Names { theme, lang: c.settings.language };
+    let n = Names {
+        theme,
+        lang: c.settings.language,
+    };
     let mut g = tera::Context::new();
     g.insert(
         "site",
@@ -188,13 +220,19 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
     g.insert("hotlines", &hotlines);
     let bands: Vec<Named> = Band::ALL
         .iter()
-        .map(|b| Named { name: n.band(*b), url: format!("bands/{}.html", b.slug()) })
+        .map(|b| Named {
+            name: n.band(*b),
+            url: format!("bands/{}.html", b.slug()),
+        })
         .collect();
     g.insert("nav_bands", &bands);
     let cals: Vec<Named> = c
         .calendars
         .iter()
-        .map(|k| Named { name: k.name.clone(), url: format!("calendars/{}.html", k.id) })
+        .map(|k| Named {
+            name: k.name.clone(),
+            url: format!("calendars/{}.html", k.id),
+        })
         .collect();
     g.insert("nav_calendars", &cals);
     g.insert("t", theme.labels.get("ui").unwrap_or(&BTreeMap::new()));
@@ -203,7 +241,10 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
 
 /// Every page of the site.
 pub fn all(c: &Curriculum, theme: &Theme) -> Vec<Page> {
-    let n = Names { theme, lang: c.settings.language };
+    let n = Names {
+        theme,
+        lang: c.settings.language,
+    };
     let mut pages = vec![index(c, &n), meetings_index(c, &n), parents_index(c, &n)];
     for b in Band::ALL {
         pages.push(band(c, &n, *b));
@@ -266,7 +307,11 @@ fn index(c: &Curriculum, n: &Names) -> Page {
             name: k.name.clone(),
             url: format!("calendars/{}.html", k.id),
             term: n.term(k.term),
-            dates: format!("{} – {}", n.date_long(k.first_monday), n.date_long(last_day(k))),
+            dates: format!(
+                "{} – {}",
+                n.date_long(k.first_monday),
+                n.date_long(last_day(k))
+            ),
             slots: schedule::slots(k).len(),
         })
         .collect();
@@ -309,10 +354,23 @@ fn band(c: &Curriculum, n: &Names, b: Band) -> Page {
         .handouts
         .iter()
         .filter(|h| h.bands.contains(&b))
-        .map(|h| Link { title: format!("{} · {}", n.term(h.term), h.title), url: page_path(&h.path) })
+        .map(|h| Link {
+            title: format!("{} · {}", n.term(h.term), h.title),
+            url: page_path(&h.path),
+        })
         .collect();
-    let data = Data { band: n.band(b), grades: n.grades(b, &[]), terms, handouts };
-    page(format!("bands/{}.html", b.slug()), "band.html", &n.band(b), data)
+    let data = Data {
+        band: n.band(b),
+        grades: n.grades(b, &[]),
+        terms,
+        handouts,
+    };
+    page(
+        format!("bands/{}.html", b.slug()),
+        "band.html",
+        &n.band(b),
+        data,
+    )
 }
 
 fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
@@ -339,10 +397,11 @@ fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
         prev: Option<Link>,
         next: Option<Link>,
     }
-    let mut sections: Vec<SectionView> = markdown::render_sections(&l.body.markdown, RenderOptions::default())
-        .into_iter()
-        .map(SectionView::from)
-        .collect();
+    let mut sections: Vec<SectionView> =
+        markdown::render_sections(&l.body.markdown, RenderOptions::default())
+            .into_iter()
+            .map(SectionView::from)
+            .collect();
     let worksheet = sections
         .iter()
         .position(|s| s.title.as_deref().is_some_and(|t| t.starts_with("学习单")))
@@ -353,9 +412,7 @@ fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
         let process = sections
             .iter()
             .find(|s| matches!(s.title.as_deref(), Some("活动过程" | "教学过程")));
-        let ids: Vec<String> = process
-            .map(|s| phase_ids(&s.html))
-            .unwrap_or_default();
+        let ids: Vec<String> = process.map(|s| phase_ids(&s.html)).unwrap_or_default();
         l.phases
             .iter()
             .enumerate()
@@ -371,21 +428,34 @@ fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
             })
             .collect()
     };
-    let seq: Vec<&Lesson> = c.lessons.iter().filter(|x| x.band == l.band && x.term == l.term).collect();
+    let seq: Vec<&Lesson> = c
+        .lessons
+        .iter()
+        .filter(|x| x.band == l.band && x.term == l.term)
+        .collect();
     let pos = seq.iter().position(|x| x.path == l.path);
-    let link = |x: &Lesson| Link { title: x.title.clone(), url: page_path(&x.path) };
-    let prev = pos.and_then(|i| i.checked_sub(1)).and_then(|i| seq.get(i)).map(|x| link(x));
+    let link = |x: &Lesson| Link {
+        title: x.title.clone(),
+        url: page_path(&x.path),
+    };
+    let prev = pos
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| seq.get(i))
+        .map(|x| link(x));
     let next = pos.and_then(|i| seq.get(i + 1)).map(|x| link(x));
     let parent = l.parents.as_ref().and_then(|p| {
-        c.handouts
-            .iter()
-            .find(|h| &h.path == p)
-            .map(|h| Link { title: h.title.clone(), url: page_path(&h.path) })
+        c.handouts.iter().find(|h| &h.path == p).map(|h| Link {
+            title: h.title.clone(),
+            url: page_path(&h.path),
+        })
     });
     let t = |k: &str| n.theme.label("ui", k);
     let data = Data {
         title: l.title.clone(),
-        band: Named { name: n.band(l.band), url: format!("bands/{}.html", l.band.slug()) },
+        band: Named {
+            name: n.band(l.band),
+            url: format!("bands/{}.html", l.band.slug()),
+        },
         grades: n.grades(l.band, &l.grades),
         term: n.term(l.term),
         order: l.order,
@@ -438,7 +508,9 @@ fn meeting(n: &Names, m: &Meeting) -> Page {
     }
     let sections: Vec<SectionView> = markdown::render_sections(
         &m.body.markdown,
-        RenderOptions { roles: Some(&m.roles) },
+        RenderOptions {
+            roles: Some(&m.roles),
+        },
     )
     .into_iter()
     .map(SectionView::from)
@@ -487,7 +559,10 @@ fn handout(c: &Curriculum, n: &Names, h: &Handout) -> Page {
         .lessons
         .iter()
         .filter(|l| l.parents.as_deref() == Some(h.path.as_str()))
-        .map(|l| Link { title: format!("{} · {}", n.band(l.band), l.title), url: page_path(&l.path) })
+        .map(|l| Link {
+            title: format!("{} · {}", n.band(l.band), l.title),
+            url: page_path(&l.path),
+        })
         .collect();
     let data = Data {
         title: h.title.clone(),
@@ -525,19 +600,25 @@ fn meetings_index(c: &Curriculum, n: &Names) -> Page {
         .map(|t| {
             let mut months: BTreeMap<u32, Vec<Item>> = BTreeMap::new();
             for m in c.meetings.iter().filter(|m| m.term == *t) {
-                months.entry(term_month_rank(m.month)).or_default().push(Item {
-                    title: m.title.clone(),
-                    url: page_path(&m.path),
-                    bands: m.bands.iter().map(|b| n.band(*b)).collect(),
-                    duration: m.duration,
-                    sensitive: m.sensitive,
-                });
+                months
+                    .entry(term_month_rank(m.month))
+                    .or_default()
+                    .push(Item {
+                        title: m.title.clone(),
+                        url: page_path(&m.path),
+                        bands: m.bands.iter().map(|b| n.band(*b)).collect(),
+                        duration: m.duration,
+                        sensitive: m.sensitive,
+                    });
             }
             TermView {
                 name: n.term(*t),
                 months: months
                     .into_iter()
-                    .map(|(rank, meetings)| Month { name: n.month((rank + 8 - 1) % 12 + 1), meetings })
+                    .map(|(rank, meetings)| Month {
+                        name: n.month((rank + 8 - 1) % 12 + 1),
+                        meetings,
+                    })
                     .collect(),
             }
         })
@@ -546,7 +627,12 @@ fn meetings_index(c: &Curriculum, n: &Names) -> Page {
     struct Data {
         terms: Vec<TermView>,
     }
-    page("meetings.html".into(), "meetings.html", &n.theme.label("ui", "meetings"), Data { terms })
+    page(
+        "meetings.html".into(),
+        "meetings.html",
+        &n.theme.label("ui", "meetings"),
+        Data { terms },
+    )
 }
 
 fn parents_index(c: &Curriculum, n: &Names) -> Page {
@@ -585,7 +671,12 @@ fn parents_index(c: &Curriculum, n: &Names) -> Page {
     struct Data {
         terms: Vec<TermView>,
     }
-    page("parents.html".into(), "parents.html", &n.theme.label("ui", "parents"), Data { terms })
+    page(
+        "parents.html".into(),
+        "parents.html",
+        &n.theme.label("ui", "parents"),
+        Data { terms },
+    )
 }
 
 fn calendar(c: &Curriculum, n: &Names, k: &Calendar) -> Page {
@@ -640,7 +731,12 @@ fn calendar(c: &Curriculum, n: &Names, k: &Calendar) -> Page {
             }
             WeekView {
                 number: w.number,
-                dates: n.span(w.monday, w.sunday.checked_sub(jiff::Span::new().days(2)).unwrap_or(w.sunday)),
+                dates: n.span(
+                    w.monday,
+                    w.sunday
+                        .checked_sub(jiff::Span::new().days(2))
+                        .unwrap_or(w.sunday),
+                ),
                 break_name: w.break_name.clone(),
                 slot: w.slot,
                 slot_start,
@@ -658,7 +754,12 @@ fn calendar(c: &Curriculum, n: &Names, k: &Calendar) -> Page {
         .map(|s| SlotView {
             number: s.number,
             dates: n.span(s.start, s.end),
-            weeks: s.weeks.iter().map(u32::to_string).collect::<Vec<_>>().join("、"),
+            weeks: s
+                .weeks
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join("、"),
             cells: Band::ALL
                 .iter()
                 .map(|b| Cell {
@@ -667,34 +768,64 @@ fn calendar(c: &Curriculum, n: &Names, k: &Calendar) -> Page {
                         .lessons
                         .iter()
                         .find(|l| l.band == *b && l.term == k.term && l.order == s.number)
-                        .map(|l| Link { title: l.title.clone(), url: page_path(&l.path) }),
+                        .map(|l| Link {
+                            title: l.title.clone(),
+                            url: page_path(&l.path),
+                        }),
                 })
                 .collect(),
         })
         .collect();
-    let ev = |name: &str, a: Date, b: Date, kind: String| EventView { name: name.to_string(), dates: n.span(a, b), kind };
+    let ev = |name: &str, a: Date, b: Date, kind: String| EventView {
+        name: name.to_string(),
+        dates: n.span(a, b),
+        kind,
+    };
     let data = Data {
         name: k.name.clone(),
         term: n.term(k.term),
-        dates: format!("{} – {}", n.date_long(k.first_monday), n.date_long(last_day(k))),
+        dates: format!(
+            "{} – {}",
+            n.date_long(k.first_monday),
+            n.date_long(last_day(k))
+        ),
         weeks_count: k.weeks,
         cadence: k.cadence,
         weeks: week_views,
         slots,
-        breaks: k.breaks.iter().map(|b| ev(&b.name, b.start, b.end, String::new())).collect(),
+        breaks: k
+            .breaks
+            .iter()
+            .map(|b| ev(&b.name, b.start, b.end, String::new()))
+            .collect(),
         events: k
             .events
             .iter()
-            .map(|e| ev(&e.name, e.start, e.end, n.theme.label("event_kinds", e.kind.slug())))
+            .map(|e| {
+                ev(
+                    &e.name,
+                    e.start,
+                    e.end,
+                    n.theme.label("event_kinds", e.kind.slug()),
+                )
+            })
             .collect(),
         meetings: c
             .meetings
             .iter()
             .filter(|m| m.term == k.term)
-            .map(|m| Link { title: format!("{} · {}", n.month(m.month), m.title), url: page_path(&m.path) })
+            .map(|m| Link {
+                title: format!("{} · {}", n.month(m.month), m.title),
+                url: page_path(&m.path),
+            })
             .collect(),
     };
-    page(format!("calendars/{}.html", k.id), "calendar.html", &k.name, data)
+    page(
+        format!("calendars/{}.html", k.id),
+        "calendar.html",
+        &k.name,
+        data,
+    )
 }
 
 #[cfg(test)]
@@ -709,6 +840,9 @@ mod tests {
 
     #[test]
     fn phase_ids_in_order() {
-        assert_eq!(phase_ids("<h3 id=\"a\">x</h3><p/><h3 id=\"b-2\">y</h3>"), vec!["a", "b-2"]);
+        assert_eq!(
+            phase_ids("<h3 id=\"a\">x</h3><p/><h3 id=\"b-2\">y</h3>"),
+            vec!["a", "b-2"]
+        );
     }
 }

@@ -34,6 +34,9 @@ const BUILTIN: &[(&str, &[u8])] = builtin![
     "labels/en.toml",
 ];
 
+/// How messages name a file of the built-in theme.
+const BUILTIN_MARK: &str = "（内置主题）";
+
 /// Interface labels: `[section] key = "text"`.
 pub type Labels = BTreeMap<String, BTreeMap<String, String>>;
 
@@ -63,7 +66,7 @@ impl Theme {
 pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> {
     let mut files: BTreeMap<String, (String, Vec<u8>)> = BUILTIN
         .iter()
-        .map(|(p, b)| (p.to_string(), (format!("(内置主题) {p}"), b.to_vec())))
+        .map(|(p, b)| (p.to_string(), (format!("{BUILTIN_MARK}{p}"), b.to_vec())))
         .collect();
     let mut diags = Vec::new();
     let dir = root.join("themes").join(&settings.theme);
@@ -72,7 +75,12 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    diags.push(Diagnostic::error("", 0, 0, format!("无法读取主题文件:{e}")));
+                    diags.push(Diagnostic::error(
+                        "",
+                        0,
+                        0,
+                        format!("无法读取主题文件：{e}"),
+                    ));
                     continue;
                 }
             };
@@ -93,13 +101,13 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
                 Ok(bytes) => {
                     files.insert(inner, (shown, bytes));
                 }
-                Err(e) => diags.push(Diagnostic::error(&shown, 0, 0, format!("无法读取:{e}"))),
+                Err(e) => diags.push(Diagnostic::error(&shown, 0, 0, format!("无法读取：{e}"))),
             }
         }
     } else if settings.theme != "default" {
         diags.push(
             Diagnostic::error("xinyu.toml", 0, 0, format!("找不到主题文件夹 themes/{}/", settings.theme))
-                .with_hint("新建这个文件夹并放入要替换的模板(templates/)或样式(static/),或删掉 theme 设置使用默认主题"),
+                .with_hint("新建这个文件夹并放入要替换的模板(templates/)或样式(static/)，或删掉 theme 设置使用默认主题"),
         );
     }
 
@@ -109,17 +117,20 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
     let lang_file = format!("labels/{}.toml", settings.language.code());
     // Built-in labels first, then the project's overrides of single keys.
     if let Some((_, b)) = BUILTIN.iter().find(|(p, _)| *p == lang_file) {
-        merge_labels(&mut labels, b, "(内置主题)", &mut diags);
+        merge_labels(&mut labels, b, BUILTIN_MARK, &mut diags);
     }
     for (inner, (shown, bytes)) in &files {
         if let Some(name) = inner.strip_prefix("templates/") {
             match String::from_utf8(bytes.clone()) {
                 Ok(s) => templates.push((name.to_string(), s, shown.clone())),
-                Err(_) => diags.push(Diagnostic::error(shown, 0, 0, "模板文件不是 UTF-8 编码").with_hint("请另存为 UTF-8")),
+                Err(_) => diags.push(
+                    Diagnostic::error(shown, 0, 0, "模板文件不是 UTF-8 编码")
+                        .with_hint("请另存为 UTF-8"),
+                ),
             }
         } else if let Some(name) = inner.strip_prefix("static/") {
             statics.insert(name.to_string(), bytes.clone());
-        } else if *inner == lang_file && !shown.starts_with('(') {
+        } else if *inner == lang_file && !shown.starts_with(BUILTIN_MARK) {
             merge_labels(&mut labels, bytes, shown, &mut diags);
         }
     }
@@ -128,15 +139,22 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
         // All at once: Tera resolves `extends` and `include` across the set.
         let set = templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str()));
         if let Err(e) = tera.add_raw_templates(set) {
-            let overridden: Vec<&str> = templates
+            // Name the template Tera points at; else the first one the project overrides.
+            let text = format!("{e:#}");
+            let file = templates
                 .iter()
-                .filter(|(_, _, shown)| !shown.starts_with('('))
-                .map(|(_, _, shown)| shown.as_str())
-                .collect();
-            let file = overridden.first().copied().unwrap_or("themes/default");
-            diags.push(Diagnostic::error(file, 0, 0, format!("模板有错误:{e:#}")).with_hint(
-                "检查模板里的 {{ }} 和 {% %} 是否成对,变量名是否写对(见用户手册“主题”一章)",
-            ));
+                .find(|(name, _, _)| text.contains(&format!("--> {name}:")))
+                .or_else(|| {
+                    templates
+                        .iter()
+                        .find(|(_, _, shown)| !shown.starts_with(BUILTIN_MARK))
+                })
+                .map_or("themes/default", |(_, _, shown)| shown.as_str());
+            diags.push(
+                Diagnostic::error(file, 0, 0, format!("模板有错误：{e:#}")).with_hint(
+                    "检查模板里的 {{ }} 和 {% %} 是否成对，变量名是否写对（见用户手册“主题”一章）",
+                ),
+            );
         }
     }
     if !diags.is_empty() {
@@ -157,6 +175,11 @@ fn merge_labels(into: &mut Labels, bytes: &[u8], shown: &str, diags: &mut Vec<Di
                 into.entry(section).or_default().extend(map);
             }
         }
-        Err(e) => diags.push(Diagnostic::error(shown, 0, 0, format!("界面文字文件格式不对:{}", e.message()))),
+        Err(e) => diags.push(Diagnostic::error(
+            shown,
+            0,
+            0,
+            format!("界面文字文件格式不对：{}", e.message()),
+        )),
     }
 }
