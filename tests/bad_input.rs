@@ -130,3 +130,28 @@ fn all_errors_of_a_build_are_reported_at_once() {
     assert_eq!(code, 1);
     assert!(err.contains("3 个错误"), "{err}");
 }
+
+#[test]
+fn a_file_that_fails_to_load_is_not_also_reported_as_a_broken_link() {
+    // 01 links to 02 and names a handout; break 02 and the handout.
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    copy_tree(&fixture("base"), &project);
+    for rel in [
+        "lessons/junior-high/02-pause.md",
+        "parents/emotion-coaching.md",
+    ] {
+        let path = project.join(rel);
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replacen("title:", "titel:", 1);
+        fs::write(&path, text).unwrap();
+    }
+    let (code, err) = build(&project, &tmp.path().join("site"));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("2 个错误"),
+        "only the two broken files are reported:\n{err}"
+    );
+    assert!(!err.contains("不存在") && !err.contains("找不到"), "{err}");
+}

@@ -11,8 +11,14 @@ use xinyu::model::{Area, Band, Curriculum, Term};
 
 fn curriculum() -> Curriculum {
     let loaded = load::load(&repo().join("curriculum"));
-    assert!(!loaded.diagnostics.has_errors(), "the shipped curriculum has errors");
-    assert!(loaded.diagnostics.is_empty(), "the shipped curriculum has warnings");
+    assert!(
+        !loaded.diagnostics.has_errors(),
+        "the shipped curriculum has errors"
+    );
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "the shipped curriculum has warnings"
+    );
     loaded.curriculum.expect("curriculum loads")
 }
 
@@ -32,7 +38,14 @@ fn every_slot_has_exactly_one_lesson_per_band() {
                     .map(|l| l.order)
                     .collect();
                 let want: Vec<u32> = (1..=slots).collect();
-                assert_eq!(orders, want, "{} {:?} ({}): lessons by slot", band.slug(), term, cal.id);
+                assert_eq!(
+                    orders,
+                    want,
+                    "{} {:?} ({}): lessons by slot",
+                    band.slug(),
+                    term,
+                    cal.id
+                );
             }
         }
     }
@@ -74,10 +87,16 @@ fn plan_matches_the_files() {
     let mut from_files: BTreeMap<(Term, u32), Vec<String>> = BTreeMap::new();
     for band in Band::ALL {
         for l in c.lessons.iter().filter(|l| l.band == *band) {
-            from_files.entry((l.term, l.order)).or_default().push(l.title.clone());
+            from_files
+                .entry((l.term, l.order))
+                .or_default()
+                .push(l.title.clone());
         }
     }
-    assert_eq!(grid, from_files, "PLAN.md's grid and the lesson files disagree");
+    assert_eq!(
+        grid, from_files,
+        "PLAN.md's grid and the lesson files disagree"
+    );
 }
 
 #[test]
@@ -90,7 +109,12 @@ fn each_band_covers_all_six_areas_across_the_year() {
             .filter(|l| l.band == *band)
             .flat_map(|l| l.areas.iter().copied())
             .collect();
-        assert_eq!(areas.len(), Area::ALL.len(), "{} covers only {areas:?}", band.slug());
+        assert_eq!(
+            areas.len(),
+            Area::ALL.len(),
+            "{} covers only {areas:?}",
+            band.slug()
+        );
     }
 }
 
@@ -105,8 +129,18 @@ fn no_lesson_is_only_a_talk_and_forms_vary() {
         );
     }
     for band in Band::ALL {
-        let forms: BTreeSet<_> = c.lessons.iter().filter(|l| l.band == *band).flat_map(|l| l.forms.clone()).collect();
-        assert!(forms.len() >= 6, "{}: only {} activity forms in a year", band.slug(), forms.len());
+        let forms: BTreeSet<_> = c
+            .lessons
+            .iter()
+            .filter(|l| l.band == *band)
+            .flat_map(|l| l.forms.clone())
+            .collect();
+        assert!(
+            forms.len() >= 6,
+            "{}: only {} activity forms in a year",
+            band.slug(),
+            forms.len()
+        );
     }
 }
 
@@ -114,13 +148,27 @@ fn no_lesson_is_only_a_talk_and_forms_vary() {
 fn sensitive_lessons_come_in_sequences_never_in_lower_primary() {
     let c = curriculum();
     for l in c.lessons.iter().filter(|l| l.sensitive) {
-        assert_ne!(l.band, Band::LowerPrimary, "{}: lower primary carries no sensitive lesson", l.path);
+        assert_ne!(
+            l.band,
+            Band::LowerPrimary,
+            "{}: lower primary carries no sensitive lesson",
+            l.path
+        );
         let neighbours = c.lessons.iter().filter(|o| {
             o.sensitive && o.band == l.band && o.term == l.term && o.order.abs_diff(l.order) == 1
         });
-        assert!(neighbours.count() >= 1, "{}: a sensitive lesson must not stand alone", l.path);
+        assert!(
+            neighbours.count() >= 1,
+            "{}: a sensitive lesson must not stand alone",
+            l.path
+        );
     }
-    for band in [Band::MiddlePrimary, Band::UpperPrimary, Band::JuniorHigh, Band::SeniorHigh] {
+    for band in [
+        Band::MiddlePrimary,
+        Band::UpperPrimary,
+        Band::JuniorHigh,
+        Band::SeniorHigh,
+    ] {
         assert!(
             c.lessons.iter().any(|l| l.band == band && l.sensitive),
             "{}: life education / help-seeking sequence missing",
@@ -134,39 +182,85 @@ fn parents_and_meetings_meet_the_minimums() {
     let c = curriculum();
     for band in Band::ALL {
         for term in Term::ALL {
-            let n = c.handouts.iter().filter(|h| h.term == *term && h.bands.contains(band)).count();
-            assert!(n >= 2, "{} {:?}: {n} parent handouts, need at least 2", band.slug(), term);
+            let n = c
+                .handouts
+                .iter()
+                .filter(|h| h.term == *term && h.bands.contains(band))
+                .count();
+            assert!(
+                n >= 2,
+                "{} {:?}: {n} parent handouts, need at least 2",
+                band.slug(),
+                term
+            );
             let linked = c
                 .lessons
                 .iter()
                 .filter(|l| l.band == *band && l.term == *term && l.parents.is_some())
                 .count();
-            assert!(linked >= 2, "{} {:?}: handouts must be linked from lessons", band.slug(), term);
+            assert!(
+                linked >= 2,
+                "{} {:?}: handouts must be linked from lessons",
+                band.slug(),
+                term
+            );
         }
     }
     let primary = [Band::LowerPrimary, Band::MiddlePrimary, Band::UpperPrimary];
     for term in Term::ALL {
         let count = |pred: &dyn Fn(&Band) -> bool| {
-            c.meetings.iter().filter(|m| m.term == *term && m.bands.iter().any(pred)).count()
+            c.meetings
+                .iter()
+                .filter(|m| m.term == *term && m.bands.iter().any(pred))
+                .count()
         };
-        assert!(count(&|b| primary.contains(b)) >= 4, "{term:?}: primary meetings");
-        assert!(count(&|b| *b == Band::JuniorHigh) >= 4, "{term:?}: junior-high meetings");
-        assert!(count(&|b| *b == Band::SeniorHigh) >= 4, "{term:?}: senior-high meetings");
+        assert!(
+            count(&|b| primary.contains(b)) >= 4,
+            "{term:?}: primary meetings"
+        );
+        assert!(
+            count(&|b| *b == Band::JuniorHigh) >= 4,
+            "{term:?}: junior-high meetings"
+        );
+        assert!(
+            count(&|b| *b == Band::SeniorHigh) >= 4,
+            "{term:?}: senior-high meetings"
+        );
     }
 }
 
 #[test]
 fn lower_primary_has_no_suicide_wording() {
     let c = curriculum();
-    let words = ["自杀", "自伤", "自残", "轻生", "伤害自己", "结束生命", "不想活"];
+    let words = [
+        "自杀",
+        "自伤",
+        "自残",
+        "轻生",
+        "伤害自己",
+        "结束生命",
+        "不想活",
+    ];
     for l in c.lessons.iter().filter(|l| l.band == Band::LowerPrimary) {
         for w in words {
-            assert!(!l.body.markdown.contains(w), "{}: `{w}` in a lower-primary lesson", l.path);
+            assert!(
+                !l.body.markdown.contains(w),
+                "{}: `{w}` in a lower-primary lesson",
+                l.path
+            );
         }
     }
-    for h in c.handouts.iter().filter(|h| h.bands == [Band::LowerPrimary]) {
+    for h in c
+        .handouts
+        .iter()
+        .filter(|h| h.bands == [Band::LowerPrimary])
+    {
         for w in words {
-            assert!(!h.body.markdown.contains(w), "{}: `{w}` in a lower-primary handout", h.path);
+            assert!(
+                !h.body.markdown.contains(w),
+                "{}: `{w}` in a lower-primary handout",
+                h.path
+            );
         }
     }
 }

@@ -50,9 +50,22 @@ impl At<'_> {
             v.value.chars().count(),
             format!("`{}` 不是可用的{what}", v.value),
         );
+        // Chinese input methods type list separators as full-width commas.
+        if v.value.contains(['\u{FF0C}', '\u{3001}', '\u{FF1B}']) {
+            let items: Vec<&str> = v
+                .value
+                .split(['\u{FF0C}', '\u{3001}', '\u{FF1B}'])
+                .map(str::trim)
+                .collect();
+            diags.push(d.with_hint(format!(
+                "列表里的各项要用英文逗号 , 分开\u{FF0C}例如 [{}]",
+                items.join(", ")
+            )));
+            return None;
+        }
         let hint = match nearest(&v.value, spellings) {
-            Some(n) => format!("你是不是想写 `{n}`？可用的{what}:{}", slugs.join("、")),
-            None => format!("可用的{what}:{}", slugs.join("、")),
+            Some(n) => format!("你是不是想写 `{n}`？可用的{what}：{}", slugs.join("、")),
+            None => format!("可用的{what}：{}", slugs.join("、")),
         };
         diags.push(d.with_hint(hint));
         None

@@ -9,12 +9,20 @@ use percent_encoding::percent_decode_str;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// Every content file found on disk, whether or not it loaded.
+pub struct Known {
+    /// Lessons, meetings and handouts (project-relative paths).
+    pub pages: BTreeSet<String>,
+    /// Handouts only.
+    pub handouts: BTreeSet<String>,
+}
+
 /// Runs every cross-file check; adds referenced files outside `assets/` to
 /// the curriculum's assets.
-pub fn check(root: &Path, c: &mut Curriculum, diags: &mut Vec<Diagnostic>) {
+pub fn check(root: &Path, c: &mut Curriculum, known: &Known, diags: &mut Vec<Diagnostic>) {
     duplicate_lessons(c, diags);
     duplicate_handouts(c, diags);
-    let handouts: BTreeSet<&str> = c.handouts.iter().map(|h| h.path.as_str()).collect();
+    let handouts: BTreeSet<&str> = known.handouts.iter().map(String::as_str).collect();
     for l in &c.lessons {
         let Some(p) = &l.parents else { continue };
         let resolved = normalize("", p)
@@ -46,13 +54,7 @@ pub fn check(root: &Path, c: &mut Curriculum, diags: &mut Vec<Diagnostic>) {
         }
     }
 
-    let pages: BTreeSet<String> = c
-        .lessons
-        .iter()
-        .map(|l| l.path.clone())
-        .chain(c.meetings.iter().map(|m| m.path.clone()))
-        .chain(c.handouts.iter().map(|h| h.path.clone()))
-        .collect();
+    let pages = &known.pages;
     let mut referenced = BTreeSet::new();
     let bodies = c
         .lessons
@@ -61,7 +63,7 @@ pub fn check(root: &Path, c: &mut Curriculum, diags: &mut Vec<Diagnostic>) {
         .chain(c.meetings.iter().map(|m| (&m.path, &m.body)))
         .chain(c.handouts.iter().map(|h| (&h.path, &h.body)));
     for (path, body) in bodies {
-        check_body(root, path, body, &pages, &mut referenced, diags);
+        check_body(root, path, body, pages, &mut referenced, diags);
     }
     let mut assets: BTreeSet<String> = c.assets.iter().cloned().collect();
     assets.extend(referenced);

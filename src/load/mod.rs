@@ -196,8 +196,22 @@ pub fn load(root: &Path) -> Loaded {
     });
     c.calendars.sort_by(|a, b| a.id.cmp(&b.id));
 
+    // Files that failed to load still exist: links to them are not broken,
+    // their own errors are reported already.
+    let known: links::Known = links::Known {
+        pages: files
+            .iter()
+            .filter(|(_, k)| *k != Kind::Calendar)
+            .map(|(p, _)| p.clone())
+            .collect(),
+        handouts: files
+            .iter()
+            .filter(|(_, k)| *k == Kind::Handout)
+            .map(|(p, _)| p.clone())
+            .collect(),
+    };
     let mut link_diags = Vec::new();
-    links::check(root, &mut c, &mut link_diags);
+    links::check(root, &mut c, &known, &mut link_diags);
     link_diags.into_iter().for_each(|d| diags.push(d));
 
     Loaded {
