@@ -5,6 +5,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Full-width punctuation, as Chinese input methods type it.
 const FW_COLON: char = '\u{FF1A}';
@@ -13,6 +14,113 @@ const FW_CLOSE: char = '\u{FF09}';
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// The events of `markdown` with their source ranges, with strong emphasis
+/// paired the way Chinese text needs (see [`protect_strong`]).
+fn events(markdown: &str) -> Vec<(Event<'static>, Range<usize>)> {
+    let protected = protect_strong(markdown);
+    let mut out = Vec::new();
+    for (e, r) in Parser::new_ext(&protected, options()).into_offset_iter() {
+        match e {
+            Event::Text(t) if t.contains([STRONG_OPEN, STRONG_CLOSE]) => {
+                let mut rest: &str = &t;
+                while let Some(i) = rest.find([STRONG_OPEN, STRONG_CLOSE]) {
+                    if i > 0 {
+                        out.push((Event::Text(CowStr::from(rest[..i].to_string())), r.clone()));
+                    }
+                    let open = rest[i..].starts_with(STRONG_OPEN);
+                    out.push((
+                        if open {
+                            Event::Start(Tag::Strong)
+                        } else {
+                            Event::End(TagEnd::Strong)
+                        },
+                        r.clone(),
+                    ));
+                    rest = &rest[i + STRONG_OPEN.len_utf8()..];
+                }
+                if !rest.is_empty() {
+                    out.push((Event::Text(CowStr::from(rest.to_string())), r));
+                }
+            }
+            e => out.push((e.into_static(), r)),
+        }
+    }
+    out
+}
+
+/// Stand-ins for a pair of `**`. Two bytes each, like `**`, so byte offsets
+/// (and with them every line and column in diagnostics) stay exact; code
+/// points that are unassigned, so no text contains them.
+const STRONG_OPEN: char = '\u{0378}';
+const STRONG_CLOSE: char = '\u{0379}';
+
+/// CommonMark closes `**` only when the delimiter is "right-flanking", which
+/// fails exactly where Chinese puts it: `**教师提示：**学生…` (punctuation
+/// inside the bold, a character right after it). pulldown-cmark then prints
+/// the asterisks, or pairs the wrong ones. So before parsing, the `**` on
+/// each line are paired in order and replaced by stand-ins that [`events`]
+/// turns into strong emphasis. Left alone: code spans, code blocks, HTML,
+/// escaped `\*`, runs of three or more `*`, a line with an odd count, and
+/// pairs with nothing or only spaces inside.
+fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
+    if !src.contains("**") {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    // Places where `**` is not emphasis.
+    let mut skip: Vec<Range<usize>> = Vec::new();
+    let mut block_start = None;
+    for (e, r) in Parser::new_ext(src, options()).into_offset_iter() {
+        match e {
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => skip.push(r),
+            Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::HtmlBlock) => {
+                block_start = Some(r.start)
+            }
+            Event::End(TagEnd::CodeBlock) | Event::End(TagEnd::HtmlBlock) => {
+                if let Some(s) = block_start.take() {
+                    skip.push(s..r.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    let bytes = src.as_bytes();
+    let mut out = src.as_bytes().to_vec();
+    let mut line_start = 0;
+    for line in src.split_inclusive('\n') {
+        let mut marks = Vec::new();
+        let mut i = line_start;
+        let end = line_start + line.len();
+        while i + 1 < end {
+            let run = bytes[i..end].iter().take_while(|b| **b == b'*').count();
+            if run == 0 {
+                i += 1;
+                continue;
+            }
+            let escaped = i > 0 && bytes[i - 1] == b'\\';
+            if run == 2 && !escaped && !skip.iter().any(|z| z.contains(&i)) {
+                marks.push(i);
+            }
+            i += run.max(1);
+        }
+        if marks.len() >= 2 && marks.len() % 2 == 0 {
+            for pair in marks.chunks_exact(2) {
+                let inner = &src[pair[0] + 2..pair[1]];
+                if inner.trim().is_empty() || inner.trim() != inner {
+                    continue;
+                }
+                let mut buf = [0u8; 4];
+                out[pair[0]..pair[0] + 2]
+                    .copy_from_slice(STRONG_OPEN.encode_utf8(&mut buf).as_bytes());
+                out[pair[1]..pair[1] + 2]
+                    .copy_from_slice(STRONG_CLOSE.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        line_start = end;
+    }
+    // Only ASCII `**` pairs were replaced by two-byte characters.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| src.to_string()))
 }
 
 /// A heading found in a body.
@@ -114,7 +222,7 @@ pub fn outline(markdown: &str, first_line: usize) -> Outline {
         AfterStrong(usize, String),
     }
     let mut sp = Sp::Idle;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    for (event, range) in events(markdown) {
         match &event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((
@@ -343,7 +451,7 @@ pub struct RenderOptions<'a> {
 /// gets a unique id; links to `.md` pages point at their `.html` pages; in
 /// meetings, spoken lines get `class="line"`.
 pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let events: Vec<Event> = events(markdown).into_iter().map(|(e, _)| e).collect();
     // First pass: heading texts, to give every heading an id.
     let mut ids = Vec::new();
     let mut used = BTreeMap::new();
@@ -613,6 +721,38 @@ mod tests {
             "{}",
             s[0].html
         );
+    }
+
+    #[test]
+    fn bold_closed_after_chinese_punctuation_renders_as_bold() {
+        let s = render_sections(
+            "**教师提示\u{FF1A}**学生可以\u{FF1B}看**\u{201C}情绪\u{201D}**吧\n",
+            RenderOptions::default(),
+        );
+        assert_eq!(
+            s[0].html,
+            "<p><strong>教师提示\u{FF1A}</strong>学生可以\u{FF1B}看<strong>\u{201C}情绪\u{201D}</strong>吧</p>\n"
+        );
+        let roles = vec!["主持人甲".to_string()];
+        let s = render_sections(
+            "**主持人甲\u{FF1A}**同学们好\n",
+            RenderOptions {
+                roles: Some(&roles),
+            },
+        );
+        assert!(
+            s[0].html.starts_with("<p class=\"line\"><strong>主持人甲"),
+            "{}",
+            s[0].html
+        );
+        let o = outline("**主持人乙\u{FF1A}**同学们好\n", 1);
+        assert_eq!(o.speakers[0].speaker, "主持人乙");
+    }
+
+    #[test]
+    fn escaped_and_unpaired_asterisks_stay_literal() {
+        let s = render_sections("5 \\*\\* 3 与 2**x\n", RenderOptions::default());
+        assert_eq!(s[0].html, "<p>5 ** 3 与 2**x</p>\n");
     }
 
     #[test]

@@ -96,6 +96,15 @@ fn shipped_curriculum_builds_into_a_complete_offline_site() {
     );
     let pages = assert_offline_and_complete(&out);
     assert!(pages > 20, "only {pages} pages");
+    // Bold next to Chinese punctuation (`**提示：**学生…`) must render as bold.
+    for (rel, bytes) in snapshot_tree(&out) {
+        if rel.ends_with(".html") {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("**"),
+                "{rel}: literal ** in the page"
+            );
+        }
+    }
     for page in [
         "index.html",
         "meetings.html",

@@ -740,11 +740,19 @@ fn calendar(c: &Curriculum, n: &Names, k: &Calendar) -> Page {
                 break_name: w.break_name.clone(),
                 slot: w.slot,
                 slot_start,
+                // Breaks that take only part of a teaching week are worth
+                // knowing when planning the lesson; then the week's events.
                 events: k
-                    .events
+                    .breaks
                     .iter()
-                    .filter(|e| e.start <= w.sunday && e.end >= w.monday)
-                    .map(|e| e.name.clone())
+                    .filter(|b| w.break_name.is_none() && b.start <= w.sunday && b.end >= w.monday)
+                    .map(|b| format!("{}\u{FF08}{}\u{FF09}", b.name, n.span(b.start, b.end)))
+                    .chain(
+                        k.events
+                            .iter()
+                            .filter(|e| e.start <= w.sunday && e.end >= w.monday)
+                            .map(|e| e.name.clone()),
+                    )
                     .collect(),
             }
         })
