@@ -4,8 +4,10 @@
 pub mod commands;
 pub mod diagnostic;
 pub mod frontmatter;
+pub mod ics;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod pack;
 pub mod site;
 pub mod source;

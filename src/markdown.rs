@@ -440,11 +440,18 @@ pub struct Section {
     pub html: String,
 }
 
+/// Maps a link destination as written to the URL to use (`None`: drop it).
+pub type Resolver<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// How to render a body.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct RenderOptions<'a> {
     /// For class meetings: the roles whose lines are marked as spoken lines.
     pub roles: Option<&'a [String]>,
+    /// Maps a local link or image destination, as written, to the URL to
+    /// use; `None` drops the link (its text stays) or the image (its alt
+    /// text stays). Without a resolver, `.md` links become `.html` links.
+    pub resolve: Option<Resolver<'a>>,
 }
 
 /// Renders `markdown` as HTML sections split at `##` headings. Every heading
@@ -481,6 +488,8 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
     let mut depth = 0usize;
     let mut in_h2 = false;
     let mut para_is_line = Vec::new();
+    // For each open link or image: was it dropped?
+    let mut dropped: Vec<bool> = Vec::new();
     let n = events.len();
     let mut i = 0;
     while i < n {
@@ -518,12 +527,63 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
                 dest_url,
                 title,
                 id,
-            }) => buf.push(Event::Start(Tag::Link {
+            }) => match local_target(&dest_url, opts) {
+                Some(Some(url)) => {
+                    dropped.push(false);
+                    buf.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(url),
+                        title,
+                        id,
+                    }))
+                }
+                Some(None) => dropped.push(true),
+                None => {
+                    dropped.push(false);
+                    buf.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }))
+                }
+            },
+            Event::End(TagEnd::Link) => {
+                if !dropped.pop().unwrap_or(false) {
+                    buf.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image {
                 link_type,
-                dest_url: CowStr::from(rewrite_link(&dest_url)),
+                dest_url,
                 title,
                 id,
-            })),
+            }) => match local_target(&dest_url, opts) {
+                Some(Some(url)) => {
+                    dropped.push(false);
+                    buf.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: CowStr::from(url),
+                        title,
+                        id,
+                    }))
+                }
+                Some(None) => dropped.push(true),
+                None => {
+                    dropped.push(false);
+                    buf.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }))
+                }
+            },
+            Event::End(TagEnd::Image) => {
+                if !dropped.pop().unwrap_or(false) {
+                    buf.push(Event::End(TagEnd::Image));
+                }
+            }
             Event::Start(Tag::Paragraph) if depth == 0 && opts.roles.is_some() => {
                 let line = is_spoken_line(&events[i..], opts.roles.unwrap_or_default());
                 para_is_line.push(line);
@@ -558,6 +618,19 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
         sections.remove(0);
     }
     sections
+}
+
+/// `None` for destinations that are not local files (URLs with a scheme,
+/// in-page anchors); otherwise what the resolver (or the `.md` → `.html`
+/// rule) makes of it.
+fn local_target(dest: &str, opts: RenderOptions) -> Option<Option<String>> {
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with('#') {
+        return None;
+    }
+    Some(match opts.resolve {
+        Some(f) => f(dest),
+        None => Some(rewrite_link(dest)),
+    })
 }
 
 fn flush(sections: &mut [Section], buf: &mut Vec<Event>) {
@@ -671,6 +744,7 @@ mod tests {
             "**主持人甲**\u{FF1A}好\n",
             RenderOptions {
                 roles: Some(&roles),
+                resolve: None,
             },
         );
         assert!(s[0].html.starts_with("<p class=\"line\">"), "{}", s[0].html);
@@ -708,6 +782,7 @@ mod tests {
             "**主持人甲**:大家好\n\n**提示**:不是台词\n",
             RenderOptions {
                 roles: Some(&roles),
+                resolve: None,
             },
         );
         assert!(
@@ -738,6 +813,7 @@ mod tests {
             "**主持人甲\u{FF1A}**同学们好\n",
             RenderOptions {
                 roles: Some(&roles),
+                resolve: None,
             },
         );
         assert!(
@@ -753,6 +829,22 @@ mod tests {
     fn escaped_and_unpaired_asterisks_stay_literal() {
         let s = render_sections("5 \\*\\* 3 与 2**x\n", RenderOptions::default());
         assert_eq!(s[0].html, "<p>5 ** 3 与 2**x</p>\n");
+    }
+
+    #[test]
+    fn a_resolver_rewrites_or_drops_links_and_images() {
+        let resolve = |d: &str| (d == "a.md").then(|| "../x/a.html".to_string());
+        let s = render_sections(
+            "[甲](a.md) [乙](b.md#x) ![图](c.png) [网](https://e.cn)\n",
+            RenderOptions {
+                roles: None,
+                resolve: Some(&resolve),
+            },
+        );
+        assert_eq!(
+            s[0].html,
+            "<p><a href=\"../x/a.html\">甲</a> 乙 图 <a href=\"https://e.cn\">网</a></p>\n"
+        );
     }
 
     #[test]

@@ -6,83 +6,6 @@ use common::*;
 use scraper::{Html, Selector};
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
-
-/// Every `href`/`src` in every page resolves to a real file inside the
-/// site; nothing is loaded from outside; every page carries the help box.
-fn assert_offline_and_complete(site: &Path) -> usize {
-    let files = snapshot_tree(site);
-    let links =
-        Selector::parse("a[href], link[href], img[src], script[src], source[src], iframe[src]")
-            .unwrap();
-    let help = Selector::parse("aside.help").unwrap();
-    let h1 = Selector::parse("h1").unwrap();
-    let mut pages = 0;
-    for (rel, bytes) in &files {
-        if !rel.ends_with(".html") {
-            continue;
-        }
-        pages += 1;
-        let text = String::from_utf8(bytes.clone()).unwrap();
-        let doc = Html::parse_document(&text);
-        assert_eq!(
-            doc.select(&help).count(),
-            1,
-            "{rel}: the help box must appear once"
-        );
-        assert_eq!(doc.select(&h1).count(), 1, "{rel}: one h1 per page");
-        assert!(
-            text.contains("12356") || !site.ends_with("curriculum-site"),
-            "{rel}: hotline missing"
-        );
-        for el in doc.select(&links) {
-            let attr = if el.value().attr("href").is_some() {
-                "href"
-            } else {
-                "src"
-            };
-            let url = el.value().attr(attr).unwrap();
-            let loads = el.value().name() != "a";
-            if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//") {
-                assert!(!loads, "{rel}: loads an external asset {url}");
-                continue;
-            }
-            if url.starts_with('#') || url.starts_with("mailto:") {
-                continue;
-            }
-            let path = url.split(['#', '?']).next().unwrap();
-            assert!(
-                !path.is_empty() && !path.ends_with('/'),
-                "{rel}: directory URL {url}"
-            );
-            assert!(!path.starts_with('/'), "{rel}: absolute URL {url}");
-            let decoded = percent_encoding::percent_decode_str(path)
-                .decode_utf8()
-                .unwrap();
-            let base = Path::new(rel).parent().unwrap();
-            let target = normalize(&base.join(decoded.as_ref()));
-            assert!(
-                files.contains_key(&target),
-                "{rel}: broken link {url} → {target}"
-            );
-        }
-    }
-    pages
-}
-
-fn normalize(p: &Path) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for c in p.components() {
-        match c.as_os_str().to_string_lossy().as_ref() {
-            "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s.to_string()),
-        }
-    }
-    parts.join("/")
-}
 
 #[test]
 fn shipped_curriculum_builds_into_a_complete_offline_site() {
@@ -224,19 +147,36 @@ fn calendar_page_places_lessons_in_slots_and_skips_exam_weeks() {
         .select(&rows)
         .map(|r| r.text().collect::<Vec<_>>().join("|"))
         .collect();
-    // 6 weeks, one wholly inside the exam break: 5 teaching weeks → 3 slots.
-    assert_eq!(rows.len(), 3, "{rows:?}");
+    // 5 weeks, one wholly inside the exam break: 4 teaching weeks → 2 slots.
+    assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(
         rows[0].contains("情绪气象站") && rows[0].contains("你好，新同学"),
         "{}",
         rows[0]
     );
-    assert!(rows[1].contains("按下暂停键"), "{}", rows[1]);
-    let off = Selector::parse("table.weeks tr.off").unwrap();
+    assert!(
+        rows[1].contains("按下暂停键") && rows[1].contains("排好队"),
+        "{}",
+        rows[1]
+    );
+    // The month grid greys the exam week and marks the observance.
+    let off = Selector::parse("table.grid tr.off").unwrap();
     let off: Vec<String> = doc.select(&off).map(|r| r.text().collect()).collect();
-    assert_eq!(off.len(), 1);
+    assert_eq!(off.len(), 1, "{off:?}");
     assert!(off[0].contains("期中考试周"));
-    assert!(html.contains("世界精神卫生日"));
+    let observance = Selector::parse("table.grid td.observance .mark").unwrap();
+    let marks: Vec<String> = doc
+        .select(&observance)
+        .map(|r| r.text().collect())
+        .collect();
+    assert_eq!(marks, ["教师节"]);
+    let months = Selector::parse(".month h3").unwrap();
+    let months: Vec<String> = doc.select(&months).map(|r| r.text().collect()).collect();
+    assert_eq!(months, ["2026年8月", "2026年9月", "2026年10月"]);
+    // The A4 landscape print version exists and is linked.
+    assert!(html.contains("2026-autumn-print.html"));
+    let print = fs::read_to_string(out.join("calendars/2026-autumn-print.html")).unwrap();
+    assert!(print.contains("A4 landscape"), "no landscape @page");
 }
 
 #[test]

@@ -20,13 +20,20 @@ pub fn run(project: &Path, out: &Path) -> i32 {
         eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
+    // A band with gaps in its term still builds, but its packs are not made.
+    let mut coverage = Diagnostics::default();
+    crate::pack::coverage(&curriculum, crate::diagnostic::Severity::Warning, None)
+        .into_iter()
+        .for_each(|d| coverage.push(d));
+    diags.extend(coverage);
     match site::build(project, &curriculum, out) {
         Ok(summary) => {
             report(&diags, &loaded.sources);
             eprintln!(
-                "已生成 {} 个页面、{} 个其他文件 → {}",
+                "已生成 {} 个页面、{} 个课程包、{} 个其他文件 → {}",
                 summary.pages,
-                summary.files,
+                summary.packs,
+                summary.files - summary.packs,
                 out.display()
             );
             eprintln!(

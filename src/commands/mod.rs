@@ -1,3 +1,5 @@
 //! One module per command.
 
 pub mod build;
+pub mod calendar;
+pub mod pack;

@@ -128,6 +128,7 @@ pub fn parse(rel: &str, id: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Op
             cadence: 1,
             breaks: vec![],
             events: vec![],
+            weeks_line: 0,
         };
         (fm, last_day(&probe))
     });
@@ -253,5 +254,6 @@ pub fn parse(rel: &str, id: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Op
         cadence,
         breaks,
         events,
+        weeks_line: toml_file::position(text, raw.weeks.span().start).0,
     })
 }

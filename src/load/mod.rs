@@ -8,6 +8,7 @@ mod fields;
 mod handout;
 mod lesson;
 mod links;
+pub use links::normalize;
 mod meeting;
 pub mod settings;
 mod toml_file;

@@ -247,6 +247,8 @@ pub struct Calendar {
     pub breaks: Vec<Break>,
     /// Observances, activity months, family sessions.
     pub events: Vec<Event>,
+    /// Line of `weeks =` (for messages about the term's slots).
+    pub weeks_line: usize,
 }
 
 /// A holiday or exam period: no lesson slot falls in a week wholly inside it.

@@ -118,6 +118,7 @@ mod tests {
             cadence: 2,
             breaks,
             events: vec![],
+            weeks_line: 3,
         }
     }
 

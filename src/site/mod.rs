@@ -1,15 +1,22 @@
-//! Render and write: turn a checked curriculum into the offline site.
+//! Render and write: turn a checked curriculum into the offline site, its
+//! term calendars (`.ics`) and its lesson packs.
 
+pub mod feed;
+pub mod packs;
 pub mod pages;
 pub mod theme;
+pub mod urls;
 pub mod writer;
 
 use crate::diagnostic::Diagnostic;
 use crate::markdown::external_assets_in_html;
 use crate::model::Curriculum;
 use anyhow::Result;
+use pages::{Cx, Page};
 use rayon::prelude::*;
 use std::path::Path;
+use tera::Tera;
+use urls::Urls;
 use writer::Staging;
 
 /// What a finished build reports.
@@ -17,8 +24,10 @@ use writer::Staging;
 pub struct Summary {
     /// HTML pages written.
     pub pages: usize,
-    /// Other files copied.
+    /// Other files copied or made.
     pub files: usize,
+    /// Lesson packs made.
+    pub packs: usize,
 }
 
 /// Why a build stopped.
@@ -35,60 +44,109 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-/// Renders every page into a staging folder and swaps it in for `out`.
-pub fn build(root: &Path, c: &Curriculum, out: &Path) -> Result<Summary, Failure> {
-    let theme = theme::load(root, &c.settings).map_err(Failure::Input)?;
-    let staging = Staging::begin(out, root)?;
-    let mut tera = theme.tera.clone();
-    tera.global_context().extend(pages::globals(c, &theme));
-    let jobs = pages::all(c, &theme);
-    let results: Vec<Result<(), Failure>> = jobs
-        .par_iter()
-        .map(|p| {
-            let html = tera.render(p.template, &p.context).map_err(|e| {
-                Failure::Input(vec![Diagnostic::error(
-                    &format!("templates/{}", p.template),
-                    0,
-                    0,
-                    format!("生成 {} 时模板出错：{e:#}", p.out),
-                )])
-            })?;
-            // The offline rule holds for the theme too, not only for content.
-            if let Some(url) = external_assets_in_html(&html).into_iter().next() {
-                return Err(Failure::Input(vec![Diagnostic::error(
-                    &format!("templates/{}", p.template),
-                    0,
-                    0,
-                    format!("页面 {} 引用了网上的资源 {url}", p.out),
-                )
-                .with_hint("离线网站不能加载网上的样式、字体、脚本或图片；请把它们放进主题的 static/ 文件夹")]));
+/// A theme ready to render: templates with the site-wide data set once.
+pub struct Renderer {
+    tera: Tera,
+    /// The theme (labels, static files).
+    pub theme: theme::Theme,
+}
+
+impl Renderer {
+    /// Loads the theme and sets the global data.
+    pub fn new(root: &Path, c: &Curriculum) -> Result<Renderer, Failure> {
+        let theme = theme::load(root, &c.settings).map_err(Failure::Input)?;
+        let mut tera = theme.tera.clone();
+        tera.global_context().extend(pages::globals(c, &theme));
+        Ok(Renderer { tera, theme })
+    }
+
+    /// Renders pages in parallel and minifies them. Every page is checked
+    /// for external assets, since the offline rule holds for the theme too.
+    pub fn render(&self, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
+            .par_iter()
+            .map(|p| {
+                let html = self.tera.render(p.template, &p.context).map_err(|e| {
+                    Diagnostic::error(
+                        &format!("templates/{}", p.template),
+                        0,
+                        0,
+                        format!("生成 {} 时模板出错\u{FF1A}{e:#}", p.out),
+                    )
+                })?;
+                if let Some(url) = external_assets_in_html(&html).into_iter().next() {
+                    return Err(Diagnostic::error(
+                        &format!("templates/{}", p.template),
+                        0,
+                        0,
+                        format!("页面 {} 引用了网上的资源 {url}", p.out),
+                    )
+                    .with_hint("离线网站不能加载网上的样式、字体、脚本或图片\u{FF1B}请把它们放进主题的 static/ 文件夹"));
+                }
+                Ok((p.out.clone(), writer::minify(&html)))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(x) => out.push(x),
+                Err(d) => diags.push(d),
             }
-            staging.write(&p.out, &writer::minify(&html))?;
-            Ok(())
-        })
-        .collect();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(()) => {}
-            Err(Failure::Input(d)) => diags.extend(d),
-            Err(io) => return Err(io),
+        }
+        if diags.is_empty() {
+            Ok(out)
+        } else {
+            Err(Failure::Input(diags))
         }
     }
-    if !diags.is_empty() {
-        return Err(Failure::Input(diags));
+}
+
+/// Renders the site, the calendars and every lesson pack into a staging
+/// folder and swaps it in for `out`.
+pub fn build(root: &Path, c: &Curriculum, out: &Path) -> Result<Summary, Failure> {
+    let renderer = Renderer::new(root, c)?;
+    let staging = Staging::begin(out, root)?;
+    let page_sources = c
+        .lessons
+        .iter()
+        .map(|l| l.path.as_str())
+        .chain(c.meetings.iter().map(|m| m.path.as_str()))
+        .chain(c.handouts.iter().map(|h| h.path.as_str()));
+    let urls = Urls::mirror(page_sources, c.assets.iter().map(String::as_str));
+    let cx = Cx::new(c, &renderer.theme, &urls, false);
+
+    let mut files = renderer.render(&pages::site(&cx))?;
+    let page_count = files.len();
+    for k in &c.calendars {
+        files.push((
+            format!("calendars/{}.ics", k.id),
+            crate::ics::term(c, k).into_bytes(),
+        ));
     }
-    for (name, bytes) in &theme.statics {
-        staging.write(&format!("static/{name}"), bytes)?;
+    let made = packs::make_all(root, c, &renderer)?;
+    let listings = packs::listings(c, &renderer.theme, &made);
+    for p in &made {
+        files.push((format!("packs/{}.zip", p.id), p.zip.clone()));
+    }
+    files.extend(renderer.render(&[pages::downloads(&cx, &listings)])?);
+    files.push(("packs.json".into(), feed::packs_json(c, &listings)));
+    files.push(("packs.atom".into(), feed::atom(c, &listings).into_bytes()));
+    for (name, bytes) in &renderer.theme.statics {
+        files.push((format!("static/{name}"), bytes.clone()));
     }
     for asset in &c.assets {
         let bytes = std::fs::read(root.join(asset))
-            .map_err(|e| Failure::Io(anyhow::anyhow!("无法读取 {asset}:{e}")))?;
-        staging.write(asset, &bytes)?;
+            .map_err(|e| Failure::Io(anyhow::anyhow!("无法读取 {asset}\u{FF1A}{e}")))?;
+        files.push((asset.clone(), bytes));
     }
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
     let summary = Summary {
-        pages: jobs.len(),
-        files: theme.statics.len() + c.assets.len(),
+        pages: page_count + 1,
+        files: files.len() - page_count - 1,
+        packs: made.len(),
     };
     staging.commit()?;
     Ok(summary)

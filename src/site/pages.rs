@@ -3,14 +3,87 @@
 //! (site, navigation, hotlines, labels) goes into Tera's global context once.
 
 use super::theme::Theme;
+use super::urls::{Urls, relative};
 use crate::load::term_month_rank;
 use crate::markdown::{self, RenderOptions, Section};
 use crate::model::schedule::{self, last_day};
 use crate::model::{
-    Band, Calendar, Curriculum, Date, Handout, Language, Lesson, Meeting, Term, page_path,
+    Band, Body, Calendar, Curriculum, Date, EventKind, Handout, Language, Lesson, Meeting, Term,
 };
+use crate::pack::PackSpec;
+use percent_encoding::percent_decode_str;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Everything a page builder needs: the curriculum, the labels, where each
+/// page lives in this output, and whether the output is a pack.
+pub struct Cx<'a> {
+    /// The curriculum.
+    pub c: &'a Curriculum,
+    /// Labels and date formats.
+    n: Names<'a>,
+    /// Output paths of pages and assets.
+    pub urls: &'a Urls,
+    /// True when rendering a pack: no site navigation.
+    pub pack: bool,
+}
+
+impl<'a> Cx<'a> {
+    /// A context for the site or a pack.
+    pub fn new(c: &'a Curriculum, theme: &'a Theme, urls: &'a Urls, pack: bool) -> Self {
+        Cx {
+            c,
+            n: Names {
+                theme,
+                lang: c.settings.language,
+            },
+            urls,
+            pack,
+        }
+    }
+
+    /// Root-relative URL of a page, if it is in this output.
+    fn url(&self, source: &str) -> Option<String> {
+        self.urls.page(source)
+    }
+
+    /// Renders a body for the page at `out`, resolving its links through the
+    /// URL map: a link to something not in this output keeps only its text.
+    fn sections(
+        &self,
+        body: &Body,
+        source: &str,
+        out: &str,
+        roles: Option<&[String]>,
+    ) -> Vec<SectionView> {
+        let dir = source.rfind('/').map_or("", |i| &source[..i]);
+        let resolve = |dest: &str| -> Option<String> {
+            let (path, frag) = dest
+                .find(['#', '?'])
+                .map_or((dest, ""), |i| dest.split_at(i));
+            let decoded = percent_decode_str(path)
+                .decode_utf8_lossy()
+                .replace('\\', "/");
+            let target = crate::load::normalize(dir, &decoded)?;
+            let to = if target.to_lowercase().ends_with(".md") {
+                self.urls.page(&target)?
+            } else {
+                self.urls.asset(&target)?.to_string()
+            };
+            Some(format!("{}{frag}", relative(out, &to)))
+        };
+        markdown::render_sections(
+            &body.markdown,
+            RenderOptions {
+                roles,
+                resolve: Some(&resolve),
+            },
+        )
+        .into_iter()
+        .map(SectionView::from)
+        .collect()
+    }
+}
 
 /// One page to render.
 pub struct Page {
@@ -31,7 +104,7 @@ struct Link {
 #[derive(Serialize)]
 struct Named {
     name: String,
-    url: String,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -145,6 +218,12 @@ impl Names<'_> {
             .label("ui", "month_unit")
             .replace("{}", &m.to_string())
     }
+    fn month_title(&self, y: i16, m: i8) -> String {
+        match self.lang {
+            Language::En => format!("{y}-{m:02}"),
+            _ => format!("{y}年{m}月"),
+        }
+    }
 }
 
 /// Relative prefix from a page to the site root (`""`, `"../"`, …).
@@ -163,10 +242,11 @@ fn page(out: String, template: &'static str, title: &str, data: impl Serialize) 
     }
 }
 
-fn lesson_item(n: &Names, l: &Lesson) -> LessonItem {
+fn lesson_item(cx: &Cx, l: &Lesson) -> LessonItem {
+    let n = &cx.n;
     LessonItem {
         title: l.title.clone(),
-        url: page_path(&l.path),
+        url: cx.url(&l.path).unwrap_or_default(),
         order: l.order,
         duration: l.duration,
         grades: n.grades(l.band, &l.grades),
@@ -222,7 +302,7 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
         .iter()
         .map(|b| Named {
             name: n.band(*b),
-            url: format!("bands/{}.html", b.slug()),
+            url: Some(format!("bands/{}.html", b.slug())),
         })
         .collect();
     g.insert("nav_bands", &bands);
@@ -231,7 +311,7 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
         .iter()
         .map(|k| Named {
             name: k.name.clone(),
-            url: format!("calendars/{}.html", k.id),
+            url: Some(format!("calendars/{}.html", k.id)),
         })
         .collect();
     g.insert("nav_calendars", &cals);
@@ -240,26 +320,36 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
 }
 
 /// Every page of the site.
-pub fn all(c: &Curriculum, theme: &Theme) -> Vec<Page> {
-    let n = Names {
-        theme,
-        lang: c.settings.language,
-    };
-    let mut pages = vec![index(c, &n), meetings_index(c, &n), parents_index(c, &n)];
+pub fn site(cx: &Cx) -> Vec<Page> {
+    let c = cx.c;
+    let mut pages = vec![index(cx), meetings_index(cx), parents_index(cx)];
     for b in Band::ALL {
-        pages.push(band(c, &n, *b));
+        pages.push(band(cx, *b));
     }
-    pages.extend(c.calendars.iter().map(|k| calendar(c, &n, k)));
+    for k in &c.calendars {
+        pages.push(calendar(cx, k, false));
+        pages.push(calendar(cx, k, true));
+    }
     // Lessons are the bulk of the work: render their Markdown in parallel.
     use rayon::prelude::*;
-    let lessons: Vec<Page> = c.lessons.par_iter().map(|l| lesson(c, &n, l)).collect();
+    let lessons: Vec<Page> = c.lessons.par_iter().map(|l| lesson(cx, l)).collect();
     pages.extend(lessons);
-    pages.extend(c.meetings.iter().map(|m| meeting(&n, m)));
-    pages.extend(c.handouts.iter().map(|h| handout(c, &n, h)));
+    pages.extend(c.meetings.iter().map(|m| meeting(cx, m)));
+    pages.extend(c.handouts.iter().map(|h| handout(cx, h)));
     pages
 }
 
-fn index(c: &Curriculum, n: &Names) -> Page {
+/// The pages of one pack: its index, then every item it carries.
+pub fn pack(cx: &Cx, spec: &PackSpec) -> Vec<Page> {
+    let mut pages = vec![pack_index(cx, spec)];
+    pages.extend(spec.lessons.iter().map(|l| lesson(cx, l)));
+    pages.extend(spec.meetings.iter().map(|m| meeting(cx, m)));
+    pages.extend(spec.handouts.iter().map(|h| handout(cx, h)));
+    pages
+}
+
+fn index(cx: &Cx) -> Page {
+    let (c, n) = (cx.c, &cx.n);
     #[derive(Serialize)]
     struct BandCard {
         name: String,
@@ -283,6 +373,7 @@ fn index(c: &Curriculum, n: &Names) -> Page {
         meetings: usize,
         handouts: usize,
         lessons: usize,
+        has_packs: bool,
     }
     let bands = Band::ALL
         .iter()
@@ -321,11 +412,13 @@ fn index(c: &Curriculum, n: &Names) -> Page {
         meetings: c.meetings.len(),
         handouts: c.handouts.len(),
         lessons: c.lessons.len(),
+        has_packs: !c.calendars.is_empty(),
     };
     page("index.html".into(), "index.html", &c.settings.title, data)
 }
 
-fn band(c: &Curriculum, n: &Names, b: Band) -> Page {
+fn band(cx: &Cx, b: Band) -> Page {
+    let (c, n) = (cx.c, &cx.n);
     #[derive(Serialize)]
     struct TermView {
         name: String,
@@ -346,7 +439,7 @@ fn band(c: &Curriculum, n: &Names, b: Band) -> Page {
                 .lessons
                 .iter()
                 .filter(|l| l.band == b && l.term == *t)
-                .map(|l| lesson_item(n, l))
+                .map(|l| lesson_item(cx, l))
                 .collect(),
         })
         .collect();
@@ -354,9 +447,11 @@ fn band(c: &Curriculum, n: &Names, b: Band) -> Page {
         .handouts
         .iter()
         .filter(|h| h.bands.contains(&b))
-        .map(|h| Link {
-            title: format!("{} · {}", n.term(h.term), h.title),
-            url: page_path(&h.path),
+        .filter_map(|h| {
+            Some(Link {
+                title: format!("{} · {}", n.term(h.term), h.title),
+                url: cx.url(&h.path)?,
+            })
         })
         .collect();
     let data = Data {
@@ -373,7 +468,8 @@ fn band(c: &Curriculum, n: &Names, b: Band) -> Page {
     )
 }
 
-fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
+fn lesson(cx: &Cx, l: &Lesson) -> Page {
+    let (c, n) = (cx.c, &cx.n);
     #[derive(Serialize)]
     struct Data {
         title: String,
@@ -397,18 +493,14 @@ fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
         prev: Option<Link>,
         next: Option<Link>,
     }
-    let mut sections: Vec<SectionView> =
-        markdown::render_sections(&l.body.markdown, RenderOptions::default())
-            .into_iter()
-            .map(SectionView::from)
-            .collect();
+    let out = cx.url(&l.path).unwrap_or_default();
+    let mut sections = cx.sections(&l.body, &l.path, &out, None);
     let worksheet = sections
         .iter()
         .position(|s| s.title.as_deref().is_some_and(|t| t.starts_with("学习单")))
         .map(|i| sections.remove(i));
     // Phase headings are the `###` under 活动过程; their ids come from the same slugging.
     let phases = {
-        let mut used = BTreeMap::new();
         let process = sections
             .iter()
             .find(|s| matches!(s.title.as_deref(), Some("活动过程" | "教学过程")));
@@ -419,12 +511,10 @@ fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
             .map(|(i, p)| PhaseView {
                 title: p.title.clone(),
                 minutes: p.minutes,
-                id: ids.get(i).cloned().unwrap_or_else(|| {
-                    let slug = markdown::slug(&p.title);
-                    let k = used.entry(slug.clone()).or_insert(0);
-                    *k += 1;
-                    slug
-                }),
+                id: ids
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| markdown::slug(&p.title)),
             })
             .collect()
     };
@@ -434,27 +524,31 @@ fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
         .filter(|x| x.band == l.band && x.term == l.term)
         .collect();
     let pos = seq.iter().position(|x| x.path == l.path);
-    let link = |x: &Lesson| Link {
-        title: x.title.clone(),
-        url: page_path(&x.path),
+    let link = |x: &Lesson| {
+        Some(Link {
+            title: x.title.clone(),
+            url: cx.url(&x.path)?,
+        })
     };
     let prev = pos
         .and_then(|i| i.checked_sub(1))
         .and_then(|i| seq.get(i))
-        .map(|x| link(x));
-    let next = pos.and_then(|i| seq.get(i + 1)).map(|x| link(x));
+        .and_then(|x| link(x));
+    let next = pos.and_then(|i| seq.get(i + 1)).and_then(|x| link(x));
     let parent = l.parents.as_ref().and_then(|p| {
-        c.handouts.iter().find(|h| &h.path == p).map(|h| Link {
+        let h = c.handouts.iter().find(|h| &h.path == p)?;
+        Some(Link {
             title: h.title.clone(),
-            url: page_path(&h.path),
+            url: cx.url(&h.path)?,
         })
     });
     let t = |k: &str| n.theme.label("ui", k);
+    let band_url = (!cx.pack).then(|| format!("bands/{}.html", l.band.slug()));
     let data = Data {
         title: l.title.clone(),
         band: Named {
             name: n.band(l.band),
-            url: format!("bands/{}.html", l.band.slug()),
+            url: band_url,
         },
         grades: n.grades(l.band, &l.grades),
         term: n.term(l.term),
@@ -479,7 +573,7 @@ fn lesson(c: &Curriculum, n: &Names, l: &Lesson) -> Page {
         prev,
         next,
     };
-    page(page_path(&l.path), "lesson.html", &l.title, data)
+    page(out, "lesson.html", &l.title, data)
 }
 
 /// Ids of the `<h3>` headings in rendered HTML, in order.
@@ -492,7 +586,8 @@ fn phase_ids(html: &str) -> Vec<String> {
         .collect()
 }
 
-fn meeting(n: &Names, m: &Meeting) -> Page {
+fn meeting(cx: &Cx, m: &Meeting) -> Page {
+    let n = &cx.n;
     #[derive(Serialize)]
     struct Data {
         title: String,
@@ -506,15 +601,8 @@ fn meeting(n: &Names, m: &Meeting) -> Page {
         sections: Vec<SectionView>,
         sensitive: bool,
     }
-    let sections: Vec<SectionView> = markdown::render_sections(
-        &m.body.markdown,
-        RenderOptions {
-            roles: Some(&m.roles),
-        },
-    )
-    .into_iter()
-    .map(SectionView::from)
-    .collect();
+    let out = cx.url(&m.path).unwrap_or_default();
+    let sections = cx.sections(&m.body, &m.path, &out, Some(&m.roles));
     let segments = sections
         .iter()
         .filter_map(|s| {
@@ -537,10 +625,11 @@ fn meeting(n: &Names, m: &Meeting) -> Page {
         sections,
         sensitive: m.sensitive,
     };
-    page(page_path(&m.path), "meeting.html", &m.title, data)
+    page(out, "meeting.html", &m.title, data)
 }
 
-fn handout(c: &Curriculum, n: &Names, h: &Handout) -> Page {
+fn handout(cx: &Cx, h: &Handout) -> Page {
+    let (c, n) = (cx.c, &cx.n);
     #[derive(Serialize)]
     struct Data {
         title: String,
@@ -551,17 +640,17 @@ fn handout(c: &Curriculum, n: &Names, h: &Handout) -> Page {
         lessons: Vec<Link>,
         sensitive: bool,
     }
-    let sections = markdown::render_sections(&h.body.markdown, RenderOptions::default())
-        .into_iter()
-        .map(SectionView::from)
-        .collect();
+    let out = cx.url(&h.path).unwrap_or_default();
+    let sections = cx.sections(&h.body, &h.path, &out, None);
     let lessons = c
         .lessons
         .iter()
         .filter(|l| l.parents.as_deref() == Some(h.path.as_str()))
-        .map(|l| Link {
-            title: format!("{} · {}", n.band(l.band), l.title),
-            url: page_path(&l.path),
+        .filter_map(|l| {
+            Some(Link {
+                title: format!("{} · {}", n.band(l.band), l.title),
+                url: cx.url(&l.path)?,
+            })
         })
         .collect();
     let data = Data {
@@ -573,10 +662,11 @@ fn handout(c: &Curriculum, n: &Names, h: &Handout) -> Page {
         lessons,
         sensitive: h.sensitive,
     };
-    page(page_path(&h.path), "handout.html", &h.title, data)
+    page(out, "handout.html", &h.title, data)
 }
 
-fn meetings_index(c: &Curriculum, n: &Names) -> Page {
+fn meetings_index(cx: &Cx) -> Page {
+    let (c, n) = (cx.c, &cx.n);
     #[derive(Serialize)]
     struct Item {
         title: String,
@@ -605,7 +695,7 @@ fn meetings_index(c: &Curriculum, n: &Names) -> Page {
                     .or_default()
                     .push(Item {
                         title: m.title.clone(),
-                        url: page_path(&m.path),
+                        url: cx.url(&m.path).unwrap_or_default(),
                         bands: m.bands.iter().map(|b| n.band(*b)).collect(),
                         duration: m.duration,
                         sensitive: m.sensitive,
@@ -635,7 +725,8 @@ fn meetings_index(c: &Curriculum, n: &Names) -> Page {
     )
 }
 
-fn parents_index(c: &Curriculum, n: &Names) -> Page {
+fn parents_index(cx: &Cx) -> Page {
+    let (c, n) = (cx.c, &cx.n);
     #[derive(Serialize)]
     struct Item {
         title: String,
@@ -659,7 +750,7 @@ fn parents_index(c: &Curriculum, n: &Names) -> Page {
                 .filter(|h| h.term == *t)
                 .map(|h| Item {
                     title: h.title.clone(),
-                    url: page_path(&h.path),
+                    url: cx.url(&h.path).unwrap_or_default(),
                     bands: h.bands.iter().map(|b| n.band(*b)).collect(),
                     order: h.order,
                     sensitive: h.sensitive,
@@ -679,85 +770,59 @@ fn parents_index(c: &Curriculum, n: &Names) -> Page {
     )
 }
 
-fn calendar(c: &Curriculum, n: &Names, k: &Calendar) -> Page {
-    #[derive(Serialize)]
-    struct WeekView {
-        number: u32,
-        dates: String,
-        break_name: Option<String>,
-        slot: Option<u32>,
-        slot_start: bool,
-        events: Vec<String>,
-    }
-    #[derive(Serialize)]
-    struct Cell {
-        band: String,
-        lesson: Option<Link>,
-    }
-    #[derive(Serialize)]
-    struct SlotView {
-        number: u32,
-        dates: String,
-        weeks: String,
-        cells: Vec<Cell>,
-    }
-    #[derive(Serialize)]
-    struct EventView {
-        name: String,
-        dates: String,
-        kind: String,
-    }
-    #[derive(Serialize)]
-    struct Data {
-        name: String,
-        term: String,
-        dates: String,
-        weeks_count: u32,
-        cadence: u32,
-        weeks: Vec<WeekView>,
-        slots: Vec<SlotView>,
-        breaks: Vec<EventView>,
-        events: Vec<EventView>,
-        meetings: Vec<Link>,
-    }
-    let weeks = schedule::weeks(k);
-    let mut seen_slot = 0;
-    let week_views = weeks
-        .iter()
-        .map(|w| {
-            let slot_start = w.slot.is_some_and(|s| s != seen_slot);
-            if let Some(s) = w.slot {
-                seen_slot = s;
-            }
-            WeekView {
-                number: w.number,
-                dates: n.span(
-                    w.monday,
-                    w.sunday
-                        .checked_sub(jiff::Span::new().days(2))
-                        .unwrap_or(w.sunday),
-                ),
-                break_name: w.break_name.clone(),
-                slot: w.slot,
-                slot_start,
-                // Breaks that take only part of a teaching week are worth
-                // knowing when planning the lesson; then the week's events.
-                events: k
-                    .breaks
-                    .iter()
-                    .filter(|b| w.break_name.is_none() && b.start <= w.sunday && b.end >= w.monday)
-                    .map(|b| format!("{}\u{FF08}{}\u{FF09}", b.name, n.span(b.start, b.end)))
-                    .chain(
-                        k.events
-                            .iter()
-                            .filter(|e| e.start <= w.sunday && e.end >= w.monday)
-                            .map(|e| e.name.clone()),
-                    )
-                    .collect(),
-            }
-        })
-        .collect();
-    let slots = schedule::slots(k)
+#[derive(Serialize)]
+struct Cell {
+    band: String,
+    lesson: Option<Link>,
+}
+
+#[derive(Serialize)]
+struct SlotView {
+    number: u32,
+    dates: String,
+    weeks: String,
+    cells: Vec<Cell>,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    name: String,
+    dates: String,
+    kind: String,
+    kind_slug: String,
+}
+
+#[derive(Serialize)]
+struct DayView {
+    /// Day of month; `None` for days of the neighbouring month.
+    day: Option<i8>,
+    off: bool,
+    weekend: bool,
+    marks: Vec<String>,
+    classes: String,
+}
+
+#[derive(Serialize)]
+struct WeekRow {
+    number: u32,
+    slot: Option<u32>,
+    slot_start: bool,
+    break_name: Option<String>,
+    days: Vec<DayView>,
+}
+
+#[derive(Serialize)]
+struct MonthView {
+    title: String,
+    weeks: Vec<WeekRow>,
+    slots: Vec<SlotView>,
+    meetings: Vec<Link>,
+    family: Vec<EventView>,
+}
+
+fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
+    let (c, n) = (cx.c, &cx.n);
+    schedule::slots(k)
         .into_iter()
         .map(|s| SlotView {
             number: s.number,
@@ -770,25 +835,193 @@ fn calendar(c: &Curriculum, n: &Names, k: &Calendar) -> Page {
                 .join("、"),
             cells: Band::ALL
                 .iter()
+                .filter(|b| c.lessons.iter().any(|l| l.band == **b && l.term == k.term))
                 .map(|b| Cell {
                     band: n.band(*b),
                     lesson: c
                         .lessons
                         .iter()
                         .find(|l| l.band == *b && l.term == k.term && l.order == s.number)
-                        .map(|l| Link {
-                            title: l.title.clone(),
-                            url: page_path(&l.path),
+                        .and_then(|l| {
+                            Some(Link {
+                                title: l.title.clone(),
+                                url: cx.url(&l.path)?,
+                            })
                         }),
                 })
                 .collect(),
         })
-        .collect();
-    let ev = |name: &str, a: Date, b: Date, kind: String| EventView {
+        .collect()
+}
+
+fn event_view(n: &Names, name: &str, a: Date, b: Date, kind: Option<EventKind>) -> EventView {
+    EventView {
         name: name.to_string(),
         dates: n.span(a, b),
-        kind,
-    };
+        kind: kind
+            .map(|k| n.theme.label("event_kinds", k.slug()))
+            .unwrap_or_default(),
+        kind_slug: kind.map_or("break", |k| k.slug()).to_string(),
+    }
+}
+
+/// The term as month grids: one row per calendar week (Monday first), days
+/// of breaks greyed, events marked; under each month the slots that start
+/// in it, its class meetings and family sessions.
+fn months(cx: &Cx, k: &Calendar) -> Vec<MonthView> {
+    let (c, n) = (cx.c, &cx.n);
+    let weeks = schedule::weeks(k);
+    let slots = slot_views(cx, k);
+    let slot_starts: BTreeMap<u32, Date> = schedule::slots(k)
+        .into_iter()
+        .map(|s| (s.number, s.start))
+        .collect();
+    let first = k.first_monday.first_of_month();
+    let last = last_day(k);
+    let mut out = Vec::new();
+    let mut month = first;
+    while month <= last {
+        let (y, m) = (month.year(), month.month());
+        let in_month = |d: Date| d.year() == y && d.month() == m;
+        let rows: Vec<WeekRow> = weeks
+            .iter()
+            .filter(|w| {
+                (0..7).any(|i| {
+                    w.monday
+                        .checked_add(jiff::Span::new().days(i))
+                        .is_ok_and(in_month)
+                })
+            })
+            .map(|w| {
+                let days = (0..7)
+                    .map(|i| {
+                        let d = w
+                            .monday
+                            .checked_add(jiff::Span::new().days(i))
+                            .unwrap_or(w.monday);
+                        if !in_month(d) {
+                            return DayView {
+                                day: None,
+                                off: false,
+                                weekend: i >= 5,
+                                marks: vec![],
+                                classes: String::new(),
+                            };
+                        }
+                        let off = k.breaks.iter().any(|b| b.start <= d && d <= b.end);
+                        let evs: Vec<_> = k
+                            .events
+                            .iter()
+                            .filter(|e| e.start <= d && d <= e.end)
+                            .collect();
+                        let mut classes: Vec<&str> = evs.iter().map(|e| e.kind.slug()).collect();
+                        classes.sort();
+                        classes.dedup();
+                        // Activity months span weeks: mark their first day only.
+                        let marks = evs
+                            .iter()
+                            .filter(|e| e.kind != EventKind::ActivityMonth || e.start == d)
+                            .map(|e| e.name.clone())
+                            .chain(
+                                k.breaks
+                                    .iter()
+                                    .filter(|b| b.start == d)
+                                    .map(|b| b.name.clone()),
+                            )
+                            .collect();
+                        DayView {
+                            day: Some(d.day()),
+                            off,
+                            weekend: i >= 5,
+                            marks,
+                            classes: classes.join(" "),
+                        }
+                    })
+                    .collect();
+                WeekRow {
+                    number: w.number,
+                    slot: w.slot,
+                    slot_start: w
+                        .slot
+                        .is_some_and(|s| slot_starts.get(&s) == Some(&w.monday)),
+                    break_name: w.break_name.clone(),
+                    days,
+                }
+            })
+            .collect();
+        let month_slots = slots
+            .iter()
+            .filter(|s| slot_starts.get(&s.number).is_some_and(|d| in_month(*d)))
+            .map(|s| SlotView {
+                number: s.number,
+                dates: s.dates.clone(),
+                weeks: s.weeks.clone(),
+                cells: s
+                    .cells
+                    .iter()
+                    .map(|c| Cell {
+                        band: c.band.clone(),
+                        lesson: c.lesson.as_ref().map(|l| Link {
+                            title: l.title.clone(),
+                            url: l.url.clone(),
+                        }),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let meetings = c
+            .meetings
+            .iter()
+            .filter(|mt| mt.term == k.term && mt.month as i8 == m)
+            .filter_map(|mt| {
+                let bands: Vec<String> = mt.bands.iter().map(|b| n.band(*b)).collect();
+                Some(Link {
+                    title: format!("{}\u{FF08}{}\u{FF09}", mt.title, bands.join("、")),
+                    url: cx.url(&mt.path)?,
+                })
+            })
+            .collect();
+        let family = k
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Family && in_month(e.start))
+            .map(|e| event_view(n, &e.name, e.start, e.end, Some(e.kind)))
+            .collect();
+        if !rows.is_empty() {
+            out.push(MonthView {
+                title: n.month_title(y, m),
+                weeks: rows,
+                slots: month_slots,
+                meetings,
+                family,
+            });
+        }
+        month = match month.checked_add(jiff::Span::new().months(1)) {
+            Ok(d) => d,
+            Err(_) => break,
+        };
+    }
+    out
+}
+
+fn calendar(cx: &Cx, k: &Calendar, print: bool) -> Page {
+    let n = &cx.n;
+    #[derive(Serialize)]
+    struct Data {
+        name: String,
+        term: String,
+        dates: String,
+        weeks_count: u32,
+        cadence: u32,
+        slots: Vec<SlotView>,
+        months: Vec<MonthView>,
+        breaks: Vec<EventView>,
+        events: Vec<EventView>,
+        ics: String,
+        print_url: String,
+        screen_url: String,
+        weekdays: Vec<String>,
+    }
     let data = Data {
         name: k.name.clone(),
         term: n.term(k.term),
@@ -799,41 +1032,239 @@ fn calendar(c: &Curriculum, n: &Names, k: &Calendar) -> Page {
         ),
         weeks_count: k.weeks,
         cadence: k.cadence,
-        weeks: week_views,
-        slots,
+        slots: slot_views(cx, k),
+        months: months(cx, k),
         breaks: k
             .breaks
             .iter()
-            .map(|b| ev(&b.name, b.start, b.end, String::new()))
+            .map(|b| event_view(n, &b.name, b.start, b.end, None))
             .collect(),
         events: k
             .events
             .iter()
-            .map(|e| {
-                ev(
-                    &e.name,
-                    e.start,
-                    e.end,
-                    n.theme.label("event_kinds", e.kind.slug()),
+            .map(|e| event_view(n, &e.name, e.start, e.end, Some(e.kind)))
+            .collect(),
+        ics: format!("calendars/{}.ics", k.id),
+        print_url: format!("calendars/{}-print.html", k.id),
+        screen_url: format!("calendars/{}.html", k.id),
+        weekdays: n
+            .theme
+            .label("ui", "weekdays")
+            .split(' ')
+            .map(str::to_string)
+            .collect(),
+    };
+    if print {
+        page(
+            format!("calendars/{}-print.html", k.id),
+            "calendar-print.html",
+            &k.name,
+            data,
+        )
+    } else {
+        page(
+            format!("calendars/{}.html", k.id),
+            "calendar.html",
+            &k.name,
+            data,
+        )
+    }
+}
+
+fn pack_index(cx: &Cx, spec: &PackSpec) -> Page {
+    let (c, n) = (cx.c, &cx.n);
+    #[derive(Serialize)]
+    struct LessonCard {
+        band: String,
+        item: LessonItem,
+        parent: Option<Link>,
+    }
+    #[derive(Serialize)]
+    struct Data {
+        id: String,
+        term_name: String,
+        slot: u32,
+        dates: String,
+        weeks: String,
+        bands: Vec<String>,
+        lessons: Vec<LessonCard>,
+        meetings: Vec<Link>,
+        handouts: Vec<Link>,
+        events: Vec<EventView>,
+        breaks: Vec<EventView>,
+        family: Vec<EventView>,
+    }
+    let lessons = spec
+        .lessons
+        .iter()
+        .map(|l| LessonCard {
+            band: n.band(l.band),
+            item: lesson_item(cx, l),
+            parent: l.parents.as_ref().and_then(|p| {
+                let h = c.handouts.iter().find(|h| &h.path == p)?;
+                Some(Link {
+                    title: h.title.clone(),
+                    url: cx.url(&h.path)?,
+                })
+            }),
+        })
+        .collect();
+    let link = |title: String, path: &str| {
+        Some(Link {
+            title,
+            url: cx.url(path)?,
+        })
+    };
+    let data = Data {
+        id: spec.id.clone(),
+        term_name: spec.calendar.name.clone(),
+        slot: spec.slot.number,
+        dates: format!(
+            "{} – {}",
+            n.date_long(spec.slot.start),
+            n.date_long(spec.slot.end)
+        ),
+        weeks: spec
+            .slot
+            .weeks
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join("、"),
+        bands: spec.bands().iter().map(|b| n.band(*b)).collect(),
+        lessons,
+        meetings: spec
+            .meetings
+            .iter()
+            .filter_map(|m| {
+                let bands: Vec<String> = m.bands.iter().map(|b| n.band(*b)).collect();
+                link(
+                    format!(
+                        "{} · {}\u{FF08}{}\u{FF09}",
+                        n.month(m.month),
+                        m.title,
+                        bands.join("、")
+                    ),
+                    &m.path,
                 )
             })
             .collect(),
-        meetings: c
-            .meetings
+        handouts: spec
+            .handouts
             .iter()
-            .filter(|m| m.term == k.term)
-            .map(|m| Link {
-                title: format!("{} · {}", n.month(m.month), m.title),
-                url: page_path(&m.path),
-            })
+            .filter_map(|h| link(h.title.clone(), &h.path))
+            .collect(),
+        events: spec
+            .events
+            .iter()
+            .filter(|e| e.kind != EventKind::Family)
+            .map(|e| event_view(n, &e.name, e.start, e.end, Some(e.kind)))
+            .collect(),
+        breaks: spec
+            .breaks
+            .iter()
+            .map(|b| event_view(n, &b.name, b.start, b.end, None))
+            .collect(),
+        family: spec
+            .family_sessions()
+            .iter()
+            .map(|e| event_view(n, &e.name, e.start, e.end, Some(e.kind)))
             .collect(),
     };
+    let title = format!(
+        "{} · {}{}{}",
+        spec.calendar.name,
+        n.theme.label("ui", "slot"),
+        spec.slot.number,
+        ""
+    );
+    page("index.html".into(), "pack.html", &title, data)
+}
+
+/// One pack as listed on the downloads page.
+#[derive(Serialize, Clone, Debug)]
+pub struct PackListing {
+    /// Pack id.
+    pub id: String,
+    /// Zip path relative to the site root.
+    pub file: String,
+    /// Calendar id and name.
+    pub term_id: String,
+    /// Display name of the term.
+    pub term_name: String,
+    /// Slot number.
+    pub slot: u32,
+    /// First and last day (ISO).
+    pub first_date: String,
+    /// Last day (ISO).
+    pub last_date: String,
+    /// Dates for people.
+    pub dates: String,
+    /// Band slugs.
+    pub bands: Vec<String>,
+    /// Band names for people.
+    pub band_names: Vec<String>,
+    /// Zip size in bytes.
+    pub size: u64,
+    /// Size for people.
+    pub size_text: String,
+    /// sha256 of the zip.
+    pub sha256: String,
+    /// Whole-school pack?
+    pub whole_school: bool,
+}
+
+/// The downloads page: every pack by term and slot.
+pub fn downloads(cx: &Cx, packs: &[PackListing]) -> Page {
+    let n = &cx.n;
+    #[derive(Serialize)]
+    struct SlotGroup<'a> {
+        slot: u32,
+        dates: String,
+        packs: Vec<&'a PackListing>,
+    }
+    #[derive(Serialize)]
+    struct TermGroup<'a> {
+        name: String,
+        slots: Vec<SlotGroup<'a>>,
+    }
+    let mut terms: Vec<TermGroup> = Vec::new();
+    for p in packs {
+        if terms.last().is_none_or(|t| t.name != p.term_name) {
+            terms.push(TermGroup {
+                name: p.term_name.clone(),
+                slots: vec![],
+            });
+        }
+        let t = terms.last_mut().expect("pushed above");
+        if t.slots.last().is_none_or(|s| s.slot != p.slot) {
+            t.slots.push(SlotGroup {
+                slot: p.slot,
+                dates: p.dates.clone(),
+                packs: vec![],
+            });
+        }
+        t.slots.last_mut().expect("pushed above").packs.push(p);
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        terms: Vec<TermGroup<'a>>,
+    }
     page(
-        format!("calendars/{}.html", k.id),
-        "calendar.html",
-        &k.name,
-        data,
+        "downloads.html".into(),
+        "downloads.html",
+        &n.theme.label("ui", "downloads"),
+        Data { terms },
     )
+}
+
+/// Formats dates the way listings show them.
+pub fn listing_dates(c: &Curriculum, theme: &Theme, a: Date, b: Date) -> String {
+    let n = Names {
+        theme,
+        lang: c.settings.language,
+    };
+    format!("{} – {}", n.date_long(a), n.date_long(b))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -68,4 +69,159 @@ pub fn build(project: &Path, out: &Path) -> (i32, String) {
         o.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
+}
+
+/// Every `href`/`src` in every page resolves to a real file inside the
+/// site; nothing is loaded from outside; every page carries the help box.
+pub fn assert_offline_and_complete(site: &Path) -> usize {
+    let files = snapshot_tree(site);
+    let links =
+        Selector::parse("a[href], link[href], img[src], script[src], source[src], iframe[src]")
+            .unwrap();
+    let help = Selector::parse("aside.help").unwrap();
+    let h1 = Selector::parse("h1").unwrap();
+    let mut pages = 0;
+    for (rel, bytes) in &files {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let doc = Html::parse_document(&text);
+        assert_eq!(
+            doc.select(&help).count(),
+            1,
+            "{rel}: the help box must appear once"
+        );
+        assert_eq!(doc.select(&h1).count(), 1, "{rel}: one h1 per page");
+        assert!(
+            text.contains("12356") || !site.ends_with("curriculum-site"),
+            "{rel}: hotline missing"
+        );
+        for el in doc.select(&links) {
+            let attr = if el.value().attr("href").is_some() {
+                "href"
+            } else {
+                "src"
+            };
+            let url = el.value().attr(attr).unwrap();
+            let loads = el.value().name() != "a";
+            if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//") {
+                assert!(!loads, "{rel}: loads an external asset {url}");
+                continue;
+            }
+            if url.starts_with('#') || url.starts_with("mailto:") {
+                continue;
+            }
+            let path = url.split(['#', '?']).next().unwrap();
+            assert!(
+                !path.is_empty() && !path.ends_with('/'),
+                "{rel}: directory URL {url}"
+            );
+            assert!(!path.starts_with('/'), "{rel}: absolute URL {url}");
+            let decoded = percent_encoding::percent_decode_str(path)
+                .decode_utf8()
+                .unwrap();
+            let base = Path::new(rel).parent().unwrap();
+            let target = normalize(&base.join(decoded.as_ref()));
+            assert!(
+                files.contains_key(&target),
+                "{rel}: broken link {url} → {target}"
+            );
+        }
+    }
+    pages
+}
+
+pub fn normalize(p: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c.as_os_str().to_string_lossy().as_ref() {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    parts.join("/")
+}
+
+/// True under CI, where a missing tool is a failure, never a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A program on PATH, or `None`; under CI a missing program fails the test.
+pub fn tool(names: &[&str], why: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for n in names {
+            let p = dir.join(n);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    assert!(
+        !in_ci(),
+        "{} is required for {why} but is not installed",
+        names[0]
+    );
+    eprintln!("skipping: {} is not installed ({why})", names[0]);
+    None
+}
+
+/// Real headless Chromium, as `.ci/run` installs it.
+pub fn chromium() -> Option<PathBuf> {
+    tool(
+        &["chromium", "chromium-browser", "google-chrome"],
+        "browser tests",
+    )
+}
+
+/// Loads a page from `file://` in headless Chromium; returns the DOM after
+/// load and every `file://` path the browser requested (from its verbose
+/// log), so a test can check that each request found its file.
+pub fn chromium_load(browser: &Path, page: &Path) -> (String, Vec<PathBuf>) {
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", page.display());
+    let o = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=1",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&o.stderr);
+    let requested = log
+        .lines()
+        .filter_map(|l| l.split("FileURLLoader::Start: file://").nth(1))
+        .map(|u| {
+            PathBuf::from(
+                percent_encoding::percent_decode_str(u.trim())
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            )
+        })
+        .collect();
+    (String::from_utf8_lossy(&o.stdout).into_owned(), requested)
+}
+
+/// Extracts a zip into `dir` with the zip crate.
+pub fn unzip(zip: &Path, dir: &Path) {
+    let f = fs::File::open(zip).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    z.extract(dir).unwrap();
 }

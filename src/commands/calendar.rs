@@ -1,0 +1,129 @@
+//! `xinyu calendar`: the term in the terminal, slot by slot.
+
+use crate::diagnostic;
+use crate::load;
+use crate::model::schedule::{self, last_day};
+use crate::model::{Band, Date};
+use crate::pack::term_slug;
+use std::fmt::Write;
+use std::path::Path;
+
+/// Pads to a display width: a Chinese character takes two columns.
+fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn md(d: Date) -> String {
+    format!("{}月{}日", d.month(), d.day())
+}
+
+/// Prints every term (or the one named) slot by slot; returns the exit code.
+pub fn run(project: &Path, term: Option<&str>) -> i32 {
+    let loaded = load::load(project);
+    if loaded.diagnostics.has_errors() || loaded.curriculum.is_none() {
+        eprint!(
+            "{}",
+            diagnostic::render(&loaded.diagnostics, &loaded.sources)
+        );
+        return super::build::FAILED;
+    }
+    let Some(c) = loaded.curriculum else {
+        return super::build::FAILED;
+    };
+    let cals: Vec<_> = c
+        .calendars
+        .iter()
+        .filter(|k| term.is_none_or(|t| t == k.id || t == term_slug(k) || t == k.term.slug()))
+        .collect();
+    if cals.is_empty() {
+        let ids: Vec<String> = c.calendars.iter().map(|k| k.id.clone()).collect();
+        eprintln!(
+            "error: 没有找到校历{}\u{FF1B}可用的学期\u{FF1A}{}",
+            term.map(|t| format!(" `{t}`")).unwrap_or_default(),
+            if ids.is_empty() {
+                "(calendars/ 里还没有校历)".to_string()
+            } else {
+                ids.join("、")
+            }
+        );
+        return 2;
+    }
+    let mut out = String::new();
+    for k in cals {
+        let _ = writeln!(
+            out,
+            "{}  {}–{}  {} 个教学周\u{FF0C}每 {} 周一次课",
+            k.name,
+            k.first_monday,
+            last_day(k),
+            k.weeks,
+            k.cadence
+        );
+        let weeks = schedule::weeks(k);
+        for s in schedule::slots(k) {
+            let wk: Vec<String> = s.weeks.iter().map(u32::to_string).collect();
+            let _ = writeln!(
+                out,
+                "\n课次 {:<2} {}–{}\u{FF08}第 {} 周\u{FF09}",
+                s.number,
+                md(s.start),
+                md(s.end),
+                wk.join("、")
+            );
+            for b in Band::ALL {
+                if let Some(l) = c
+                    .lessons
+                    .iter()
+                    .find(|l| l.band == *b && l.term == k.term && l.order == s.number)
+                {
+                    let _ = writeln!(out, "  {}{}", pad(b.zh(), 12), l.title);
+                } else if c.lessons.iter().any(|l| l.band == *b && l.term == k.term) {
+                    let _ = writeln!(out, "  {}\u{FF08}缺教案\u{FF09}", pad(b.zh(), 12));
+                }
+            }
+            for e in k
+                .events
+                .iter()
+                .filter(|e| e.start <= s.end && e.end >= s.start)
+            {
+                let _ = writeln!(
+                    out,
+                    "  · {}  {}",
+                    if e.start == e.end {
+                        md(e.start)
+                    } else {
+                        format!("{}–{}", md(e.start), md(e.end))
+                    },
+                    e.name
+                );
+            }
+            for b in k
+                .breaks
+                .iter()
+                .filter(|b| b.start <= s.end && b.end >= s.start)
+            {
+                let _ = writeln!(
+                    out,
+                    "  · {}–{}  {}\u{FF08}放假\u{FF09}",
+                    md(b.start),
+                    md(b.end),
+                    b.name
+                );
+            }
+        }
+        for w in weeks.iter().filter(|w| w.break_name.is_some()) {
+            let _ = writeln!(
+                out,
+                "\n第 {} 周\u{FF08}{}–{}\u{FF09}不排课\u{FF1A}{}",
+                w.number,
+                md(w.monday),
+                md(w.sunday),
+                w.break_name.as_deref().unwrap_or("")
+            );
+        }
+        out.push('\n');
+    }
+    print!("{out}");
+    super::build::OK
+}

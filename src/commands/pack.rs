@@ -1,0 +1,145 @@
+//! `xinyu pack`: make the lesson packs of chosen fortnights as zip files.
+
+use crate::diagnostic::{self, Diagnostics, Severity};
+use crate::load;
+use crate::model::Band;
+use crate::pack::{PackSpec, term_slug};
+use crate::site::{Failure, Renderer, packs};
+use anyhow::Context;
+use std::path::Path;
+
+/// Which packs to make.
+#[derive(Debug, Default)]
+pub struct Filter {
+    /// Calendar id (`2026-autumn`), or `autumn` / `spring`.
+    pub term: Option<String>,
+    /// Slot number.
+    pub slot: Option<u32>,
+    /// A band: its band packs. Without it, the whole-school packs.
+    pub band: Option<String>,
+}
+
+/// Makes the packs that pass the filter into `out`; returns the exit code.
+pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
+    let band = match filter.band.as_deref().map(|b| (b, Band::parse(b))) {
+        Some((b, None)) => {
+            eprintln!(
+                "error: `{b}` 不是学段\u{FF1B}可用的学段\u{FF1A}{}",
+                Band::slugs().join("、")
+            );
+            return 2;
+        }
+        Some((_, Some(b))) => Some(b),
+        None => None,
+    };
+    let loaded = load::load(project);
+    let mut diags = loaded.diagnostics;
+    let Some(c) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
+        report(&diags, &loaded.sources);
+        eprintln!("没有生成课程包\u{FF1A}请先修正上面的错误。");
+        return super::build::FAILED;
+    };
+    if c.calendars.is_empty() {
+        eprintln!(
+            "error: 项目里没有校历(calendars/*.toml)\u{FF0C}无法划分课次\u{FF1B}课程包按校历的课次生成"
+        );
+        return super::build::FAILED;
+    }
+    let term_ok = |cal_id: &str, slug: &str, term: &str| match &filter.term {
+        None => true,
+        Some(t) => t == cal_id || t == slug || t == term,
+    };
+    if let Some(t) = &filter.term
+        && !c
+            .calendars
+            .iter()
+            .any(|k| term_ok(&k.id, &term_slug(k), k.term.slug()))
+    {
+        let ids: Vec<String> = c.calendars.iter().map(|k| k.id.clone()).collect();
+        eprintln!(
+            "error: 没有学期 `{t}`\u{FF1B}可用的学期\u{FF1A}{}(也可以写 autumn 或 spring)",
+            ids.join("、")
+        );
+        return 2;
+    }
+    // Coverage problems are errors here: a school must never get a short pack.
+    let mut cov = Diagnostics::default();
+    // A whole-school pack needs every band; a band pack only its band.
+    for d in crate::pack::coverage(&c, Severity::Error, band) {
+        let in_term = |t: crate::model::Term| {
+            c.calendars
+                .iter()
+                .any(|k| k.term == t && term_ok(&k.id, &term_slug(k), k.term.slug()))
+        };
+        let relevant = c
+            .calendars
+            .iter()
+            .any(|k| d.file == k.path && term_ok(&k.id, &term_slug(k), k.term.slug()))
+            || c.lessons
+                .iter()
+                .any(|l| l.path == d.file && in_term(l.term));
+        if relevant {
+            cov.push(d);
+        }
+    }
+    if cov.has_errors() {
+        diags.extend(cov);
+        report(&diags, &loaded.sources);
+        eprintln!("没有生成课程包\u{FF1A}请先补齐上面缺的教案。");
+        return super::build::FAILED;
+    }
+    let keep = |s: &PackSpec| {
+        term_ok(
+            &s.calendar.id,
+            &term_slug(s.calendar),
+            s.calendar.term.slug(),
+        ) && filter.slot.is_none_or(|n| n == s.slot.number)
+            && s.band == band
+    };
+    let made = Renderer::new(project, &c).and_then(|r| packs::make_some(project, &c, &r, keep));
+    let made = match made {
+        Ok(m) => m,
+        Err(Failure::Input(d)) => {
+            d.into_iter().for_each(|x| diags.push(x));
+            report(&diags, &loaded.sources);
+            return super::build::FAILED;
+        }
+        Err(Failure::Io(e)) => {
+            eprintln!("error: {e:#}");
+            return super::build::FAILED;
+        }
+    };
+    if made.is_empty() {
+        eprintln!("error: 没有符合条件的课程包(请检查 --term 和 --slot)");
+        return super::build::FAILED;
+    }
+    report(&diags, &loaded.sources);
+    for p in &made {
+        if let Err(e) = write_atomically(out, &format!("{}.zip", p.id), &p.zip) {
+            eprintln!("error: {e:#}");
+            return super::build::FAILED;
+        }
+        println!("{}.zip  {} 字节  sha256 {}", p.id, p.zip.len(), p.sha256);
+    }
+    eprintln!("已生成 {} 个课程包 → {}", made.len(), out.display());
+    super::build::OK
+}
+
+/// Writes a file next to its final name and renames it into place, so a
+/// reader never sees half a zip.
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
+    std::fs::rename(&tmp, dir.join(name))
+        .with_context(|| format!("无法写入 {}", dir.join(name).display()))
+}
+
+fn report(diags: &Diagnostics, sources: &std::collections::BTreeMap<String, String>) {
+    if diags.is_empty() {
+        return;
+    }
+    eprint!("{}", diagnostic::render(diags, sources));
+    let (e, w) = diags.counts();
+    eprintln!("{e} 个错误\u{FF0C}{w} 个警告");
+}

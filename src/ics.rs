@@ -1,0 +1,108 @@
+//! Term calendars as iCalendar (RFC 5545) files for Outlook, Apple and
+//! Google calendars: events, breaks and one entry per band per lesson slot.
+//!
+//! School days have no times, so every entry is an all-day date (DTEND is
+//! the day after the last day, as RFC 5545 says); the calendar declares
+//! Asia/Shanghai as its zone. UIDs are built from the term, kind and a hash
+//! of the name, so re-importing an updated file replaces entries instead of
+//! duplicating them; DTSTAMP is fixed, so the same calendar gives the same
+//! bytes.
+
+use crate::model::schedule;
+use crate::model::{Band, Calendar, Curriculum, Date};
+use crate::pack::archive::sha256_hex;
+use crate::pack::term_slug;
+use icalendar::{Calendar as Ical, Component, Event as IcalEvent, Property};
+
+fn ymd(d: Date) -> String {
+    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+}
+
+fn all_day(
+    uid: String,
+    stamp: &str,
+    summary: &str,
+    start: Date,
+    end: Date,
+    description: &str,
+    category: &str,
+) -> IcalEvent {
+    let mut e = IcalEvent::new();
+    e.uid(&uid);
+    e.add_property("DTSTAMP", stamp);
+    e.summary(summary);
+    let mut s = Property::new("DTSTART", ymd(start));
+    s.add_parameter("VALUE", "DATE");
+    e.append_property(s);
+    let mut t = Property::new("DTEND", ymd(end.tomorrow().unwrap_or(end)));
+    t.add_parameter("VALUE", "DATE");
+    e.append_property(t);
+    e.add_property("TRANSP", "TRANSPARENT");
+    e.add_property("CATEGORIES", category);
+    if !description.is_empty() {
+        e.description(description);
+    }
+    e.done()
+}
+
+/// The `.ics` text of one term.
+pub fn term(c: &Curriculum, cal: &Calendar) -> String {
+    let slug = term_slug(cal);
+    let uid = |kind: &str, key: &str| {
+        format!("{slug}-{kind}-{}@xinyu", &sha256_hex(key.as_bytes())[..16])
+    };
+    // A fixed stamp: the Monday the term starts.
+    let stamp = format!("{}T000000Z", ymd(cal.first_monday));
+    let mut ical = Ical::new();
+    ical.name(&format!("{} · {}", c.settings.title, cal.name));
+    ical.timezone("Asia/Shanghai");
+    ical.append_property(Property::new("PRODID", "-//xinyu//xinyu//ZH"));
+    for b in &cal.breaks {
+        let key = format!("{}|{}|{}", b.name, b.start, b.end);
+        ical.push(all_day(
+            uid("break", &key),
+            &stamp,
+            &b.name,
+            b.start,
+            b.end,
+            "",
+            "假期",
+        ));
+    }
+    for e in &cal.events {
+        let key = format!("{}|{}|{}", e.name, e.start, e.end);
+        ical.push(all_day(
+            uid("event", &key),
+            &stamp,
+            &e.name,
+            e.start,
+            e.end,
+            "",
+            e.kind.slug(),
+        ));
+    }
+    for s in schedule::slots(cal) {
+        for band in Band::ALL {
+            let Some(l) = c
+                .lessons
+                .iter()
+                .find(|l| l.band == *band && l.term == cal.term && l.order == s.number)
+            else {
+                continue;
+            };
+            let summary = format!("{} 第{}课次：{}", band.zh(), s.number, l.title);
+            let description = format!("{} 分钟。教学目标：{}", l.duration, l.objectives.behavioral);
+            let key = format!("s{:02}-{}", s.number, band.slug());
+            ical.push(all_day(
+                uid("slot", &key),
+                &stamp,
+                &summary,
+                s.start,
+                s.end,
+                &description,
+                "心理健康教育活动课",
+            ));
+        }
+    }
+    ical.done().to_string()
+}

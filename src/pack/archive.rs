@@ -1,0 +1,157 @@
+//! Pack files: the manifest, `SHA256SUMS`, and a byte-reproducible zip.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Version of the manifest format; bump when its meaning changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Lowercase hex sha256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One file listed in a manifest.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Path inside the pack.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Lowercase hex sha256.
+    pub sha256: String,
+}
+
+/// What a pack says about itself in `manifest.json`.
+#[derive(Serialize, Debug, Clone)]
+pub struct Manifest {
+    /// [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Pack id, also the zip's file name without `.zip`.
+    pub id: String,
+    /// Project title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: String,
+    /// Term: calendar id, display name, autumn|spring.
+    pub term: TermInfo,
+    /// Slot number in the term.
+    pub slot: u32,
+    /// First day of the fortnight (ISO date).
+    pub first_date: String,
+    /// Last day of the fortnight (ISO date).
+    pub last_date: String,
+    /// Band slugs in the pack.
+    pub bands: Vec<String>,
+    /// `xinyu <version>`.
+    pub generator: String,
+    /// Every file of the pack except `manifest.json` and `SHA256SUMS`.
+    pub files: Vec<FileEntry>,
+}
+
+/// The term a pack belongs to.
+#[derive(Serialize, Debug, Clone)]
+pub struct TermInfo {
+    /// Short ASCII id, e.g. `2026-autumn`.
+    pub id: String,
+    /// Display name from the calendar.
+    pub name: String,
+    /// `autumn` or `spring`.
+    pub term: String,
+}
+
+/// Adds `manifest.json` and `SHA256SUMS` to the pack's files and returns the
+/// zip bytes. Entries are sorted, dated 1980-01-01 and given fixed
+/// permissions, so the same files always give the same bytes.
+pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow::Result<Vec<u8>> {
+    let mut manifest = manifest;
+    manifest.files = files
+        .iter()
+        .map(|(path, bytes)| FileEntry {
+            path: path.clone(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        })
+        .collect();
+    let mut json = serde_json::to_vec_pretty(&manifest)?;
+    json.push(b'\n');
+    files.insert("manifest.json".into(), json);
+    // `sha256sum -c SHA256SUMS` format: hash, two spaces, path.
+    let sums: String = files
+        .iter()
+        .map(|(p, b)| format!("{}  {p}\n", sha256_hex(b)))
+        .collect();
+    files.insert("SHA256SUMS".into(), sums.into_bytes());
+
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644);
+        for (path, bytes) in &files {
+            zip.start_file(path.as_str(), options)?;
+            zip.write_all(bytes)?;
+        }
+        zip.finish()?;
+    }
+    Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        Manifest {
+            format_version: FORMAT_VERSION,
+            id: "t-s01".into(),
+            title: "t".into(),
+            publisher: "p".into(),
+            term: TermInfo {
+                id: "t".into(),
+                name: "t".into(),
+                term: "autumn".into(),
+            },
+            slot: 1,
+            first_date: "2026-08-31".into(),
+            last_date: "2026-09-13".into(),
+            bands: vec!["junior-high".into()],
+            generator: "xinyu test".into(),
+            files: vec![],
+        }
+    }
+
+    #[test]
+    fn sealing_is_byte_reproducible_and_lists_every_file() {
+        let mut files = BTreeMap::new();
+        files.insert("index.html".to_string(), b"<p>hi</p>".to_vec());
+        files.insert("static/style.css".to_string(), b"p{}".to_vec());
+        let a = seal(files.clone(), manifest()).unwrap();
+        let b = seal(files, manifest()).unwrap();
+        assert_eq!(a, b);
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(a)).unwrap();
+        let names: Vec<String> = (0..z.len())
+            .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "SHA256SUMS",
+                "index.html",
+                "manifest.json",
+                "static/style.css"
+            ]
+        );
+        let mut sums = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("SHA256SUMS").unwrap(), &mut sums).unwrap();
+        assert_eq!(sums.lines().count(), 3);
+        assert!(sums.contains(&format!("{}  index.html", sha256_hex(b"<p>hi</p>"))));
+    }
+}

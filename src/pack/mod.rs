@@ -1,0 +1,243 @@
+//! Lesson packs: what goes into the pack of one fortnight (a calendar slot),
+//! for the whole school or for one band. Pure planning over the model; the
+//! files are made by `site::packs` and zipped by `archive`.
+
+pub mod archive;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::schedule::{self, Slot};
+use crate::model::{Band, Break, Calendar, Curriculum, Event, EventKind, Handout, Lesson, Meeting};
+use std::collections::BTreeSet;
+
+/// One pack to make.
+#[derive(Debug)]
+pub struct PackSpec<'a> {
+    /// File-name id: `2026-autumn-s03` (whole school) or
+    /// `2026-autumn-s03-junior-high` (one band). Short ASCII.
+    pub id: String,
+    /// The term calendar.
+    pub calendar: &'a Calendar,
+    /// The fortnight.
+    pub slot: Slot,
+    /// `None` for a whole-school pack.
+    pub band: Option<Band>,
+    /// The slot's lesson for each band in the pack, in band order.
+    pub lessons: Vec<&'a Lesson>,
+    /// Class meetings held in a month the slot touches, for the pack's bands.
+    pub meetings: Vec<&'a Meeting>,
+    /// Parent handouts that go with the slot's lessons.
+    pub handouts: Vec<&'a Handout>,
+    /// Events that fall in the fortnight.
+    pub events: Vec<&'a Event>,
+    /// Breaks that fall in the fortnight.
+    pub breaks: Vec<&'a Break>,
+}
+
+impl PackSpec<'_> {
+    /// The bands the pack serves.
+    pub fn bands(&self) -> Vec<Band> {
+        self.lessons.iter().map(|l| l.band).collect()
+    }
+
+    /// Family-education sessions in the fortnight.
+    pub fn family_sessions(&self) -> Vec<&Event> {
+        self.events
+            .iter()
+            .copied()
+            .filter(|e| e.kind == EventKind::Family)
+            .collect()
+    }
+}
+
+/// Bands that teach in a term: those with at least one lesson in it.
+fn bands_in_term(c: &Curriculum, cal: &Calendar) -> Vec<Band> {
+    let set: BTreeSet<Band> = c
+        .lessons
+        .iter()
+        .filter(|l| l.term == cal.term)
+        .map(|l| l.band)
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Slots of a band that lack a lesson, and lessons whose order has no slot.
+/// `severity` is a warning for `build` (the site still builds; the affected
+/// packs are not made) and an error for `pack`.
+pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for cal in &c.calendars {
+        let slots = schedule::slots(cal).len() as u32;
+        for band in bands_in_term(c, cal)
+            .into_iter()
+            .filter(|b| only.is_none_or(|o| o == *b))
+        {
+            let mine: Vec<&Lesson> = c
+                .lessons
+                .iter()
+                .filter(|l| l.band == band && l.term == cal.term)
+                .collect();
+            let have: BTreeSet<u32> = mine.iter().map(|l| l.order).collect();
+            let missing: Vec<String> = (1..=slots)
+                .filter(|n| !have.contains(n))
+                .map(|n| n.to_string())
+                .collect();
+            if !missing.is_empty() {
+                let mut d = Diagnostic::error(
+                    &cal.path,
+                    cal.weeks_line,
+                    1,
+                    format!(
+                        "{}{}共 {slots} 个课次\u{FF0C}第 {} 课次还没有教案",
+                        band.zh(),
+                        cal.term.zh(),
+                        missing.join("、")
+                    ),
+                )
+                .with_hint(format!(
+                    "在 lessons/{}/ 里为这些课次各加一份教案(order 写课次号)\u{FF1B}缺课的课次不会生成课程包",
+                    band.slug()
+                ));
+                d.severity = severity;
+                out.push(d);
+            }
+            for l in mine.iter().filter(|l| l.order > slots) {
+                let mut d = Diagnostic::error(
+                    &l.path,
+                    l.order_line,
+                    1,
+                    format!("order: {},但校历 {} 只有 {slots} 个课次", l.order, cal.id),
+                )
+                .with_len(5 + l.order.to_string().len())
+                .with_hint("这节课排不进任何课次\u{FF1B}请改 order,或在校历里增加教学周");
+                d.severity = severity;
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// Every pack the curriculum can make: for each calendar slot, a
+/// whole-school pack and one pack per band. A band that misses the slot's
+/// lesson is left out (see [`coverage`]).
+pub fn plan(c: &Curriculum) -> Vec<PackSpec<'_>> {
+    let mut out = Vec::new();
+    for cal in &c.calendars {
+        let bands = bands_in_term(c, cal);
+        let slots = schedule::slots(cal).len() as u32;
+        // A band with a gap anywhere in the term makes no packs: a school
+        // must never receive a silently short pack.
+        let complete: Vec<Band> = bands
+            .into_iter()
+            .filter(|b| {
+                let have: BTreeSet<u32> = c
+                    .lessons
+                    .iter()
+                    .filter(|l| l.band == *b && l.term == cal.term)
+                    .map(|l| l.order)
+                    .collect();
+                (1..=slots).all(|n| have.contains(&n))
+            })
+            .collect();
+        if complete.is_empty() {
+            continue;
+        }
+        for slot in schedule::slots(cal) {
+            let whole = spec(c, cal, &slot, None, &complete);
+            out.push(whole);
+            for b in &complete {
+                out.push(spec(c, cal, &slot, Some(*b), &complete));
+            }
+        }
+    }
+    out
+}
+
+fn spec<'a>(
+    c: &'a Curriculum,
+    cal: &'a Calendar,
+    slot: &Slot,
+    band: Option<Band>,
+    complete: &[Band],
+) -> PackSpec<'a> {
+    let bands: Vec<Band> = match band {
+        Some(b) => vec![b],
+        None => complete.to_vec(),
+    };
+    let lessons: Vec<&Lesson> = bands
+        .iter()
+        .filter_map(|b| {
+            c.lessons
+                .iter()
+                .find(|l| l.band == *b && l.term == cal.term && l.order == slot.number)
+        })
+        .collect();
+    let months: BTreeSet<i8> = {
+        let mut m = BTreeSet::new();
+        let mut d = slot.start;
+        while d <= slot.end {
+            m.insert(d.month());
+            d = d
+                .first_of_month()
+                .checked_add(jiff::Span::new().months(1))
+                .unwrap_or(slot.end.tomorrow().unwrap_or(slot.end));
+        }
+        m
+    };
+    let meetings = c
+        .meetings
+        .iter()
+        .filter(|m| {
+            m.term == cal.term
+                && months.contains(&(m.month as i8))
+                && m.bands.iter().any(|b| bands.contains(b))
+        })
+        .collect();
+    let mut handouts: Vec<&Handout> = lessons
+        .iter()
+        .filter_map(|l| l.parents.as_ref())
+        .filter_map(|p| c.handouts.iter().find(|h| &h.path == p))
+        .collect();
+    handouts.sort_by(|a, b| a.path.cmp(&b.path));
+    handouts.dedup_by(|a, b| a.path == b.path);
+    let in_slot = |s: crate::model::Date, e: crate::model::Date| s <= slot.end && e >= slot.start;
+    let id = match band {
+        None => format!("{}-s{:02}", term_slug(cal), slot.number),
+        Some(b) => format!("{}-s{:02}-{}", term_slug(cal), slot.number, b.slug()),
+    };
+    PackSpec {
+        id,
+        calendar: cal,
+        slot: slot.clone(),
+        band,
+        lessons,
+        meetings,
+        handouts,
+        events: cal
+            .events
+            .iter()
+            .filter(|e| in_slot(e.start, e.end))
+            .collect(),
+        breaks: cal
+            .breaks
+            .iter()
+            .filter(|b| in_slot(b.start, b.end))
+            .collect(),
+    }
+}
+
+/// A short ASCII name for a term: the calendar's file name when it is
+/// ASCII (`2026-autumn`), else year and term (`2026-autumn` for
+/// `calendars/2026秋季.toml`).
+pub fn term_slug(cal: &Calendar) -> String {
+    let ascii = !cal.id.is_empty()
+        && cal
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ascii {
+        cal.id.to_ascii_lowercase()
+    } else {
+        format!("{}-{}", cal.first_monday.year(), cal.term.slug())
+    }
+}

@@ -1,0 +1,458 @@
+//! Lesson packs, the downloads listing and term calendars (.ics, terminal):
+//! real zips unzipped into temp dirs, checked with `sha256sum`, a real
+//! iCalendar parser and real headless Chromium.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::path::Path;
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn built_base() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let (code, err) = build(&fixture("base"), &out);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    (tmp, out)
+}
+
+#[test]
+fn build_lists_every_pack_with_size_and_hash() {
+    let (_tmp, out) = built_base();
+    let json: Value = serde_json::from_slice(&fs::read(out.join("packs.json")).unwrap()).unwrap();
+    let packs = json["packs"].as_array().unwrap();
+    // 2 slots × (whole school + junior-high + lower-primary).
+    let ids: Vec<&str> = packs.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "2026-autumn-s01",
+            "2026-autumn-s01-lower-primary",
+            "2026-autumn-s01-junior-high",
+            "2026-autumn-s02",
+            "2026-autumn-s02-lower-primary",
+            "2026-autumn-s02-junior-high"
+        ]
+    );
+    let downloads = fs::read_to_string(out.join("downloads.html")).unwrap();
+    for p in packs {
+        let file = out.join(p["file"].as_str().unwrap());
+        let bytes = fs::read(&file).unwrap();
+        assert_eq!(p["size"].as_u64().unwrap(), bytes.len() as u64);
+        assert_eq!(p["sha256"].as_str().unwrap(), sha256(&bytes));
+        assert!(
+            downloads.contains(p["sha256"].as_str().unwrap()),
+            "downloads page lacks {}",
+            p["id"]
+        );
+    }
+    assert_eq!(packs[0]["first_date"], "2026-08-31");
+    assert_eq!(packs[0]["last_date"], "2026-09-13");
+    assert_eq!(packs[3]["first_date"], "2026-09-21");
+    // The Atom feed is well-formed XML with one entry per pack, ids carrying the hash.
+    let atom = fs::read_to_string(out.join("packs.atom")).unwrap();
+    assert_eq!(atom.matches("<entry>").count(), packs.len());
+    for p in packs {
+        assert!(atom.contains(&format!(
+            "urn:xinyu:pack:{}:{}",
+            p["id"].as_str().unwrap(),
+            p["sha256"].as_str().unwrap()
+        )));
+    }
+    if let Some(py) = tool(&["python3"], "XML and iCalendar checks") {
+        let ok = std::process::Command::new(py)
+            .args([
+                "-c",
+                "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])",
+            ])
+            .arg(out.join("packs.atom"))
+            .status()
+            .unwrap();
+        assert!(ok.success(), "packs.atom is not well-formed XML");
+    }
+}
+
+/// Unzips a pack and checks it stands alone.
+fn check_pack(zip: &Path, expect_id: &str, expect_bands: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pack");
+    unzip(zip, &dir);
+    let files = snapshot_tree(&dir);
+    // Short ASCII paths only.
+    for path in files.keys() {
+        assert!(
+            path.is_ascii() && path.len() <= 40,
+            "{expect_id}: path {path}"
+        );
+    }
+    assert!(files.contains_key("index.html"));
+    assert_offline_and_complete(&dir);
+    // The manifest lists every other file with size and sha256.
+    let m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(m["format_version"], 1);
+    assert_eq!(m["id"], expect_id);
+    assert_eq!(m["title"], "测试课程");
+    assert_eq!(m["publisher"], "测试区教研室");
+    assert_eq!(m["term"]["id"], "2026-autumn");
+    let bands: Vec<&str> = m["bands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    assert_eq!(bands, expect_bands);
+    assert!(m["generator"].as_str().unwrap().starts_with("xinyu "));
+    let listed: Vec<(String, u64, String)> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["size"].as_u64().unwrap(),
+                f["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let actual: Vec<(String, u64, String)> = files
+        .iter()
+        .filter(|(p, _)| *p != "manifest.json" && *p != "SHA256SUMS")
+        .map(|(p, b)| (p.clone(), b.len() as u64, sha256(b)))
+        .collect();
+    assert_eq!(
+        listed, actual,
+        "{expect_id}: manifest does not match the files"
+    );
+    // The plain checksum file verifies with the real sha256sum.
+    if let Some(sum) = tool(&["sha256sum"], "checksum verification") {
+        let o = std::process::Command::new(sum)
+            .args(["-c", "SHA256SUMS"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{expect_id}: sha256sum -c failed: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).matches(": OK").count(),
+            files.len() - 1
+        );
+    }
+}
+
+#[test]
+fn every_pack_unzips_into_a_complete_verifiable_offline_tree() {
+    let (_tmp, out) = built_base();
+    check_pack(
+        &out.join("packs/2026-autumn-s01.zip"),
+        "2026-autumn-s01",
+        &["lower-primary", "junior-high"],
+    );
+    check_pack(
+        &out.join("packs/2026-autumn-s02-junior-high.zip"),
+        "2026-autumn-s02-junior-high",
+        &["junior-high"],
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    unzip(&out.join("packs/2026-autumn-s01.zip"), tmp.path());
+    let index = fs::read_to_string(tmp.path().join("index.html")).unwrap();
+    // The fortnight at a glance: each band's lesson, the month's meeting, the handout, events, help.
+    for want in [
+        "情绪气象站",
+        "你好，新同学",
+        "你好，新集体",
+        "家长可以这样陪伴",
+        "开学适应活动月",
+        "教师节",
+        "12356",
+    ] {
+        assert!(index.contains(want), "pack index lacks {want}");
+    }
+    // The lesson keeps its image and its link to the handout, under ASCII paths.
+    let lesson = fs::read_to_string(tmp.path().join("lessons/junior-high.html")).unwrap();
+    assert!(lesson.contains("../assets/a1.svg"), "image not rewritten");
+    assert!(
+        lesson.contains("../parents/p1.html"),
+        "handout link not rewritten"
+    );
+    // A link to a lesson of another fortnight is not in the pack: text only.
+    assert!(
+        !lesson.contains("02-pause"),
+        "link to a page outside the pack"
+    );
+    assert!(lesson.contains("按下暂停键"));
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_zips() {
+    let tmp = tempfile::tempdir().unwrap();
+    for run in ["a", "b"] {
+        let o = xinyu()
+            .args(["pack"])
+            .arg(fixture("base"))
+            .arg("--out")
+            .arg(tmp.path().join(run))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let (a, b) = (
+        snapshot_tree(&tmp.path().join("a")),
+        snapshot_tree(&tmp.path().join("b")),
+    );
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        ["2026-autumn-s01.zip", "2026-autumn-s02.zip"]
+    );
+    assert_eq!(a, b);
+    // …and the same bytes `build` publishes.
+    let (_t, out) = built_base();
+    assert_eq!(
+        a["2026-autumn-s01.zip"],
+        fs::read(out.join("packs/2026-autumn-s01.zip")).unwrap()
+    );
+}
+
+#[test]
+fn pack_filters_by_term_slot_and_band() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = xinyu()
+        .args(["pack"])
+        .arg(fixture("base"))
+        .args(["--out"])
+        .arg(tmp.path())
+        .args(["--term", "2026-autumn", "--slot", "2", "--band", "初中"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let names: Vec<String> = snapshot_tree(tmp.path()).into_keys().collect();
+    assert_eq!(names, ["2026-autumn-s02-junior-high.zip"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("sha256"), "{stdout}");
+    for (args, msg) in [
+        (vec!["--band", "middle-school"], "不是学段"),
+        (vec!["--term", "2030-spring"], "没有学期"),
+    ] {
+        let o = xinyu()
+            .arg("pack")
+            .arg(fixture("base"))
+            .arg("--out")
+            .arg(tmp.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(msg));
+    }
+}
+
+#[test]
+fn a_slot_without_a_lesson_stops_pack_but_not_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    copy_tree(&fixture("base"), &project);
+    fs::remove_file(project.join("lessons/lower-primary/02-line-up.md")).unwrap();
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .arg("--out")
+        .arg(tmp.path().join("packs"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("calendars/2026-autumn.toml:4:1"), "{err}");
+    assert!(
+        err.contains("小学低年级秋季学期共 2 个课次，第 2 课次还没有教案"),
+        "{err}"
+    );
+    assert!(
+        !tmp.path().join("packs").exists(),
+        "a failed pack run wrote files"
+    );
+    // A junior-high pack does not need lower primary.
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .arg("--out")
+        .arg(tmp.path().join("jh"))
+        .args(["--band", "junior-high"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // build still makes the site, warns, and leaves out that band's packs.
+    let (code, err) = build(&project, &tmp.path().join("site"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning") && err.contains("第 2 课次还没有教案"),
+        "{err}"
+    );
+    let packs: Vec<String> = snapshot_tree(&tmp.path().join("site/packs"))
+        .into_keys()
+        .collect();
+    assert!(
+        packs.iter().all(|p| !p.contains("lower-primary")),
+        "{packs:?}"
+    );
+    assert!(packs.iter().any(|p| p.contains("junior-high")), "{packs:?}");
+}
+
+#[test]
+fn a_lesson_whose_order_has_no_slot_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    copy_tree(&fixture("base"), &project);
+    let path = project.join("lessons/junior-high/02-pause.md");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("order: 2", "order: 7");
+    fs::write(&path, text).unwrap();
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .arg("--out")
+        .arg(tmp.path().join("packs"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("lessons/junior-high/02-pause.md:4:1"), "{err}");
+    assert!(err.contains("order: 7"), "{err}");
+}
+
+#[test]
+fn a_pack_opens_from_file_urls_with_no_failed_request() {
+    let Some(browser) = chromium() else { return };
+    let (_tmp, out) = built_base();
+    let tmp = tempfile::tempdir().unwrap();
+    unzip(&out.join("packs/2026-autumn-s01.zip"), tmp.path());
+    for page in [
+        "index.html",
+        "lessons/junior-high.html",
+        "meetings/m1.html",
+        "parents/p1.html",
+    ] {
+        let (dom, requested) = chromium_load(&browser, &tmp.path().join(page));
+        assert!(dom.contains("需要帮助时"), "{page} did not render");
+        // The page itself, its stylesheet, and for the lesson its image.
+        assert!(requested.len() >= 2, "{page}: saw only {requested:?}");
+        for r in &requested {
+            assert!(
+                r.starts_with(tmp.path()),
+                "{page} requested a file outside the pack: {}",
+                r.display()
+            );
+            assert!(r.is_file(), "{page}: failed request for {}", r.display());
+        }
+        if page.starts_with("lessons/") {
+            assert!(
+                requested.iter().any(|r| r.ends_with("assets/a1.svg")),
+                "{page}: image not loaded"
+            );
+        }
+    }
+    // The check can fail: a page with a missing image is caught.
+    fs::write(
+        tmp.path().join("broken.html"),
+        "<p>需要帮助时</p><img src=\"missing.png\">",
+    )
+    .unwrap();
+    let (_, requested) = chromium_load(&browser, &tmp.path().join("broken.html"));
+    assert!(
+        requested
+            .iter()
+            .any(|r| r.ends_with("missing.png") && !r.is_file()),
+        "detector is blind: {requested:?}"
+    );
+}
+
+#[test]
+fn ics_parses_with_a_real_parser_and_round_trips_every_event() {
+    let Some(py) = tool(&["python3"], "iCalendar checks") else {
+        return;
+    };
+    let (_tmp, out) = built_base();
+    let ics = out.join("calendars/2026-autumn.ics");
+    let script = r#"
+import sys, json, icalendar
+data = open(sys.argv[1], 'rb').read()
+cal = icalendar.Calendar.from_ical(data)
+again = icalendar.Calendar.from_ical(cal.to_ical())
+def events(c):
+    return [{"uid": str(e["UID"]), "summary": str(e["SUMMARY"]),
+             "start": e.decoded("DTSTART").isoformat(), "end": e.decoded("DTEND").isoformat()}
+            for e in c.walk("VEVENT")]
+print(json.dumps({"events": events(cal), "again": events(again), "tz": str(cal.get("X-WR-TIMEZONE"))}, ensure_ascii=False))
+"#;
+    let o = std::process::Command::new(py)
+        .args(["-c", script])
+        .arg(&ics)
+        .output()
+        .unwrap();
+    if !o.status.success() {
+        let err = String::from_utf8_lossy(&o.stderr);
+        if err.contains("No module named 'icalendar'") && !in_ci() {
+            eprintln!("skipping: python icalendar is not installed");
+            return;
+        }
+        panic!("the .ics did not parse: {err}");
+    }
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let events = v["events"].as_array().unwrap();
+    assert_eq!(v["events"], v["again"], "events change in a round trip");
+    assert_eq!(v["tz"], "Asia/Shanghai");
+    // 1 break + 2 events + 2 slots × 2 bands.
+    assert_eq!(events.len(), 7, "{events:#?}");
+    let uids: std::collections::BTreeSet<&str> =
+        events.iter().map(|e| e["uid"].as_str().unwrap()).collect();
+    assert_eq!(uids.len(), events.len(), "UIDs must be unique");
+    let find = |s: &str| {
+        events
+            .iter()
+            .find(|e| e["summary"].as_str().unwrap().contains(s))
+            .unwrap()
+    };
+    assert_eq!(find("期中考试周")["start"], "2026-09-14");
+    assert_eq!(
+        find("期中考试周")["end"],
+        "2026-09-19",
+        "DTEND is the day after the last day"
+    );
+    assert_eq!(find("情绪气象站")["start"], "2026-08-31");
+    assert_eq!(find("情绪气象站")["end"], "2026-09-14");
+    // Stable UIDs: a second build gives the same file.
+    let (_t2, out2) = built_base();
+    assert_eq!(
+        fs::read(&ics).unwrap(),
+        fs::read(out2.join("calendars/2026-autumn.ics")).unwrap()
+    );
+}
+
+#[test]
+fn calendar_prints_the_term_slot_by_slot() {
+    let o = xinyu()
+        .arg("calendar")
+        .arg(fixture("base"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    insta::assert_snapshot!("calendar_terminal", String::from_utf8_lossy(&o.stdout));
+    let o = xinyu()
+        .arg("calendar")
+        .arg(fixture("base"))
+        .args(["--term", "spring"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
