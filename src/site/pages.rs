@@ -332,19 +332,56 @@ pub fn site(cx: &Cx) -> Vec<Page> {
     }
     // Lessons are the bulk of the work: render their Markdown in parallel.
     use rayon::prelude::*;
-    let lessons: Vec<Page> = c.lessons.par_iter().map(|l| lesson(cx, l)).collect();
-    pages.extend(lessons);
-    pages.extend(c.meetings.iter().map(|m| meeting(cx, m)));
-    pages.extend(c.handouts.iter().map(|h| handout(cx, h)));
+    let lessons: Vec<Vec<Page>> = c.lessons.par_iter().map(|l| lesson(cx, l)).collect();
+    pages.extend(lessons.into_iter().flatten());
+    pages.extend(c.meetings.iter().flat_map(|m| meeting(cx, m)));
+    pages.extend(c.handouts.iter().flat_map(|h| handout(cx, h)));
+    // "Print this slot" for every band of every planned pack.
+    for spec in crate::pack::plan(c).iter().filter(|s| s.band.is_some()) {
+        let (Some(band), Some(l)) = (spec.band, spec.lessons.first()) else {
+            continue;
+        };
+        let out = slot_print_path(
+            &crate::pack::term_slug(spec.calendar),
+            spec.slot.number,
+            band,
+        );
+        let title = format!(
+            "{} · {} · {}",
+            spec.calendar.name,
+            cx.n.theme
+                .label("ui", "slot_n")
+                .replace("{}", &spec.slot.number.to_string()),
+            cx.n.band(band)
+        );
+        pages.push(slot_print(cx, out, band, &title, l, &spec.meetings));
+    }
     pages
 }
 
 /// The pages of one pack: its index, then every item it carries.
 pub fn pack(cx: &Cx, spec: &PackSpec) -> Vec<Page> {
     let mut pages = vec![pack_index(cx, spec)];
-    pages.extend(spec.lessons.iter().map(|l| lesson(cx, l)));
-    pages.extend(spec.meetings.iter().map(|m| meeting(cx, m)));
-    pages.extend(spec.handouts.iter().map(|h| handout(cx, h)));
+    pages.extend(spec.lessons.iter().flat_map(|l| lesson(cx, l)));
+    pages.extend(spec.meetings.iter().flat_map(|m| meeting(cx, m)));
+    pages.extend(spec.handouts.iter().flat_map(|h| handout(cx, h)));
+    for l in &spec.lessons {
+        let title = format!(
+            "{} · {}",
+            cx.n.theme
+                .label("ui", "slot_n")
+                .replace("{}", &spec.slot.number.to_string()),
+            cx.n.band(l.band)
+        );
+        pages.push(slot_print(
+            cx,
+            format!("print/{}.html", l.band.slug()),
+            l.band,
+            &title,
+            l,
+            &spec.meetings,
+        ));
+    }
     pages
 }
 
@@ -468,33 +505,33 @@ fn band(cx: &Cx, b: Band) -> Page {
     )
 }
 
-fn lesson(cx: &Cx, l: &Lesson) -> Page {
+#[derive(Serialize)]
+struct LessonData {
+    title: String,
+    band: Named,
+    grades: String,
+    term: String,
+    order: u32,
+    duration: u32,
+    areas: Vec<String>,
+    forms: Vec<String>,
+    topics: Vec<String>,
+    objectives: [(String, String); 3],
+    key_points: Option<String>,
+    difficulties: Option<String>,
+    materials: Vec<String>,
+    phases: Vec<PhaseView>,
+    sections: Vec<SectionView>,
+    worksheet: Option<SectionView>,
+    parent: Option<Link>,
+    sensitive: bool,
+    prev: Option<Link>,
+    next: Option<Link>,
+}
+
+fn lesson_data(cx: &Cx, l: &Lesson, out: &str) -> LessonData {
     let (c, n) = (cx.c, &cx.n);
-    #[derive(Serialize)]
-    struct Data {
-        title: String,
-        band: Named,
-        grades: String,
-        term: String,
-        order: u32,
-        duration: u32,
-        areas: Vec<String>,
-        forms: Vec<String>,
-        topics: Vec<String>,
-        objectives: [(String, String); 3],
-        key_points: Option<String>,
-        difficulties: Option<String>,
-        materials: Vec<String>,
-        phases: Vec<PhaseView>,
-        sections: Vec<SectionView>,
-        worksheet: Option<SectionView>,
-        parent: Option<Link>,
-        sensitive: bool,
-        prev: Option<Link>,
-        next: Option<Link>,
-    }
-    let out = cx.url(&l.path).unwrap_or_default();
-    let mut sections = cx.sections(&l.body, &l.path, &out, None);
+    let mut sections = cx.sections(&l.body, &l.path, out, None);
     let worksheet = sections
         .iter()
         .position(|s| s.title.as_deref().is_some_and(|t| t.starts_with("学习单")))
@@ -544,7 +581,7 @@ fn lesson(cx: &Cx, l: &Lesson) -> Page {
     });
     let t = |k: &str| n.theme.label("ui", k);
     let band_url = (!cx.pack).then(|| format!("bands/{}.html", l.band.slug()));
-    let data = Data {
+    LessonData {
         title: l.title.clone(),
         band: Named {
             name: n.band(l.band),
@@ -572,8 +609,167 @@ fn lesson(cx: &Cx, l: &Lesson) -> Page {
         sensitive: l.sensitive,
         prev,
         next,
+    }
+}
+
+/// `lessons/a.html` → `lessons/a.print.html`.
+fn variant(out: &str, kind: &str) -> String {
+    match out.strip_suffix(".html") {
+        Some(stem) => format!("{stem}.{kind}.html"),
+        None => format!("{out}.{kind}.html"),
+    }
+}
+
+/// A print page: the item's data under `x`, so the same partial serves a
+/// single print page and the gathered "print this slot" page.
+fn print_page(out: String, template: &'static str, title: &str, data: &impl Serialize) -> Page {
+    let mut p = page(out, template, title, ());
+    p.context.insert("x", data);
+    p
+}
+
+/// A lesson's screen page, its teacher print copy and, if it has one, its
+/// student worksheet.
+fn lesson(cx: &Cx, l: &Lesson) -> Vec<Page> {
+    let Some(out) = cx.url(&l.path) else {
+        return vec![];
     };
-    page(out, "lesson.html", &l.title, data)
+    let data = lesson_data(cx, l, &out);
+    let print = variant(&out, "print");
+    let sheet = variant(&out, "worksheet");
+    let mut pages = Vec::new();
+    if data.worksheet.is_some() {
+        pages.push(print_page(
+            sheet.clone(),
+            "print-worksheet.html",
+            &l.title,
+            &data,
+        ));
+    }
+    pages.push(print_page(
+        print.clone(),
+        "print-lesson.html",
+        &l.title,
+        &data,
+    ));
+    let mut screen = page(out, "lesson.html", &l.title, &data);
+    screen.context.insert("print_url", &print);
+    if data.worksheet.is_some() {
+        screen.context.insert("worksheet_url", &sheet);
+    }
+    pages.push(screen);
+    pages
+}
+
+fn meeting(cx: &Cx, m: &Meeting) -> Vec<Page> {
+    let Some(out) = cx.url(&m.path) else {
+        return vec![];
+    };
+    let data = meeting_data(cx, m, &out);
+    let print = variant(&out, "print");
+    let mut screen = page(out, "meeting.html", &m.title, &data);
+    screen.context.insert("print_url", &print);
+    vec![
+        print_page(print, "print-meeting.html", &m.title, &data),
+        screen,
+    ]
+}
+
+fn handout(cx: &Cx, h: &Handout) -> Vec<Page> {
+    let Some(out) = cx.url(&h.path) else {
+        return vec![];
+    };
+    let data = handout_data(cx, h, &out);
+    let print = variant(&out, "print");
+    let mut screen = page(out, "handout.html", &h.title, &data);
+    screen.context.insert("print_url", &print);
+    vec![
+        print_page(print, "print-handout.html", &h.title, &data),
+        screen,
+    ]
+}
+
+#[derive(Serialize)]
+struct PrintItem {
+    kind: &'static str,
+    lesson: Option<LessonData>,
+    meeting: Option<MeetingData>,
+    handout: Option<HandoutData>,
+}
+
+/// Everything printable of one band for one fortnight, one item per page:
+/// the lesson (teacher copy), its worksheet, the month's class meetings and
+/// the parent handouts.
+fn slot_print(
+    cx: &Cx,
+    out: String,
+    band: Band,
+    title: &str,
+    lesson: &Lesson,
+    meetings: &[&Meeting],
+) -> Page {
+    let c = cx.c;
+    let mut items = Vec::new();
+    let ld = lesson_data(cx, lesson, &out);
+    let has_sheet = ld.worksheet.is_some();
+    items.push(PrintItem {
+        kind: "lesson",
+        lesson: Some(ld),
+        meeting: None,
+        handout: None,
+    });
+    if has_sheet {
+        items.push(PrintItem {
+            kind: "worksheet",
+            lesson: Some(lesson_data(cx, lesson, &out)),
+            meeting: None,
+            handout: None,
+        });
+    }
+    for m in meetings.iter().filter(|m| m.bands.contains(&band)) {
+        items.push(PrintItem {
+            kind: "meeting",
+            lesson: None,
+            meeting: Some(meeting_data(cx, m, &out)),
+            handout: None,
+        });
+    }
+    if let Some(h) = lesson
+        .parents
+        .as_ref()
+        .and_then(|p| c.handouts.iter().find(|h| &h.path == p))
+    {
+        items.push(PrintItem {
+            kind: "handout",
+            lesson: None,
+            meeting: None,
+            handout: Some(handout_data(cx, h, &out)),
+        });
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        title: &'a str,
+        band: String,
+        items: Vec<PrintItem>,
+        count: usize,
+    }
+    let count = items.len();
+    page(
+        out,
+        "print-slot.html",
+        title,
+        Data {
+            title,
+            band: cx.n.band(band),
+            items,
+            count,
+        },
+    )
+}
+
+/// Where the "print this slot" page of a band lives in the site.
+pub fn slot_print_path(term_slug: &str, slot: u32, band: Band) -> String {
+    format!("print/{term_slug}-s{slot:02}-{}.html", band.slug())
 }
 
 /// Ids of the `<h3>` headings in rendered HTML, in order.
@@ -586,23 +782,23 @@ fn phase_ids(html: &str) -> Vec<String> {
         .collect()
 }
 
-fn meeting(cx: &Cx, m: &Meeting) -> Page {
+#[derive(Serialize)]
+struct MeetingData {
+    title: String,
+    bands: Vec<String>,
+    term: String,
+    month: String,
+    duration: u32,
+    roles: Vec<String>,
+    areas: Vec<String>,
+    segments: Vec<PhaseView>,
+    sections: Vec<SectionView>,
+    sensitive: bool,
+}
+
+fn meeting_data(cx: &Cx, m: &Meeting, out: &str) -> MeetingData {
     let n = &cx.n;
-    #[derive(Serialize)]
-    struct Data {
-        title: String,
-        bands: Vec<String>,
-        term: String,
-        month: String,
-        duration: u32,
-        roles: Vec<String>,
-        areas: Vec<String>,
-        segments: Vec<PhaseView>,
-        sections: Vec<SectionView>,
-        sensitive: bool,
-    }
-    let out = cx.url(&m.path).unwrap_or_default();
-    let sections = cx.sections(&m.body, &m.path, &out, Some(&m.roles));
+    let sections = cx.sections(&m.body, &m.path, out, Some(&m.roles));
     let segments = sections
         .iter()
         .filter_map(|s| {
@@ -613,7 +809,7 @@ fn meeting(cx: &Cx, m: &Meeting) -> Page {
             })
         })
         .collect();
-    let data = Data {
+    MeetingData {
         title: m.title.clone(),
         bands: m.bands.iter().map(|b| n.band(*b)).collect(),
         term: n.term(m.term),
@@ -624,24 +820,23 @@ fn meeting(cx: &Cx, m: &Meeting) -> Page {
         segments,
         sections,
         sensitive: m.sensitive,
-    };
-    page(out, "meeting.html", &m.title, data)
+    }
 }
 
-fn handout(cx: &Cx, h: &Handout) -> Page {
+#[derive(Serialize)]
+struct HandoutData {
+    title: String,
+    bands: Vec<String>,
+    term: String,
+    order: u32,
+    sections: Vec<SectionView>,
+    lessons: Vec<Link>,
+    sensitive: bool,
+}
+
+fn handout_data(cx: &Cx, h: &Handout, out: &str) -> HandoutData {
     let (c, n) = (cx.c, &cx.n);
-    #[derive(Serialize)]
-    struct Data {
-        title: String,
-        bands: Vec<String>,
-        term: String,
-        order: u32,
-        sections: Vec<SectionView>,
-        lessons: Vec<Link>,
-        sensitive: bool,
-    }
-    let out = cx.url(&h.path).unwrap_or_default();
-    let sections = cx.sections(&h.body, &h.path, &out, None);
+    let sections = cx.sections(&h.body, &h.path, out, None);
     let lessons = c
         .lessons
         .iter()
@@ -653,7 +848,7 @@ fn handout(cx: &Cx, h: &Handout) -> Page {
             })
         })
         .collect();
-    let data = Data {
+    HandoutData {
         title: h.title.clone(),
         bands: h.bands.iter().map(|b| n.band(*b)).collect(),
         term: n.term(h.term),
@@ -661,8 +856,7 @@ fn handout(cx: &Cx, h: &Handout) -> Page {
         sections,
         lessons,
         sensitive: h.sensitive,
-    };
-    page(out, "handout.html", &h.title, data)
+    }
 }
 
 fn meetings_index(cx: &Cx) -> Page {
@@ -774,6 +968,8 @@ fn parents_index(cx: &Cx) -> Page {
 struct Cell {
     band: String,
     lesson: Option<Link>,
+    /// The band's "print this slot" page, when the band has packs.
+    print: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -822,6 +1018,15 @@ struct MonthView {
 
 fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
     let (c, n) = (cx.c, &cx.n);
+    let printable: Vec<Band> = if cx.pack {
+        vec![]
+    } else {
+        crate::pack::plan(c)
+            .iter()
+            .filter(|s| s.calendar.id == k.id)
+            .filter_map(|s| s.band)
+            .collect()
+    };
     schedule::slots(k)
         .into_iter()
         .map(|s| SlotView {
@@ -848,6 +1053,9 @@ fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
                                 url: cx.url(&l.path)?,
                             })
                         }),
+                    print: printable
+                        .contains(b)
+                        .then(|| slot_print_path(&crate::pack::term_slug(k), s.number, *b)),
                 })
                 .collect(),
         })
@@ -965,6 +1173,7 @@ fn months(cx: &Cx, k: &Calendar) -> Vec<MonthView> {
                             title: l.title.clone(),
                             url: l.url.clone(),
                         }),
+                        print: c.print.clone(),
                     })
                     .collect(),
             })
@@ -1078,6 +1287,7 @@ fn pack_index(cx: &Cx, spec: &PackSpec) -> Page {
         band: String,
         item: LessonItem,
         parent: Option<Link>,
+        print: String,
     }
     #[derive(Serialize)]
     struct Data {
@@ -1099,6 +1309,7 @@ fn pack_index(cx: &Cx, spec: &PackSpec) -> Page {
         .iter()
         .map(|l| LessonCard {
             band: n.band(l.band),
+            print: format!("print/{}.html", l.band.slug()),
             item: lesson_item(cx, l),
             parent: l.parents.as_ref().and_then(|p| {
                 let h = c.handouts.iter().find(|h| &h.path == p)?;
