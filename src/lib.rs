@@ -9,5 +9,6 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod pack;
+pub mod search;
 pub mod site;
 pub mod source;

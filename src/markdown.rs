@@ -327,6 +327,28 @@ fn heading_level(l: HeadingLevel) -> u8 {
     }
 }
 
+/// The plain text of a body (for the search index): text and code, with
+/// blocks separated by newlines.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for (e, _) in events(markdown) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) if !out.ends_with('\n') => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Splits a timed heading such as `暖身:情绪天气预报(5分钟)` into its title
 /// and minutes. Full- or half-width brackets; `分钟`, `分` or `min`.
 pub fn split_minutes(heading: &str) -> Option<(String, u32)> {

@@ -116,8 +116,18 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path) -> Result<Summary, Failure
     let urls = Urls::mirror(page_sources, c.assets.iter().map(String::as_str));
     let cx = Cx::new(c, &renderer.theme, &urls, false);
 
-    let mut files = renderer.render(&pages::site(&cx))?;
+    let mut site_pages = pages::site(&cx);
+    let lessons: Vec<&crate::model::Lesson> = c.lessons.iter().collect();
+    let meetings: Vec<&crate::model::Meeting> = c.meetings.iter().collect();
+    let handouts: Vec<&crate::model::Handout> = c.handouts.iter().collect();
+    let docs = pages::search_docs(&cx, &lessons, &meetings, &handouts);
+    site_pages.push(pages::search_page(&cx, &docs));
+    let mut files = renderer.render(&site_pages)?;
     let page_count = files.len();
+    files.push((
+        "search-index.js".into(),
+        crate::search::index_js(&docs).into_bytes(),
+    ));
     for k in &c.calendars {
         files.push((
             format!("calendars/{}.ics", k.id),

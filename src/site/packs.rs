@@ -99,6 +99,8 @@ pub fn make(
     }
     let cx = Cx::new(c, &r.theme, &urls, true);
     let mut pages = pages::pack(&cx, spec);
+    let docs = pages::search_docs(&cx, &spec.lessons, &spec.meetings, &spec.handouts);
+    pages.push(pages::search_page(&cx, &docs));
     let nav = PackNav {
         id: spec.id.clone(),
         title: format!(
@@ -113,6 +115,10 @@ pub fn make(
         p.context.insert("pack", &nav);
     }
     let mut files: BTreeMap<String, Vec<u8>> = r.render(&pages)?.into_iter().collect();
+    files.insert(
+        "search-index.js".into(),
+        crate::search::index_js(&docs).into_bytes(),
+    );
     for (name, bytes) in &r.theme.statics {
         files.insert(format!("static/{name}"), bytes.clone());
     }

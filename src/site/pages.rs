@@ -1392,6 +1392,109 @@ fn pack_index(cx: &Cx, spec: &PackSpec) -> Page {
     page("index.html".into(), "pack.html", &title, data)
 }
 
+/// The search documents of the pages in this output.
+pub fn search_docs(
+    cx: &Cx,
+    lessons: &[&Lesson],
+    meetings: &[&Meeting],
+    handouts: &[&Handout],
+) -> Vec<crate::search::Doc> {
+    let n = &cx.n;
+    let t = |k: &str| n.theme.label("ui", k);
+    let mut docs = Vec::new();
+    for l in lessons {
+        let Some(u) = cx.url(&l.path) else { continue };
+        let mut meta: Vec<String> = l.topics.clone();
+        meta.extend(n.areas(&l.areas));
+        meta.extend(n.forms(&l.forms));
+        docs.push(crate::search::Doc {
+            t: l.title.clone(),
+            u,
+            k: t("lesson_kind_short"),
+            b: n.band(l.band),
+            r: n.term(l.term),
+            m: meta.join(" "),
+            x: format!(
+                "{} {} {}\n{}",
+                l.objectives.cognitive,
+                l.objectives.affective,
+                l.objectives.behavioral,
+                markdown::plain_text(&l.body.markdown)
+            ),
+        });
+    }
+    for m in meetings {
+        let Some(u) = cx.url(&m.path) else { continue };
+        docs.push(crate::search::Doc {
+            t: m.title.clone(),
+            u,
+            k: t("meeting_kind"),
+            b: m.bands
+                .iter()
+                .map(|b| n.band(*b))
+                .collect::<Vec<_>>()
+                .join(" "),
+            r: n.term(m.term),
+            m: n.areas(&m.areas).join(" "),
+            x: markdown::plain_text(&m.body.markdown),
+        });
+    }
+    for h in handouts {
+        let Some(u) = cx.url(&h.path) else { continue };
+        docs.push(crate::search::Doc {
+            t: h.title.clone(),
+            u,
+            k: t("handout_kind"),
+            b: h.bands
+                .iter()
+                .map(|b| n.band(*b))
+                .collect::<Vec<_>>()
+                .join(" "),
+            r: n.term(h.term),
+            m: String::new(),
+            x: markdown::plain_text(&h.body.markdown),
+        });
+    }
+    docs
+}
+
+/// The search page. Without JavaScript it lists every document by band.
+pub fn search_page(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
+    #[derive(Serialize)]
+    struct Group<'a> {
+        band: String,
+        docs: Vec<&'a crate::search::Doc>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for b in Band::ALL {
+        let name = cx.n.band(*b);
+        let mine: Vec<&crate::search::Doc> = docs
+            .iter()
+            .filter(|d| d.b.split(' ').any(|x| x == name))
+            .collect();
+        if !mine.is_empty() {
+            groups.push(Group {
+                band: name,
+                docs: mine,
+            });
+        }
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        groups: Vec<Group<'a>>,
+        total: usize,
+    }
+    page(
+        "search.html".into(),
+        "search.html",
+        &cx.n.theme.label("ui", "search"),
+        Data {
+            groups,
+            total: docs.len(),
+        },
+    )
+}
+
 /// One pack as listed on the downloads page.
 #[derive(Serialize, Clone, Debug)]
 pub struct PackListing {

@@ -1,0 +1,127 @@
+// xinyu offline search. The index (search-index.js) is loaded by a <script>
+// tag so it works from file://. Same tokenizer as src/search.rs: NFKC,
+// lowercase, CJK runs as bigrams (single characters as themselves), ASCII
+// words whole. Candidates come from the postings; a substring match then
+// confirms them. Titles and topics rank before body text.
+(function () {
+  "use strict";
+  var data = window.XINYU_SEARCH;
+  var input = document.getElementById("q");
+  var bandSel = document.getElementById("fb");
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var all = document.getElementById("search-all");
+  if (!data || !input || !list) return;
+
+  function norm(s) { return (s || "").normalize("NFKC").toLowerCase(); }
+  function isCjk(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
+      (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2fa1f);
+  }
+  function tokens(text) {
+    var out = [], cjk = [], word = "";
+    function flush() {
+      if (cjk.length === 1) out.push(cjk[0]);
+      for (var i = 0; i + 1 < cjk.length; i++) out.push(cjk[i] + cjk[i + 1]);
+      cjk = [];
+    }
+    for (var ch of text) {
+      if (isCjk(ch)) { if (word) { out.push(word); word = ""; } cjk.push(ch); }
+      else if (/[\p{L}\p{N}]/u.test(ch)) { flush(); word += ch; }
+      else { flush(); if (word) { out.push(word); word = ""; } }
+    }
+    flush();
+    if (word) out.push(word);
+    return out;
+  }
+  var docs = data.docs.map(function (d) {
+    return { d: d, t: norm(d.t), m: norm(d.m + " " + d.b), x: norm(d.x) };
+  });
+  function candidates(term) {
+    var toks = tokens(term), set = null;
+    for (var i = 0; i < toks.length; i++) {
+      var post = data.terms[toks[i]] || [];
+      if (set === null) { set = new Set(post); continue; }
+      var next = new Set();
+      post.forEach(function (id) { if (set.has(id)) next.add(id); });
+      set = next;
+    }
+    return set || new Set();
+  }
+  function escapeHtml(s) {
+    return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+  function snippet(doc, terms) {
+    // Find the match in the text as written, so the highlight lines up;
+    // NFKC can change lengths (… becomes ...), so fall back to the
+    // normalised text only when the written form does not match.
+    var text = doc.d.x.replace(/\s+/g, " "), at = -1, len = 0;
+    for (var pass = 0; pass < 2 && at < 0; pass++) {
+      if (pass === 1) text = norm(text);
+      var low = text.toLowerCase();
+      for (var i = 0; i < terms.length && at < 0; i++) { at = low.indexOf(terms[i]); len = terms[i].length; }
+    }
+    if (at < 0) return escapeHtml(doc.d.x.replace(/\s+/g, " ").slice(0, 80));
+    var start = Math.max(0, at - 30), end = Math.min(text.length, at + len + 50);
+    return (start > 0 ? "…" : "") + escapeHtml(text.slice(start, at)) + "<mark>" +
+      escapeHtml(text.slice(at, at + len)) + "</mark>" + escapeHtml(text.slice(at + len, end)) + (end < text.length ? "…" : "");
+  }
+  function run() {
+    var q = norm(input.value).trim();
+    var band = bandSel ? bandSel.value : "";
+    list.innerHTML = "";
+    if (!q) { status.textContent = ""; if (all) all.hidden = false; return; }
+    var terms = q.split(/\s+/).filter(Boolean);
+    var ids = null;
+    terms.forEach(function (term) {
+      var c = candidates(term);
+      if (ids === null) { ids = c; return; }
+      var next = new Set(); c.forEach(function (id) { if (ids.has(id)) next.add(id); }); ids = next;
+    });
+    var hits = [];
+    (ids || new Set()).forEach(function (id) {
+      var doc = docs[id], score = 0, ok = true;
+      if (band && doc.d.b.split(" ").indexOf(band) < 0) return;
+      terms.forEach(function (term) {
+        var s = 0;
+        if (doc.t.indexOf(term) >= 0) s += 100;
+        if (doc.m.indexOf(term) >= 0) s += 30;
+        var n = doc.x.split(term).length - 1;
+        s += Math.min(n, 20);
+        if (s === 0) ok = false;
+        score += s;
+      });
+      if (ok) hits.push({ doc: doc, score: score, id: id });
+    });
+    hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+    if (all) all.hidden = true;
+    status.textContent = hits.length
+      ? (status.dataset.count || "{}").replace("{}", hits.length)
+      : (status.dataset.none || "");
+    hits.slice(0, 50).forEach(function (h) {
+      var li = document.createElement("li");
+      li.className = "item";
+      // Result URLs are relative to the output root, where search.html is.
+      li.innerHTML = '<a class="item-title" href="' + escapeHtml(h.doc.d.u) + '">' +
+        escapeHtml(h.doc.d.t) + '</a> <span class="tag">' + escapeHtml(h.doc.d.k) + '</span>' +
+        '<div class="meta"><span>' + escapeHtml(h.doc.d.b) + '</span><span>' + escapeHtml(h.doc.d.r) + '</span></div>' +
+        '<p class="snippet">' + snippet(h.doc, terms) + '</p>';
+      list.appendChild(li);
+    });
+  }
+  var params = new URLSearchParams(window.location.search);
+  input.value = params.get("q") || "";
+  if (bandSel && params.get("band")) bandSel.value = params.get("band");
+  input.addEventListener("input", run);
+  if (bandSel) bandSel.addEventListener("change", run);
+  document.querySelector(".search-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var url = new URL(window.location.href);
+    url.searchParams.set("q", input.value);
+    if (bandSel) url.searchParams.set("band", bandSel.value);
+    history.replaceState(null, "", url);
+    run();
+  });
+  run();
+})();
