@@ -9,6 +9,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod pack;
+pub mod print;
 pub mod search;
 pub mod site;
 pub mod source;

@@ -26,6 +26,12 @@ enum Command {
         /// 输出文件夹,默认是项目里的 site/
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// 同时用本机浏览器生成 PDF,放进课程包
+        #[arg(long)]
+        pdf: bool,
+        /// 生成 PDF 用的浏览器程序(Chrome、Edge 或 Chromium)
+        #[arg(long)]
+        browser: Option<PathBuf>,
     },
     /// 生成每两周一个的离线课程包(zip)
     Pack {
@@ -44,6 +50,33 @@ enum Command {
         /// 只生成这个学段的课程包(如 junior-high 或 初中);不写则生成全校课程包
         #[arg(long)]
         band: Option<String>,
+        /// 同时用本机浏览器生成 PDF,放进课程包
+        #[arg(long)]
+        pdf: bool,
+        /// 生成 PDF 用的浏览器程序(Chrome、Edge 或 Chromium)
+        #[arg(long)]
+        browser: Option<PathBuf>,
+    },
+    /// 用本机浏览器把每个学段每个课次的全部打印材料和校历生成 PDF
+    Print {
+        /// 课程项目文件夹(含 xinyu.toml)
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        /// 输出文件夹,默认是项目里的 pdf/
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// 学期:校历文件名(如 2026-autumn),或 autumn / spring
+        #[arg(long)]
+        term: Option<String>,
+        /// 课次编号
+        #[arg(long)]
+        slot: Option<u32>,
+        /// 学段(如 junior-high 或 初中)
+        #[arg(long)]
+        band: Option<String>,
+        /// 浏览器程序(Chrome、Edge 或 Chromium)
+        #[arg(long)]
+        browser: Option<PathBuf>,
     },
     /// 在终端里按课次列出校历
     Calendar {
@@ -59,9 +92,14 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { project, out } => {
+        Command::Build {
+            project,
+            out,
+            pdf,
+            browser,
+        } => {
             let out = out.unwrap_or_else(|| project.join("site"));
-            xinyu::commands::build::run(&project, &out)
+            xinyu::commands::build::run(&project, &out, pdf, browser.as_deref())
         }
         Command::Pack {
             project,
@@ -69,10 +107,35 @@ fn main() -> ExitCode {
             term,
             slot,
             band,
+            pdf,
+            browser,
         } => {
             let out = out.unwrap_or_else(|| project.join("packs"));
-            let filter = xinyu::commands::pack::Filter { term, slot, band };
+            let filter = xinyu::commands::pack::Filter {
+                term,
+                slot,
+                band,
+                pdf,
+                browser,
+            };
             xinyu::commands::pack::run(&project, &out, &filter)
+        }
+        Command::Print {
+            project,
+            out,
+            term,
+            slot,
+            band,
+            browser,
+        } => {
+            let out = out.unwrap_or_else(|| project.join("pdf"));
+            let o = xinyu::commands::print::Options {
+                term,
+                slot,
+                band,
+                browser,
+            };
+            xinyu::commands::print::run(&project, &out, &o)
         }
         Command::Calendar { project, term } => {
             xinyu::commands::calendar::run(&project, term.as_deref())

@@ -12,7 +12,7 @@ pub const FAILED: i32 = 1;
 
 /// Builds the project at `project` into `out`; prints diagnostics and a
 /// summary to stderr; returns the exit code.
-pub fn run(project: &Path, out: &Path) -> i32 {
+pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32 {
     let loaded = load::load(project);
     let mut diags = loaded.diagnostics;
     let Some(curriculum) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
@@ -26,7 +26,19 @@ pub fn run(project: &Path, out: &Path) -> i32 {
         .into_iter()
         .for_each(|d| coverage.push(d));
     diags.extend(coverage);
-    match site::build(project, &curriculum, out) {
+    let browser = if pdf {
+        match crate::print::find_browser(browser) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                report(&diags, &loaded.sources);
+                eprintln!("error: {e:#}");
+                return FAILED;
+            }
+        }
+    } else {
+        None
+    };
+    match site::build(project, &curriculum, out, browser.as_deref()) {
         Ok(summary) => {
             report(&diags, &loaded.sources);
             eprintln!(

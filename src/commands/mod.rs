@@ -3,3 +3,4 @@
 pub mod build;
 pub mod calendar;
 pub mod pack;
+pub mod print;

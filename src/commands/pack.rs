@@ -17,6 +17,10 @@ pub struct Filter {
     pub slot: Option<u32>,
     /// A band: its band packs. Without it, the whole-school packs.
     pub band: Option<String>,
+    /// Also print PDFs into the packs.
+    pub pdf: bool,
+    /// The browser for PDFs, if not found by itself.
+    pub browser: Option<std::path::PathBuf>,
 }
 
 /// Makes the packs that pass the filter into `out`; returns the exit code.
@@ -96,7 +100,19 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         ) && filter.slot.is_none_or(|n| n == s.slot.number)
             && s.band == band
     };
-    let made = Renderer::new(project, &c).and_then(|r| packs::make_some(project, &c, &r, keep));
+    let browser = if filter.pdf {
+        match crate::print::find_browser(filter.browser.as_deref()) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return super::build::FAILED;
+            }
+        }
+    } else {
+        None
+    };
+    let made = Renderer::new(project, &c)
+        .and_then(|r| packs::make_some(project, &c, &r, browser.as_deref(), keep));
     let made = match made {
         Ok(m) => m,
         Err(Failure::Input(d)) => {

@@ -103,8 +103,13 @@ impl Renderer {
 }
 
 /// Renders the site, the calendars and every lesson pack into a staging
-/// folder and swaps it in for `out`.
-pub fn build(root: &Path, c: &Curriculum, out: &Path) -> Result<Summary, Failure> {
+/// folder and swaps it in for `out`. With a browser, packs include PDFs.
+pub fn build(
+    root: &Path,
+    c: &Curriculum,
+    out: &Path,
+    browser: Option<&Path>,
+) -> Result<Summary, Failure> {
     let renderer = Renderer::new(root, c)?;
     let staging = Staging::begin(out, root)?;
     let page_sources = c
@@ -134,7 +139,7 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path) -> Result<Summary, Failure
             crate::ics::term(c, k).into_bytes(),
         ));
     }
-    let made = packs::make_all(root, c, &renderer)?;
+    let made = packs::make_all(root, c, &renderer, browser)?;
     let listings = packs::listings(c, &renderer.theme, &made);
     for p in &made {
         files.push((format!("packs/{}.zip", p.id), p.zip.clone()));

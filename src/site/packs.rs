@@ -65,6 +65,7 @@ pub fn make(
     c: &Curriculum,
     r: &Renderer,
     spec: &PackSpec,
+    browser: Option<&Path>,
 ) -> Result<MadePack, Failure> {
     let mut urls = Urls::default();
     for l in &spec.lessons {
@@ -113,6 +114,7 @@ pub fn make(
     };
     for p in &mut pages {
         p.context.insert("pack", &nav);
+        p.context.insert("with_pdf", &browser.is_some());
     }
     let mut files: BTreeMap<String, Vec<u8>> = r.render(&pages)?.into_iter().collect();
     files.insert(
@@ -126,6 +128,23 @@ pub fn make(
         let bytes = std::fs::read(root.join(source))
             .map_err(|e| Failure::Io(anyhow::anyhow!("无法读取 {source}\u{FF1A}{e}")))?;
         files.insert(out.to_string(), bytes);
+    }
+    if let Some(browser) = browser {
+        // Print from a copy of the pack on disk, so relative links resolve.
+        let tmp = tempfile::tempdir().map_err(|e| Failure::Io(e.into()))?;
+        for (path, bytes) in &files {
+            let dest = tmp.path().join(path);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Failure::Io(e.into()))?;
+            }
+            std::fs::write(&dest, bytes).map_err(|e| Failure::Io(e.into()))?;
+        }
+        let stamp = spec.slot.start.strftime("%Y%m%d").to_string();
+        for l in &spec.lessons {
+            let html = tmp.path().join(format!("print/{}.html", l.band.slug()));
+            let pdf = crate::print::to_pdf(browser, &html, &stamp).map_err(Failure::Io)?;
+            files.insert(format!("pdf/{}.pdf", l.band.slug()), pdf);
+        }
     }
     let bands = spec.bands();
     let manifest = Manifest {
@@ -161,8 +180,13 @@ pub fn make(
 }
 
 /// Every pack of the curriculum, in term, slot, band order.
-pub fn make_all(root: &Path, c: &Curriculum, r: &Renderer) -> Result<Vec<MadePack>, Failure> {
-    make_some(root, c, r, |_| true)
+pub fn make_all(
+    root: &Path,
+    c: &Curriculum,
+    r: &Renderer,
+    browser: Option<&Path>,
+) -> Result<Vec<MadePack>, Failure> {
+    make_some(root, c, r, browser, |_| true)
 }
 
 /// The packs whose spec passes `keep`.
@@ -170,12 +194,13 @@ pub fn make_some(
     root: &Path,
     c: &Curriculum,
     r: &Renderer,
+    browser: Option<&Path>,
     keep: impl Fn(&PackSpec) -> bool,
 ) -> Result<Vec<MadePack>, Failure> {
     pack::plan(c)
         .iter()
         .filter(|s| keep(s))
-        .map(|s| make(root, c, r, s))
+        .map(|s| make(root, c, r, s, browser))
         .collect()
 }
 

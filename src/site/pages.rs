@@ -1288,6 +1288,7 @@ fn pack_index(cx: &Cx, spec: &PackSpec) -> Page {
         item: LessonItem,
         parent: Option<Link>,
         print: String,
+        slug: &'static str,
     }
     #[derive(Serialize)]
     struct Data {
@@ -1310,6 +1311,7 @@ fn pack_index(cx: &Cx, spec: &PackSpec) -> Page {
         .map(|l| LessonCard {
             band: n.band(l.band),
             print: format!("print/{}.html", l.band.slug()),
+            slug: l.band.slug(),
             item: lesson_item(cx, l),
             parent: l.parents.as_ref().and_then(|p| {
                 let h = c.handouts.iter().find(|h| &h.path == p)?;

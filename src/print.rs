@@ -1,0 +1,202 @@
+//! PDFs through a locally installed Chromium, Chrome or Edge in headless
+//! mode: the same HTML print pages and print CSS a teacher would print from
+//! the browser, so there is one layout to get right.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Program names looked up on PATH, in order.
+const NAMES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+    "msedge",
+];
+
+/// The usual install locations on Windows, macOS and Linux.
+fn usual_places() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = Vec::new();
+    for base in ["C:\\Program Files", "C:\\Program Files (x86)"] {
+        v.push(PathBuf::from(base).join("Microsoft\\Edge\\Application\\msedge.exe"));
+        v.push(PathBuf::from(base).join("Google\\Chrome\\Application\\chrome.exe"));
+    }
+    if let Some(local) = std::env::var_os("LOCALAPPDATA") {
+        v.push(PathBuf::from(&local).join("Google\\Chrome\\Application\\chrome.exe"));
+        v.push(PathBuf::from(&local).join("Chromium\\Application\\chrome.exe"));
+    }
+    for app in [
+        "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+        "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+        "/Applications/Chromium.app/Contents/MacOS/Chromium",
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+        "/snap/bin/chromium",
+    ] {
+        v.push(PathBuf::from(app));
+    }
+    v
+}
+
+/// Finds a browser: the one given, else `XINYU_BROWSER`, else PATH, else the
+/// usual install locations.
+pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(p) = explicit {
+        if p.is_file() {
+            return Ok(p.to_path_buf());
+        }
+        bail!("--browser 指定的 {} 不存在", p.display());
+    }
+    if let Some(p) = std::env::var_os("XINYU_BROWSER")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    {
+        return Ok(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for n in NAMES {
+            for candidate in [dir.join(n), dir.join(format!("{n}.exe"))] {
+                if candidate.is_file() {
+                    return Ok(candidate);
+                }
+            }
+        }
+    }
+    if let Some(p) = usual_places().into_iter().find(|p| p.is_file()) {
+        return Ok(p);
+    }
+    bail!(
+        "没有找到 Chrome、Edge 或 Chromium 浏览器\u{FF0C}无法生成 PDF。\n\
+         网页版的打印页不受影响\u{FF1A}用浏览器打开后按 Ctrl+P 打印即可。\n\
+         要生成 PDF\u{FF1A}Windows 10/11 自带 Edge\u{FF1B}也可以安装 Chrome\u{FF1B}\
+         Linux 上运行 sudo apt install chromium fonts-noto-cjk\u{FF1B}\
+         装在别处时用 --browser 指定浏览器程序的路径。"
+    )
+}
+
+/// A `file://` URL for a local path.
+fn file_url(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let s = abs.to_string_lossy().replace('\\', "/");
+    let s = if s.starts_with('/') {
+        s
+    } else {
+        format!("/{s}")
+    };
+    format!(
+        "file://{}",
+        percent_encoding::utf8_percent_encode(&s, PATH_SET)
+    )
+}
+
+const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`');
+
+/// Prints one HTML page to a PDF. `stamp` (`YYYYMMDD`) replaces the
+/// creation and modification dates Chromium writes, so the same page always
+/// gives the same bytes.
+pub fn to_pdf(browser: &Path, html: &Path, stamp: &str) -> Result<Vec<u8>> {
+    // Chromium cannot sandbox itself when run as root (containers, CI);
+    // only then try again without the sandbox.
+    match run_browser(browser, html, false) {
+        Ok(bytes) => Ok(fix_dates(bytes, stamp)),
+        Err(_) => run_browser(browser, html, true).map(|b| fix_dates(b, stamp)),
+    }
+}
+
+fn run_browser(browser: &Path, html: &Path, no_sandbox: bool) -> Result<Vec<u8>> {
+    let profile = tempfile::tempdir().context("无法创建临时文件夹")?;
+    let pdf = profile.path().join("out.pdf");
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--disable-gpu",
+        "--no-pdf-header-footer",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+    ]);
+    if no_sandbox {
+        cmd.arg("--no-sandbox");
+    }
+    cmd.arg(format!(
+        "--user-data-dir={}",
+        profile.path().join("profile").display()
+    ));
+    cmd.arg(format!("--print-to-pdf={}", pdf.display()));
+    cmd.arg(file_url(html));
+    let out = cmd
+        .output()
+        .with_context(|| format!("无法运行浏览器 {}", browser.display()))?;
+    std::fs::read(&pdf).map_err(|_| {
+        anyhow::anyhow!(
+            "浏览器没有生成 PDF({})\u{FF1A}{}",
+            html.display(),
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        )
+    })
+}
+
+/// Replaces every `D:YYYYMMDDHHMMSS` date with `D:<stamp>000000`: the same
+/// length, so the PDF's byte offsets stay valid.
+fn fix_dates(mut pdf: Vec<u8>, stamp: &str) -> Vec<u8> {
+    let fixed = format!(
+        "{:0<8}000000",
+        stamp
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(8)
+            .collect::<String>()
+    );
+    let mut i = 0;
+    while i + 16 <= pdf.len() {
+        if &pdf[i..i + 2] == b"D:" && pdf[i + 2..i + 16].iter().all(u8::is_ascii_digit) {
+            pdf[i + 2..i + 16].copy_from_slice(fixed.as_bytes());
+            i += 16;
+        } else {
+            i += 1;
+        }
+    }
+    pdf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_fixed_in_place() {
+        let pdf = b"<</CreationDate (D:20261122162220+00'00')/ModDate (D:20261122162221+00'00')>>"
+            .to_vec();
+        let fixed = fix_dates(pdf.clone(), "2026-08-31");
+        assert_eq!(fixed.len(), pdf.len());
+        assert_eq!(
+            String::from_utf8(fixed).unwrap(),
+            "<</CreationDate (D:20260831000000+00'00')/ModDate (D:20260831000000+00'00')>>"
+        );
+    }
+
+    #[test]
+    fn file_urls_are_encoded() {
+        assert!(file_url(Path::new("/tmp/我的 课/a.html")).starts_with("file:///tmp/"));
+        assert!(file_url(Path::new("/tmp/a b.html")).ends_with("/a%20b.html"));
+    }
+}
