@@ -1,6 +1,6 @@
 //! The `xinyu` command line: parse arguments, run a command, exit.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,74 +16,81 @@ struct Cli {
     command: Command,
 }
 
+/// The project folder every command works on.
+#[derive(Args)]
+struct Project {
+    /// 课程项目文件夹（含 xinyu.toml）
+    #[arg(default_value = ".")]
+    project: PathBuf,
+}
+
+/// Which fortnights and bands.
+#[derive(Args)]
+struct Selection {
+    /// 学期：校历文件名（如 2026-autumn），或 autumn / spring
+    #[arg(long)]
+    term: Option<String>,
+    /// 课次编号
+    #[arg(long)]
+    slot: Option<u32>,
+    /// 学段（如 junior-high 或 初中）
+    #[arg(long)]
+    band: Option<String>,
+}
+
+/// PDFs through a local browser.
+#[derive(Args)]
+struct Pdf {
+    /// 同时用本机浏览器生成 PDF，放进课程包
+    #[arg(long)]
+    pdf: bool,
+    /// 生成 PDF 用的浏览器程序（Chrome、Edge 或 Chromium）
+    #[arg(long)]
+    browser: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// 检查课程项目并生成离线网站
     Build {
-        /// 课程项目文件夹(含 xinyu.toml)
-        #[arg(default_value = ".")]
-        project: PathBuf,
-        /// 输出文件夹,默认是项目里的 site/
+        #[command(flatten)]
+        p: Project,
+        /// 输出文件夹，默认是项目里的 site/
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// 同时用本机浏览器生成 PDF,放进课程包
-        #[arg(long)]
-        pdf: bool,
-        /// 生成 PDF 用的浏览器程序(Chrome、Edge 或 Chromium)
-        #[arg(long)]
-        browser: Option<PathBuf>,
+        #[command(flatten)]
+        pdf: Pdf,
     },
-    /// 生成每两周一个的离线课程包(zip)
+    /// 生成每两周一个的离线课程包（zip）；不写 --band 时生成全校课程包
     Pack {
-        /// 课程项目文件夹(含 xinyu.toml)
-        #[arg(default_value = ".")]
-        project: PathBuf,
-        /// 输出文件夹,默认是项目里的 packs/
+        #[command(flatten)]
+        p: Project,
+        /// 输出文件夹，默认是项目里的 packs/
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// 学期:校历文件名(如 2026-autumn),或 autumn / spring
-        #[arg(long)]
-        term: Option<String>,
-        /// 课次编号
-        #[arg(long)]
-        slot: Option<u32>,
-        /// 只生成这个学段的课程包(如 junior-high 或 初中);不写则生成全校课程包
-        #[arg(long)]
-        band: Option<String>,
-        /// 同时用本机浏览器生成 PDF,放进课程包
-        #[arg(long)]
-        pdf: bool,
-        /// 生成 PDF 用的浏览器程序(Chrome、Edge 或 Chromium)
-        #[arg(long)]
-        browser: Option<PathBuf>,
+        #[command(flatten)]
+        sel: Selection,
+        #[command(flatten)]
+        pdf: Pdf,
     },
     /// 用本机浏览器把每个学段每个课次的全部打印材料和校历生成 PDF
     Print {
-        /// 课程项目文件夹(含 xinyu.toml)
-        #[arg(default_value = ".")]
-        project: PathBuf,
-        /// 输出文件夹,默认是项目里的 pdf/
+        #[command(flatten)]
+        p: Project,
+        /// 输出文件夹，默认是项目里的 pdf/
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// 学期:校历文件名(如 2026-autumn),或 autumn / spring
-        #[arg(long)]
-        term: Option<String>,
-        /// 课次编号
-        #[arg(long)]
-        slot: Option<u32>,
-        /// 学段(如 junior-high 或 初中)
-        #[arg(long)]
-        band: Option<String>,
-        /// 浏览器程序(Chrome、Edge 或 Chromium)
+        #[command(flatten)]
+        sel: Selection,
+        /// 浏览器程序（Chrome、Edge 或 Chromium）
         #[arg(long)]
         browser: Option<PathBuf>,
     },
     /// 在终端里按课次列出校历
     Calendar {
-        /// 课程项目文件夹(含 xinyu.toml)
-        #[arg(default_value = ".")]
-        project: PathBuf,
-        /// 学期:校历文件名(如 2026-autumn),或 autumn / spring
+        #[command(flatten)]
+        p: Project,
+        /// 学期：校历文件名（如 2026-autumn），或 autumn / spring
         #[arg(long)]
         term: Option<String>,
     },
@@ -92,53 +99,38 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build {
-            project,
-            out,
-            pdf,
-            browser,
-        } => {
-            let out = out.unwrap_or_else(|| project.join("site"));
-            xinyu::commands::build::run(&project, &out, pdf, browser.as_deref())
+        Command::Build { p, out, pdf } => {
+            let out = out.unwrap_or_else(|| p.project.join("site"));
+            xinyu::commands::build::run(&p.project, &out, pdf.pdf, pdf.browser.as_deref())
         }
-        Command::Pack {
-            project,
-            out,
-            term,
-            slot,
-            band,
-            pdf,
-            browser,
-        } => {
-            let out = out.unwrap_or_else(|| project.join("packs"));
+        Command::Pack { p, out, sel, pdf } => {
+            let out = out.unwrap_or_else(|| p.project.join("packs"));
             let filter = xinyu::commands::pack::Filter {
-                term,
-                slot,
-                band,
-                pdf,
-                browser,
+                term: sel.term,
+                slot: sel.slot,
+                band: sel.band,
+                pdf: pdf.pdf,
+                browser: pdf.browser,
             };
-            xinyu::commands::pack::run(&project, &out, &filter)
+            xinyu::commands::pack::run(&p.project, &out, &filter)
         }
         Command::Print {
-            project,
+            p,
             out,
-            term,
-            slot,
-            band,
+            sel,
             browser,
         } => {
-            let out = out.unwrap_or_else(|| project.join("pdf"));
+            let out = out.unwrap_or_else(|| p.project.join("pdf"));
             let o = xinyu::commands::print::Options {
-                term,
-                slot,
-                band,
+                term: sel.term,
+                slot: sel.slot,
+                band: sel.band,
                 browser,
             };
-            xinyu::commands::print::run(&project, &out, &o)
+            xinyu::commands::print::run(&p.project, &out, &o)
         }
-        Command::Calendar { project, term } => {
-            xinyu::commands::calendar::run(&project, term.as_deref())
+        Command::Calendar { p, term } => {
+            xinyu::commands::calendar::run(&p.project, term.as_deref())
         }
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))

@@ -544,66 +544,17 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) if in_h2 => in_h2 = false,
             _ if in_h2 => {}
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => match local_target(&dest_url, opts) {
-                Some(Some(url)) => {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => match retarget(tag, opts)
+            {
+                Some(tag) => {
                     dropped.push(false);
-                    buf.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: CowStr::from(url),
-                        title,
-                        id,
-                    }))
+                    buf.push(Event::Start(tag));
                 }
-                Some(None) => dropped.push(true),
-                None => {
-                    dropped.push(false);
-                    buf.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }))
-                }
+                None => dropped.push(true),
             },
-            Event::End(TagEnd::Link) => {
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 if !dropped.pop().unwrap_or(false) {
-                    buf.push(Event::End(TagEnd::Link));
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => match local_target(&dest_url, opts) {
-                Some(Some(url)) => {
-                    dropped.push(false);
-                    buf.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: CowStr::from(url),
-                        title,
-                        id,
-                    }))
-                }
-                Some(None) => dropped.push(true),
-                None => {
-                    dropped.push(false);
-                    buf.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }))
-                }
-            },
-            Event::End(TagEnd::Image) => {
-                if !dropped.pop().unwrap_or(false) {
-                    buf.push(Event::End(TagEnd::Image));
+                    buf.push(Event::End(end));
                 }
             }
             Event::Start(Tag::Paragraph) if depth == 0 && opts.roles.is_some() => {
@@ -640,6 +591,44 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
         sections.remove(0);
     }
     sections
+}
+
+/// A link or image pointed at its new destination; `None` drops it (its
+/// text or alt text stays).
+fn retarget<'a>(tag: Tag<'a>, opts: RenderOptions) -> Option<Tag<'a>> {
+    let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &tag else {
+        return Some(tag);
+    };
+    let url = match local_target(dest_url, opts) {
+        None => return Some(tag),
+        Some(None) => return None,
+        Some(Some(url)) => CowStr::from(url),
+    };
+    Some(match tag {
+        Tag::Link {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Link {
+            link_type,
+            dest_url: url,
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Image {
+            link_type,
+            dest_url: url,
+            title,
+            id,
+        },
+        other => other,
+    })
 }
 
 /// `None` for destinations that are not local files (URLs with a scheme,

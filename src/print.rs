@@ -130,6 +130,10 @@ fn run_browser(browser: &Path, html: &Path, no_sandbox: bool) -> Result<Vec<u8>>
         "--disable-sync",
         "--no-first-run",
         "--no-default-browser-check",
+        // Wait (in virtual time) until every pending load has settled, so a
+        // busy machine prints the same page as an idle one.
+        "--virtual-time-budget=5000",
+        "--run-all-compositor-stages-before-draw",
     ]);
     if no_sandbox {
         cmd.arg("--no-sandbox");

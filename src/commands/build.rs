@@ -1,6 +1,6 @@
 //! `xinyu build`: load, check, render, write.
 
-use crate::diagnostic::{self, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::load;
 use crate::site::{self, Failure};
 use std::path::Path;
@@ -16,7 +16,7 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
     let loaded = load::load(project);
     let mut diags = loaded.diagnostics;
     let Some(curriculum) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
-        report(&diags, &loaded.sources);
+        super::report(&diags, &loaded.sources);
         eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
@@ -30,7 +30,7 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
         match crate::print::find_browser(browser) {
             Ok(b) => Some(b),
             Err(e) => {
-                report(&diags, &loaded.sources);
+                super::report(&diags, &loaded.sources);
                 eprintln!("error: {e:#}");
                 return FAILED;
             }
@@ -40,7 +40,7 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
     };
     match site::build(project, &curriculum, out, browser.as_deref()) {
         Ok(summary) => {
-            report(&diags, &loaded.sources);
+            super::report(&diags, &loaded.sources);
             eprintln!(
                 "已生成 {} 个页面、{} 个课程包、{} 个其他文件 → {}",
                 summary.pages,
@@ -58,24 +58,15 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
             let mut extra = Diagnostics::default();
             d.into_iter().for_each(|x| extra.push(x));
             diags.extend(extra);
-            report(&diags, &loaded.sources);
+            super::report(&diags, &loaded.sources);
             eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
             FAILED
         }
         Err(Failure::Io(e)) => {
-            report(&diags, &loaded.sources);
+            super::report(&diags, &loaded.sources);
             eprintln!("error: {e:#}");
             eprintln!("生成失败；原来的输出没有改动。");
             FAILED
         }
     }
-}
-
-fn report(diags: &Diagnostics, sources: &std::collections::BTreeMap<String, String>) {
-    if diags.is_empty() {
-        return;
-    }
-    eprint!("{}", diagnostic::render(diags, sources));
-    let (e, w) = diags.counts();
-    eprintln!("{e} 个错误，{w} 个警告");
 }

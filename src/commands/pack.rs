@@ -1,11 +1,10 @@
 //! `xinyu pack`: make the lesson packs of chosen fortnights as zip files.
 
-use crate::diagnostic::{self, Diagnostics, Severity};
+use crate::diagnostic::{Diagnostics, Severity};
 use crate::load;
 use crate::model::Band;
 use crate::pack::{PackSpec, term_slug};
 use crate::site::{Failure, Renderer, packs};
-use anyhow::Context;
 use std::path::Path;
 
 /// Which packs to make.
@@ -39,7 +38,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     let loaded = load::load(project);
     let mut diags = loaded.diagnostics;
     let Some(c) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
-        report(&diags, &loaded.sources);
+        super::report(&diags, &loaded.sources);
         eprintln!("没有生成课程包\u{FF1A}请先修正上面的错误。");
         return super::build::FAILED;
     };
@@ -88,7 +87,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     }
     if cov.has_errors() {
         diags.extend(cov);
-        report(&diags, &loaded.sources);
+        super::report(&diags, &loaded.sources);
         eprintln!("没有生成课程包\u{FF1A}请先补齐上面缺的教案。");
         return super::build::FAILED;
     }
@@ -117,7 +116,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         Ok(m) => m,
         Err(Failure::Input(d)) => {
             d.into_iter().for_each(|x| diags.push(x));
-            report(&diags, &loaded.sources);
+            super::report(&diags, &loaded.sources);
             return super::build::FAILED;
         }
         Err(Failure::Io(e)) => {
@@ -129,9 +128,9 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         eprintln!("error: 没有符合条件的课程包(请检查 --term 和 --slot)");
         return super::build::FAILED;
     }
-    report(&diags, &loaded.sources);
+    super::report(&diags, &loaded.sources);
     for p in &made {
-        if let Err(e) = write_atomically(out, &format!("{}.zip", p.id), &p.zip) {
+        if let Err(e) = super::write_atomically(out, &format!("{}.zip", p.id), &p.zip) {
             eprintln!("error: {e:#}");
             return super::build::FAILED;
         }
@@ -139,23 +138,4 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     }
     eprintln!("已生成 {} 个课程包 → {}", made.len(), out.display());
     super::build::OK
-}
-
-/// Writes a file next to its final name and renames it into place, so a
-/// reader never sees half a zip.
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
-    std::fs::rename(&tmp, dir.join(name))
-        .with_context(|| format!("无法写入 {}", dir.join(name).display()))
-}
-
-fn report(diags: &Diagnostics, sources: &std::collections::BTreeMap<String, String>) {
-    if diags.is_empty() {
-        return;
-    }
-    eprint!("{}", diagnostic::render(diags, sources));
-    let (e, w) = diags.counts();
-    eprintln!("{e} 个错误\u{FF0C}{w} 个警告");
 }

@@ -1,12 +1,11 @@
 //! `xinyu print`: PDFs of everything printable, one per band per fortnight,
 //! and the term calendars, through a local headless browser.
 
-use crate::diagnostic::{self, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::load;
 use crate::model::Band;
 use crate::pack::term_slug;
 use crate::site::{self, Failure};
-use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 /// Which PDFs to make.
@@ -45,11 +44,11 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     let loaded = load::load(project);
     let diags = loaded.diagnostics;
     let Some(c) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
-        report(&diags, &loaded.sources);
+        super::report(&diags, &loaded.sources);
         eprintln!("没有生成 PDF\u{FF1A}请先修正上面的错误。");
         return super::build::FAILED;
     };
-    report(&diags, &loaded.sources);
+    super::report(&diags, &loaded.sources);
     let term_ok = |k: &crate::model::Calendar| {
         o.term
             .as_deref()
@@ -87,7 +86,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         Err(Failure::Input(d)) => {
             let mut all = Diagnostics::default();
             d.into_iter().for_each(|x| all.push(x));
-            report(&all, &loaded.sources);
+            super::report(&all, &loaded.sources);
             return super::build::FAILED;
         }
         Err(Failure::Io(e)) => {
@@ -116,7 +115,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     }
     for (name, html, stamp) in &jobs {
         let result = crate::print::to_pdf(&browser, html, stamp)
-            .and_then(|pdf| write_atomically(out, name, &pdf).map(|_| pdf.len()));
+            .and_then(|pdf| super::write_atomically(out, name, &pdf).map(|_| pdf.len()));
         match result {
             Ok(n) => println!("{name}  {n} 字节"),
             Err(e) => {
@@ -127,19 +126,4 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     }
     eprintln!("已生成 {} 个 PDF → {}", jobs.len(), out.display());
     super::build::OK
-}
-
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
-    std::fs::rename(&tmp, dir.join(name))
-        .with_context(|| format!("无法写入 {}", dir.join(name).display()))
-}
-
-fn report(diags: &Diagnostics, sources: &std::collections::BTreeMap<String, String>) {
-    if diags.is_empty() {
-        return;
-    }
-    eprint!("{}", diagnostic::render(diags, sources));
 }
