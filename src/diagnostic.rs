@@ -80,6 +80,21 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// One JSON object, for machines (CI, editors).
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "severity": match self.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        })
+        .to_string()
+    }
+}
+
 /// A bag of diagnostics, kept in a stable order.
 #[derive(Debug, Default)]
 pub struct Diagnostics {

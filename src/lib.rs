@@ -1,6 +1,7 @@
 //! xinyu (心育): a static-site generator and content toolkit for school
 //! psychoeducation curricula. See ARCHITECTURE.md for the map.
 
+pub mod check;
 pub mod commands;
 pub mod diagnostic;
 pub mod frontmatter;

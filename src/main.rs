@@ -49,6 +49,12 @@ struct Pdf {
     browser: Option<PathBuf>,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// 检查课程项目并生成离线网站
@@ -85,6 +91,17 @@ enum Command {
         /// 浏览器程序（Chrome、Edge 或 Chromium）
         #[arg(long)]
         browser: Option<PathBuf>,
+    },
+    /// 只做检查,不生成输出:格式、安全表述、隐私、教学规范、离线
+    Check {
+        #[command(flatten)]
+        p: Project,
+        /// 输出格式:human(默认,带原文和提示)或 json(每行一个问题)
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
+        /// 有警告也算失败(退出码 1)
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// 在终端里按课次列出校历
     Calendar {
@@ -128,6 +145,17 @@ fn main() -> ExitCode {
                 browser,
             };
             xinyu::commands::print::run(&p.project, &out, &o)
+        }
+        Command::Check {
+            p,
+            format,
+            deny_warnings,
+        } => {
+            let format = match format {
+                CheckFormat::Human => xinyu::commands::check::Format::Human,
+                CheckFormat::Json => xinyu::commands::check::Format::Json,
+            };
+            xinyu::commands::check::run(&p.project, format, deny_warnings)
         }
         Command::Calendar { p, term } => {
             xinyu::commands::calendar::run(&p.project, term.as_deref())

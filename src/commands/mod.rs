@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod calendar;
+pub mod check;
 pub mod pack;
 pub mod print;
 

@@ -44,7 +44,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     };
     if c.calendars.is_empty() {
         eprintln!(
-            "error: 项目里没有校历(calendars/*.toml)\u{FF0C}无法划分课次\u{FF1B}课程包按校历的课次生成"
+            "error: 项目里没有校历（calendars/*.toml）\u{FF0C}无法划分课次\u{FF1B}课程包按校历的课次生成"
         );
         return super::build::FAILED;
     }
@@ -125,7 +125,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         }
     };
     if made.is_empty() {
-        eprintln!("error: 没有符合条件的课程包(请检查 --term 和 --slot)");
+        eprintln!("error: 没有符合条件的课程包（请检查 --term 和 --slot）");
         return super::build::FAILED;
     }
     super::report(&diags, &loaded.sources);

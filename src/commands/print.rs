@@ -68,7 +68,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     };
     if specs.is_empty() && calendars.is_empty() {
         eprintln!(
-            "error: 没有可以打印的内容(请检查 --term、--slot、--band\u{FF0C}以及每个课次是否都有教案)"
+            "error: 没有可以打印的内容（请检查 --term、--slot、--band\u{FF0C}以及每个课次是否都有教案）"
         );
         return super::build::FAILED;
     }

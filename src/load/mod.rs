@@ -9,6 +9,7 @@ mod handout;
 mod lesson;
 mod links;
 pub use links::normalize;
+pub use toml_file::parse as parse_toml;
 mod meeting;
 pub mod settings;
 mod toml_file;

@@ -94,7 +94,7 @@ pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<D
                     ),
                 )
                 .with_hint(format!(
-                    "在 lessons/{}/ 里为这些课次各加一份教案(order 写课次号)\u{FF1B}缺课的课次不会生成课程包",
+                    "在 lessons/{}/ 里为这些课次各加一份教案（order 写课次号）\u{FF1B}缺课的课次不会生成课程包",
                     band.slug()
                 ));
                 d.severity = severity;
@@ -105,7 +105,7 @@ pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<D
                     &l.path,
                     l.order_line,
                     1,
-                    format!("order: {},但校历 {} 只有 {slots} 个课次", l.order, cal.id),
+                    format!("order: {}，但校历 {} 只有 {slots} 个课次", l.order, cal.id),
                 )
                 .with_len(5 + l.order.to_string().len())
                 .with_hint("这节课排不进任何课次\u{FF1B}请改 order,或在校历里增加教学周");

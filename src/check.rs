@@ -1,0 +1,339 @@
+//! The checks `xinyu check` runs beyond what the build requires: safe
+//! messaging, privacy, teaching practice. Word lists are data
+//! (`rules/default.toml`, extended by a project's `rules/check.toml`).
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Band, Curriculum, Date, Form, Term};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The built-in word lists.
+const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+struct List {
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
+    fictional: Vec<String>,
+}
+
+/// Word lists for the checks.
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    #[serde(default)]
+    means: List,
+    #[serde(default)]
+    suicide: List,
+    #[serde(default)]
+    case: List,
+    #[serde(default)]
+    activity: List,
+}
+
+impl Rules {
+    /// The built-in lists plus the project's `rules/check.toml`, if any.
+    pub fn load(root: &Path) -> Result<Rules, Diagnostic> {
+        let mut rules: Rules = toml::from_str(DEFAULT_RULES)
+            .map_err(|e| Diagnostic::error("rules/default.toml", 0, 0, e.message().to_string()))?;
+        let extra = root.join("rules/check.toml");
+        if extra.is_file() {
+            let text = std::fs::read_to_string(&extra).map_err(|e| {
+                Diagnostic::error("rules/check.toml", 0, 0, format!("无法读取\u{FF1A}{e}"))
+            })?;
+            let more: Rules = crate::load::parse_toml("rules/check.toml", &text)?;
+            rules.means.words.extend(more.means.words);
+            rules.suicide.words.extend(more.suicide.words);
+            rules.case.words.extend(more.case.words);
+            rules.case.fictional.extend(more.case.fictional);
+            rules.activity.words.extend(more.activity.words);
+        }
+        Ok(rules)
+    }
+}
+
+/// Every place `needle` occurs in `text`: (line, column in characters).
+fn find_all(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(pos) = line[from..].find(needle) {
+            let at = from + pos;
+            out.push((i + 1, line[..at].chars().count() + 1));
+            from = at + needle.len();
+        }
+    }
+    out
+}
+
+/// Every match of `re` (its first group when it has one, so context
+/// characters around a number are not part of the span).
+fn regex_all(text: &str, re: &Regex) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for caps in re.captures_iter(line) {
+            let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
+                continue;
+            };
+            out.push((
+                i + 1,
+                line[..m.start()].chars().count() + 1,
+                m.as_str().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+fn line_of(text: &str, prefix: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(prefix))
+        .map_or(0, |i| i + 1)
+}
+
+/// One file to check: its path, text, bands and whether it is marked sensitive.
+struct Item<'a> {
+    path: &'a str,
+    bands: Vec<Band>,
+    sensitive: bool,
+}
+
+/// Runs every check. `today` decides when a hotline's `verified_on` is old.
+pub fn run(
+    c: &Curriculum,
+    sources: &BTreeMap<String, String>,
+    rules: &Rules,
+    today: Date,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let items: Vec<Item> = c
+        .lessons
+        .iter()
+        .map(|l| Item {
+            path: &l.path,
+            bands: vec![l.band],
+            sensitive: l.sensitive,
+        })
+        .chain(c.meetings.iter().map(|m| Item {
+            path: &m.path,
+            bands: m.bands.clone(),
+            sensitive: m.sensitive,
+        }))
+        .chain(c.handouts.iter().map(|h| Item {
+            path: &h.path,
+            bands: h.bands.clone(),
+            sensitive: h.sensitive,
+        }))
+        .collect();
+    let hotlines: Vec<String> = c
+        .settings
+        .hotlines
+        .iter()
+        .map(|h| h.number.replace([' ', '-'], ""))
+        .collect();
+    // A mobile number; a landline with area code; an 18-digit ID number; a 学号.
+    let mobile = Regex::new(r"(?:^|[^0-9])(1[3-9][0-9]{9})(?:[^0-9]|$)").expect("valid regex");
+    let landline = Regex::new(r"0[0-9]{2,3}[-‐—－ ]?[0-9]{7,8}").expect("valid regex");
+    let id_card = Regex::new(r"(?:^|[^0-9])([0-9]{17}[0-9Xx])(?:[^0-9]|$)").expect("valid regex");
+    let student_no = Regex::new(r"学号[:：\s]*[0-9A-Za-z]{4,}").expect("valid regex");
+
+    for it in &items {
+        let Some(text) = sources.get(it.path) else {
+            continue;
+        };
+        let lower_primary_only = it.bands == [Band::LowerPrimary];
+        let lower_primary = it.bands.contains(&Band::LowerPrimary);
+        for w in &rules.means.words {
+            for (line, col) in find_all(text, w) {
+                out.push(
+                    Diagnostic::error(it.path, line, col, format!("出现了描述自杀或自伤方法、手段的词“{w}”"))
+                        .with_len(w.chars().count())
+                        .with_hint("按安全报道原则，不描述方法、手段或地点\u{FF1B}改为讲清“感到撑不住时向谁求助”"),
+                );
+            }
+        }
+        let mut mentions_suicide = None;
+        for w in &rules.suicide.words {
+            for (line, col) in find_all(text, w) {
+                mentions_suicide.get_or_insert((line, col, w.clone()));
+                if lower_primary {
+                    out.push(
+                        Diagnostic::error(it.path, line, col, format!("小学低年级的内容里出现了“{w}”"))
+                            .with_len(w.chars().count())
+                            .with_hint("小学低年级不讲自杀话题\u{FF1B}只传递“很难过、很害怕时，告诉你信任的大人”"),
+                    );
+                }
+            }
+        }
+        if let Some((line, col, w)) = mentions_suicide
+            && !it.sensitive
+            && !lower_primary_only
+        {
+            out.push(
+                Diagnostic::warning(
+                    it.path,
+                    line,
+                    col,
+                    format!("提到了“{w}”，但文件没有标 sensitive: true"),
+                )
+                .with_len(w.chars().count())
+                .with_hint(
+                    "在前置信息里加上 sensitive: true\u{FF0C}页面会提醒老师提前通读并做好求助转介",
+                ),
+            );
+        }
+        for (line, col, m) in regex_all(text, &mobile) {
+            out.push(
+                Diagnostic::error(it.path, line, col, format!("出现了手机号码 {m}"))
+                    .with_len(m.chars().count())
+                    .with_hint("课程材料里不能出现个人电话号码\u{FF1B}求助电话写在 xinyu.toml 的 [[hotlines]] 里，每页自动显示"),
+            );
+        }
+        for (line, col, m) in regex_all(text, &landline) {
+            let digits: String = m.chars().filter(char::is_ascii_digit).collect();
+            if hotlines.contains(&digits) {
+                continue;
+            }
+            out.push(
+                Diagnostic::error(
+                    it.path,
+                    line,
+                    col,
+                    format!("出现了没有登记为求助热线的电话号码 {m}"),
+                )
+                .with_len(m.chars().count())
+                .with_hint("如果这是求助热线，请写进 xinyu.toml 的 [[hotlines]]\u{FF1B}否则请删除"),
+            );
+        }
+        for (line, col, m) in regex_all(text, &id_card) {
+            out.push(
+                Diagnostic::error(it.path, line, col, "出现了像身份证号的 18 位号码")
+                    .with_len(m.chars().count())
+                    .with_hint("课程材料里不能出现任何人的身份证号"),
+            );
+        }
+        for (line, col, m) in regex_all(text, &student_no) {
+            out.push(
+                Diagnostic::error(it.path, line, col, "出现了学号")
+                    .with_len(m.chars().count())
+                    .with_hint("课程材料里不能出现学生的学号、姓名等个人信息"),
+            );
+        }
+        let fictional = rules
+            .case
+            .fictional
+            .iter()
+            .any(|f| text.contains(f.as_str()));
+        if !fictional
+            && let Some((line, col, w)) = rules
+                .case
+                .words
+                .iter()
+                .find_map(|w| find_all(text, w).first().map(|(l, c)| (*l, *c, w)))
+        {
+            out.push(
+                Diagnostic::warning(it.path, line, col, "有案例故事，但没有说明是虚构的")
+                    .with_len(w.chars().count())
+                    .with_hint(
+                        "案例要用虚构或改编的人物，并写明“以下案例为虚构”或在名字后注明“(化名)”",
+                    ),
+            );
+        }
+    }
+
+    for l in &c.lessons {
+        let text = sources.get(&l.path).map_or("", String::as_str);
+        if l.forms.iter().all(|f| *f == Form::Talk) {
+            out.push(
+                Diagnostic::warning(&l.path, line_of(text, "forms:"), 1, "这节课的活动形式只有专题讲座（talk）")
+                    .with_len(6)
+                    .with_hint("心理健康教育活动课以活动为主，避免“学科化”\u{FF1B}加入游戏、讨论、角色扮演等形式"),
+            );
+        }
+        if !l.phases.is_empty()
+            && !l.phases.iter().any(|p| {
+                rules
+                    .activity
+                    .words
+                    .iter()
+                    .any(|w| p.title.contains(w.as_str()))
+            })
+        {
+            let line = l.phases.first().map_or(0, |p| p.line);
+            out.push(
+                Diagnostic::warning(&l.path, line, 1, "活动过程里看不出有学生活动的环节")
+                    .with_hint("每节课至少安排一个学生动手、动口的环节（游戏、讨论、体验、演练……），并在环节标题里写明"),
+            );
+        }
+    }
+    // Sensitive lessons belong in a sequence, never alone.
+    for l in c.lessons.iter().filter(|l| l.sensitive) {
+        let neighbour = c.lessons.iter().any(|o| {
+            o.sensitive && o.band == l.band && o.term == l.term && o.order.abs_diff(l.order) == 1
+        });
+        if !neighbour {
+            out.push(
+                Diagnostic::warning(
+                    &l.path,
+                    l.order_line,
+                    1,
+                    "敏感话题的课单独出现，前后没有相连的同类课",
+                )
+                .with_hint("生命教育、求助等话题要放在连续两三节课的单元里讲，不要单独安排一节"),
+            );
+        }
+    }
+    // At least two parent handouts per band per term.
+    for term in Term::ALL {
+        for band in Band::ALL {
+            if !c.lessons.iter().any(|l| l.band == *band && l.term == *term) {
+                continue;
+            }
+            let n = c
+                .handouts
+                .iter()
+                .filter(|h| h.term == *term && h.bands.contains(band))
+                .count();
+            if n < 2 {
+                let file = c
+                    .calendars
+                    .iter()
+                    .find(|k| k.term == *term)
+                    .map_or("xinyu.toml", |k| k.path.as_str());
+                out.push(
+                    Diagnostic::warning(file, 0, 0, format!("{}{}只有 {n} 份家长读本", band.zh(), term.zh()))
+                        .with_hint("每个学段每学期至少安排两次家庭教育指导\u{FF1B}在 parents/ 里为这个学段补写读本"),
+                );
+            }
+        }
+    }
+    // Hotlines checked recently.
+    let settings = sources.get("xinyu.toml").map_or("", String::as_str);
+    let verified_lines: Vec<usize> = settings
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("verified_on"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    for (i, h) in c.settings.hotlines.iter().enumerate() {
+        let age = (today - h.verified_on).get_days();
+        if age > 180 {
+            out.push(
+                Diagnostic::warning(
+                    "xinyu.toml",
+                    verified_lines.get(i).copied().unwrap_or(0),
+                    1,
+                    format!("“{}”的号码 {age} 天前核实过，已超过 180 天", h.name),
+                )
+                .with_len(11)
+                .with_hint("请打一次这个号码，确认仍然可用，再更新 verified_on"),
+            );
+        }
+    }
+    out.retain(|d| d.severity == Severity::Error || d.severity == Severity::Warning);
+    out
+}

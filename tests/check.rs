@@ -1,0 +1,174 @@
+//! `xinyu check`: safe messaging, privacy and teaching checks with exact
+//! positions, JSON for machines, and the exit codes CI relies on.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::fs;
+
+fn check(project: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let o = xinyu()
+        .arg("check")
+        .arg(project)
+        .args(args)
+        .env("XINYU_TODAY", "2026-11-22")
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_shipped_curriculum_passes_every_check() {
+    let (code, _, err) = check(&repo().join("curriculum"), &["--deny-warnings"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn unsafe_and_private_content_is_found_at_its_exact_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let jh = p.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&jh).unwrap().replace(
+        "初一学生刚进入新环境，情绪起伏大。",
+        "初一学生刚进入新环境，情绪起伏大。\n\n有同学说想跳楼，也有人想自伤。联系电话 13912345678，或 010-12345678。\n\n学号：20260101 的同学，身份证 11010519491231002X。\n\n案例：小王最近很难过。",
+    );
+    let line_with = |text: &str, needle: &str| {
+        text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1
+    };
+    let (l_jump, l_id) = (line_with(&text, "跳楼"), line_with(&text, "学号"));
+    fs::write(&jh, text).unwrap();
+    let lp = p.join("lessons/lower-primary/01-hello.md");
+    let text = fs::read_to_string(&lp)
+        .unwrap()
+        .replace("拍手歌。", "拍手歌。不要想自杀的事。");
+    let l_lp = line_with(&text, "自杀");
+    fs::write(&lp, text).unwrap();
+    let (code, out, err) = check(&p, &["--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let found: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let at = |file: &str, msg: &str| -> Value {
+        found
+            .iter()
+            .find(|d| d["file"] == file && d["message"].as_str().unwrap().contains(msg))
+            .unwrap_or_else(|| panic!("no `{msg}` in {file}:\n{out}"))
+            .clone()
+    };
+    let f = "lessons/junior-high/01-emotion-weather.md";
+    let means = at(f, "跳楼");
+    assert_eq!(
+        (
+            means["severity"].as_str(),
+            means["line"].as_u64(),
+            means["column"].as_u64()
+        ),
+        (Some("error"), Some(l_jump), Some(6))
+    );
+    let mobile = at(f, "手机号码");
+    assert_eq!(
+        (mobile["line"].as_u64(), mobile["column"].as_u64()),
+        (Some(l_jump), Some(21))
+    );
+    assert_eq!(at(f, "没有登记为求助热线")["line"], l_jump);
+    assert_eq!(at(f, "学号")["line"], l_id);
+    assert_eq!(at(f, "身份证号")["column"], 21);
+    assert_eq!(at(f, "身份证号")["line"], l_id);
+    assert_eq!(at(f, "没有说明是虚构")["severity"], "warning");
+    assert_eq!(at(f, "没有标 sensitive")["severity"], "warning");
+    let lp = at("lessons/lower-primary/01-hello.md", "小学低年级");
+    assert_eq!(
+        (lp["severity"].as_str(), lp["line"].as_u64()),
+        (Some("error"), Some(l_lp))
+    );
+    assert!(lp["hint"].as_str().unwrap().contains("信任的大人"));
+    // Human format shows the line with a caret under the exact span.
+    let (_, _, human) = check(&p, &[]);
+    assert!(
+        human.contains(&format!(
+            "lessons/junior-high/01-emotion-weather.md:{l_jump}:6"
+        )),
+        "{human}"
+    );
+    assert!(human.contains("^^^^"), "{human}");
+}
+
+#[test]
+fn teaching_checks_and_exit_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    // A lecture-only lesson, marked sensitive, standing alone.
+    let path = p.join("lessons/junior-high/02-pause.md");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("forms: [role-play, training]", "forms: [talk]")
+        .replace("duration: 45", "duration: 45\r\nsensitive: true")
+        .replace("### 暖身(5分钟)", "### 讲解一(5分钟)")
+        .replace("### 情境演练(30分钟)", "### 讲解二(30分钟)")
+        .replace("### 总结(10分钟)", "### 讲解三(10分钟)");
+    fs::write(&path, text).unwrap();
+    let (code, out, err) = check(&p, &["--format", "json"]);
+    assert_eq!(code, 0, "warnings alone do not fail:\n{err}");
+    for msg in [
+        "只有专题讲座",
+        "看不出有学生活动",
+        "敏感话题的课单独出现",
+        "只有 1 份家长读本",
+        "只有 0 份家长读本",
+    ] {
+        assert!(out.contains(msg), "missing `{msg}`:\n{out}");
+    }
+    let (code, _, _) = check(&p, &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    // Hotlines checked long ago.
+    let o = xinyu()
+        .arg("check")
+        .arg(&p)
+        .env("XINYU_TODAY", "2027-09-01")
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("已超过 180 天") && out.contains("\"line\":8"),
+        "{out}"
+    );
+    // Usage errors exit with 2.
+    let o = xinyu()
+        .arg("check")
+        .arg(&p)
+        .args(["--format", "xml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn an_office_can_extend_the_word_lists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    fs::create_dir_all(p.join("rules")).unwrap();
+    fs::write(
+        p.join("rules/check.toml"),
+        "[means]\nwords = [\"天气预报\"]\n",
+    )
+    .unwrap();
+    let (code, out, _) = check(&p, &["--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("天气预报"), "{out}");
+    fs::write(p.join("rules/check.toml"), "[meens]\nwords = []\n").unwrap();
+    let (code, out, _) = check(&p, &["--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("rules/check.toml") && out.contains("meens"),
+        "{out}"
+    );
+}
