@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod model;
 pub mod pack;
 pub mod print;
+pub mod scaffold;
 pub mod search;
 pub mod site;
 pub mod source;

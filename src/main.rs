@@ -55,8 +55,43 @@ enum CheckFormat {
     Json,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    /// 活动课教案
+    Lesson,
+    /// 主题班会脚本
+    Meeting,
+    /// 家长读本
+    Handout,
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// 新建一个课程项目:设置、校历、每个学段一份示例教案、一份班会脚本和一份家长读本
+    Init {
+        /// 新项目的文件夹
+        dir: PathBuf,
+    },
+    /// 新建一份教案、班会脚本或家长读本(所有字段齐全,环节时间已经加好)
+    New {
+        /// lesson(教案)、meeting(班会)或 handout(家长读本)
+        #[arg(value_enum)]
+        kind: NewKind,
+        #[command(flatten)]
+        p: Project,
+        /// 学段(如 junior-high 或 初中);班会和读本可以写几个,用逗号分开
+        #[arg(long)]
+        band: String,
+        /// 标题
+        #[arg(long)]
+        title: String,
+        /// 学期:autumn 或 spring,默认按今天的日期
+        #[arg(long)]
+        term: Option<String>,
+        /// 班会举行的月份
+        #[arg(long)]
+        month: Option<u32>,
+    },
     /// 检查课程项目并生成离线网站
     Build {
         #[command(flatten)]
@@ -145,6 +180,22 @@ fn main() -> ExitCode {
                 browser,
             };
             xinyu::commands::print::run(&p.project, &out, &o)
+        }
+        Command::Init { dir } => xinyu::commands::new::init(&dir),
+        Command::New {
+            kind,
+            p,
+            band,
+            title,
+            term,
+            month,
+        } => {
+            let kind = match kind {
+                NewKind::Lesson => xinyu::commands::new::Kind::Lesson,
+                NewKind::Meeting => xinyu::commands::new::Kind::Meeting,
+                NewKind::Handout => xinyu::commands::new::Kind::Handout,
+            };
+            xinyu::commands::new::new(&p.project, kind, &band, &title, term.as_deref(), month)
         }
         Command::Check {
             p,

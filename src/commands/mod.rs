@@ -4,6 +4,7 @@
 pub mod build;
 pub mod calendar;
 pub mod check;
+pub mod new;
 pub mod pack;
 pub mod print;
 
