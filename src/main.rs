@@ -138,6 +138,20 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// 本机预览:生成网站,在 127.0.0.1 上打开,保存文件后自动重新生成并刷新
+    Serve {
+        #[command(flatten)]
+        p: Project,
+        /// 端口,0 表示自动选一个空闲端口
+        #[arg(long, default_value_t = 8025)]
+        port: u16,
+        /// 自动打开浏览器
+        #[arg(long)]
+        open: bool,
+        /// 定时检查文件变化(网络盘、WSL 上收不到文件变化通知时用)
+        #[arg(long)]
+        poll: bool,
+    },
     /// 在终端里按课次列出校历
     Calendar {
         #[command(flatten)]
@@ -208,6 +222,15 @@ fn main() -> ExitCode {
             };
             xinyu::commands::check::run(&p.project, format, deny_warnings)
         }
+        Command::Serve {
+            p,
+            port,
+            open,
+            poll,
+        } => xinyu::commands::serve::run(
+            &p.project,
+            &xinyu::commands::serve::Options { port, open, poll },
+        ),
         Command::Calendar { p, term } => {
             xinyu::commands::calendar::run(&p.project, term.as_deref())
         }

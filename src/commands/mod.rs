@@ -7,6 +7,7 @@ pub mod check;
 pub mod new;
 pub mod pack;
 pub mod print;
+pub mod serve;
 
 use crate::diagnostic::{self, Diagnostics};
 use anyhow::Context;
