@@ -172,3 +172,127 @@ fn an_office_can_extend_the_word_lists() {
         "{out}"
     );
 }
+
+/// One check: the text that triggers it and a near miss that must not.
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    from: &'static str,
+    bad: &'static str,
+    good: &'static str,
+    needle: &'static str,
+}
+
+const LESSON: &str = "lessons/junior-high/01-emotion-weather.md";
+const LP: &str = "lessons/lower-primary/01-hello.md";
+const HANDOUT: &str = "parents/emotion-coaching.md";
+const ANCHOR: &str = "初一学生刚进入新环境，情绪起伏大。";
+
+const CASES: &[Case] = &[
+    Case {
+        name: "means",
+        file: LESSON,
+        from: ANCHOR,
+        bad: "有人说想割腕。",
+        good: "有人说心里很难受。",
+        needle: "方法、手段",
+    },
+    Case {
+        name: "lower-primary-suicide",
+        file: LP,
+        from: "拍手歌。",
+        bad: "拍手歌。不要轻生。",
+        good: "拍手歌。很难过时告诉信任的大人。",
+        needle: "小学低年级",
+    },
+    Case {
+        name: "not-sensitive",
+        file: HANDOUT,
+        from: "连续两周睡不好、不想上学。",
+        bad: "连续两周睡不好，说过想自伤。",
+        good: "连续两周睡不好、不想上学。",
+        needle: "sensitive",
+    },
+    Case {
+        name: "mobile",
+        file: HANDOUT,
+        from: "连续两周睡不好、不想上学。",
+        bad: "请打 13800138000 联系我。",
+        good: "请打 12356 联系我。",
+        needle: "手机号码",
+    },
+    Case {
+        name: "landline",
+        file: HANDOUT,
+        from: "连续两周睡不好、不想上学。",
+        bad: "心理室电话 0571-88888888。",
+        good: "心理室电话见本页求助信息。",
+        needle: "没有登记",
+    },
+    Case {
+        name: "id-card",
+        file: LESSON,
+        from: ANCHOR,
+        bad: "证件 330106200001011234。",
+        good: "证件号码不要写进教案。",
+        needle: "身份证",
+    },
+    Case {
+        name: "student-number",
+        file: LESSON,
+        from: ANCHOR,
+        bad: "学号：20260315。",
+        good: "学号不要写进教案。",
+        needle: "学号",
+    },
+    Case {
+        name: "case-not-fictional",
+        file: LESSON,
+        from: ANCHOR,
+        bad: "案例：小李考试没考好。",
+        good: "以下案例为虚构。案例：小李（化名）考试没考好。",
+        needle: "虚构",
+    },
+];
+
+#[test]
+fn each_check_fires_on_its_case_and_not_on_the_near_miss() {
+    for case in CASES {
+        for (which, text) in [("bad", case.bad), ("good", case.good)] {
+            let tmp = tempfile::tempdir().unwrap();
+            let p = tmp.path().join("p");
+            copy_tree(&fixture("base"), &p);
+            let path = p.join(case.file);
+            let original = fs::read_to_string(&path).unwrap();
+            assert!(
+                original.contains(case.from),
+                "{}: anchor missing",
+                case.name
+            );
+            fs::write(&path, original.replacen(case.from, text, 1)).unwrap();
+            let (_, out, _) = check(&p, &["--format", "json"]);
+            let hits: Vec<&str> = out
+                .lines()
+                .filter(|l| {
+                    l.contains(&format!("\"file\":\"{}\"", case.file)) && l.contains(case.needle)
+                })
+                .collect();
+            if which == "bad" {
+                assert_eq!(hits.len(), 1, "{}: expected one finding:\n{out}", case.name);
+                let (_, _, human) = check(&p, &[]);
+                let block: String = human
+                    .split("\n\n")
+                    .filter(|b| b.contains(case.file) && b.contains(case.needle))
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                insta::assert_snapshot!(format!("check_{}", case.name), block);
+            } else {
+                assert!(
+                    hits.is_empty(),
+                    "{}: the near miss was flagged:\n{out}",
+                    case.name
+                );
+            }
+        }
+    }
+}
