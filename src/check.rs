@@ -239,7 +239,7 @@ pub fn run(
                 Diagnostic::warning(it.path, line, col, "有案例故事，但没有说明是虚构的")
                     .with_len(w.chars().count())
                     .with_hint(
-                        "案例要用虚构或改编的人物，并写明“以下案例为虚构”或在名字后注明“(化名)”",
+                        "案例要用虚构或改编的人物，并写明“以下案例为虚构”或在名字后注明“（化名）”",
                     ),
             );
         }
