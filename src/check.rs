@@ -52,6 +52,16 @@ impl Rules {
             rules.case.fictional.extend(more.case.fictional);
             rules.activity.words.extend(more.activity.words);
         }
+        // A blank word would match everywhere (or never end a search).
+        for list in [
+            &mut rules.means,
+            &mut rules.suicide,
+            &mut rules.case,
+            &mut rules.activity,
+        ] {
+            list.words.retain(|w| !w.trim().is_empty());
+            list.fictional.retain(|w| !w.trim().is_empty());
+        }
         Ok(rules)
     }
 }

@@ -20,7 +20,7 @@ pub fn lesson(band: Band, term: Term, order: u32, title: &str) -> String {
     let duration = band.usual_duration();
     let mut s = format!(
         "---
-title: {title}
+title: {qtitle}
 # grades: [{first}]          # 只适用于部分年级时再写,范围 {first}–{last}
 term: {term}
 order: {order}
@@ -46,6 +46,7 @@ sensitive: false
 ## 活动过程
 
 ",
+        qtitle = yaml_string(title),
         first = band.grades().start(),
         last = band.grades().end(),
         term = term.slug(),
@@ -68,7 +69,7 @@ pub fn meeting(bands: &[Band], term: Term, month: u32, title: &str) -> String {
     let list: Vec<&str> = bands.iter().map(|b| b.slug()).collect();
     fullwidth(&format!(
         "---
-title: {title}
+title: {qtitle}
 bands: [{bands}]
 term: {term}
 month: {month}
@@ -114,6 +115,7 @@ sensitive: false
 ",
         bands = list.join(", "),
         term = term.slug(),
+        qtitle = yaml_string(title),
     ))
 }
 
@@ -122,7 +124,7 @@ pub fn handout(bands: &[Band], term: Term, order: u32, title: &str) -> String {
     let list: Vec<&str> = bands.iter().map(|b| b.slug()).collect();
     fullwidth(&format!(
         "---
-title: {title}
+title: {qtitle}
 bands: [{bands}]
 term: {term}
 order: {order}
@@ -149,7 +151,14 @@ sensitive: false
 ",
         bands = list.join(", "),
         term = term.slug(),
+        qtitle = yaml_string(title),
     ))
+}
+
+/// A title as a YAML double-quoted scalar (JSON strings are valid YAML), so
+/// `第3课: 情绪` or `#1` cannot break the front matter.
+fn yaml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.replace('"', "")))
 }
 
 /// Settings for a new project.
@@ -294,7 +303,7 @@ mod tests {
     #[test]
     fn skeletons_are_valid_and_add_up() {
         for band in Band::ALL {
-            let text = lesson(*band, Term::Autumn, 3, "测试");
+            let text = lesson(*band, Term::Autumn, 3, "第3课: #情绪 [草稿]");
             let mut d: Vec<Diagnostic> = Vec::new();
             let l = crate::load::parse_lesson(
                 &format!("lessons/{}/a.md", band.slug()),

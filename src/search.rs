@@ -22,8 +22,8 @@ pub struct Doc {
     pub u: String,
     /// Kind label (活动课, 主题班会, 家长读本).
     pub k: String,
-    /// Band labels, joined.
-    pub b: String,
+    /// Band labels.
+    pub b: Vec<String>,
     /// Term label.
     pub r: String,
     /// Topics, areas and forms: ranked after the title.
@@ -89,7 +89,7 @@ struct Index<'a> {
 pub fn index_js(docs: &[Doc]) -> String {
     let mut terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
-        let all = normalize(&format!("{} {} {} {}", d.t, d.m, d.b, d.x));
+        let all = normalize(&format!("{} {} {} {}", d.t, d.m, d.b.join(" "), d.x));
         let mut toks = tokens(&all);
         toks.sort();
         toks.dedup();
@@ -125,7 +125,7 @@ mod tests {
             t: "情绪".into(),
             u: "a.html".into(),
             k: "活动课".into(),
-            b: "初中".into(),
+            b: vec!["初中".into()],
             r: "秋季学期".into(),
             m: "".into(),
             x: "</script>".into(),

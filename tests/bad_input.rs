@@ -155,3 +155,72 @@ fn a_file_that_fails_to_load_is_not_also_reported_as_a_broken_link() {
     );
     assert!(!err.contains("不存在") && !err.contains("找不到"), "{err}");
 }
+
+#[test]
+fn a_link_through_a_drive_letter_is_refused_and_nothing_is_copied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    copy_tree(&fixture("base"), &project);
+    let path = project.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("(02-pause.md)", "(../../C:/Users/老师/名单.xlsx)");
+    fs::write(&path, text).unwrap();
+    let (code, err) = build(&project, &tmp.path().join("site"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("指到了项目文件夹外面"), "{err}");
+}
+
+#[test]
+fn two_inputs_for_one_output_file_are_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    copy_tree(&fixture("base"), &project);
+    // Same pack names: the calendar file and a Chinese-named copy of it.
+    fs::copy(
+        project.join("calendars/2026-autumn.toml"),
+        project.join("calendars/2026秋季.toml"),
+    )
+    .unwrap();
+    let (code, err) = build(&project, &tmp.path().join("site"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("课程包会重名"), "{err}");
+    fs::remove_file(project.join("calendars/2026秋季.toml")).unwrap();
+    // `a.print.md` would become the print page of `a.md`.
+    let lesson = fs::read_to_string(project.join("lessons/junior-high/02-pause.md"))
+        .unwrap()
+        .replace("order: 2", "order: 3");
+    fs::write(
+        project.join("lessons/junior-high/01-emotion-weather.print.md"),
+        lesson,
+    )
+    .unwrap();
+    let (code, err) = build(&project, &tmp.path().join("site"));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("两个不同的输入都要生成 lessons/junior-high/01-emotion-weather.print.html"),
+        "{err}"
+    );
+}
+
+#[test]
+fn upper_case_extensions_still_make_html_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    copy_tree(&fixture("base"), &project);
+    fs::rename(
+        project.join("lessons/junior-high/02-pause.md"),
+        project.join("lessons/junior-high/02-pause.MD"),
+    )
+    .unwrap();
+    let path = project.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("(02-pause.md)", "(02-pause.MD)");
+    fs::write(&path, text).unwrap();
+    let out = tmp.path().join("site");
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("lessons/junior-high/02-pause.html").is_file());
+    assert_offline_and_complete(&out);
+}

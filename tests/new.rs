@@ -87,7 +87,7 @@ fn new_writes_complete_skeletons_at_the_next_free_order() {
     assert!(
         text.contains("order: 3")
             && text.contains("duration: 45")
-            && text.contains("title: 压力小气球")
+            && text.contains("title: \"压力小气球\"")
     );
     for field in [
         "objectives:",
@@ -145,4 +145,26 @@ fn new_writes_complete_skeletons_at_the_next_free_order() {
         .0,
         2
     );
+}
+
+#[test]
+fn titles_with_yaml_punctuation_are_quoted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    for title in ["第3课: 情绪", "#1 情绪", "[草稿]情绪", "他说\"你好\""] {
+        let o = xinyu()
+            .args(["new", "handout"])
+            .arg(&p)
+            .args(["--band", "初中", "--term", "autumn", "--title", title])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{title}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let (code, err) = build(&p, &tmp.path().join("site"));
+    assert_eq!(code, 0, "{err}");
 }

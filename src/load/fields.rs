@@ -143,7 +143,7 @@ impl At<'_> {
                 )
             })
             .collect();
-        out.dedup();
+        dedup_keep_first(&mut out);
         out
     }
 
@@ -185,8 +185,9 @@ pub fn check_minutes(
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let total: u32 = parts.iter().map(|p| p.minutes).sum();
-    if parts.is_empty() || total == duration {
+    // Summed wide: a heading may claim any number of minutes.
+    let total: u64 = parts.iter().map(|p| u64::from(p.minutes)).sum();
+    if parts.is_empty() || total == u64::from(duration) {
         return;
     }
     let sum = parts
@@ -205,4 +206,17 @@ pub fn check_minutes(
             "{sum} = {total}；请调整各部分的分钟数或 duration，使两者相等"
         )),
     );
+}
+
+/// Removes repeated values, keeping the first of each in place.
+pub fn dedup_keep_first<T: PartialEq + Copy>(v: &mut Vec<T>) {
+    let mut seen: Vec<T> = Vec::new();
+    v.retain(|x| {
+        if seen.contains(x) {
+            false
+        } else {
+            seen.push(*x);
+            true
+        }
+    });
 }

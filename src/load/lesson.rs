@@ -132,7 +132,7 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
             )
         })
         .collect();
-    forms.dedup();
+    super::fields::dedup_keep_first(&mut forms);
     let o = &raw.objectives.value;
     for (name, value) in [
         ("cognitive", &o.cognitive),

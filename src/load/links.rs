@@ -20,6 +20,23 @@ pub struct Known {
 /// Runs every cross-file check; adds referenced files outside `assets/` to
 /// the curriculum's assets.
 pub fn check(root: &Path, c: &mut Curriculum, known: &Known, diags: &mut Vec<Diagnostic>) {
+    // Packs and print pages are named after the term: two calendars that
+    // give the same name would overwrite each other's packs.
+    let mut slugs: BTreeMap<String, &str> = BTreeMap::new();
+    for k in &c.calendars {
+        let slug = crate::pack::term_slug(k);
+        if let Some(first) = slugs.insert(slug.clone(), &k.path) {
+            diags.push(
+                Diagnostic::error(
+                    &k.path,
+                    1,
+                    1,
+                    format!("这个校历和 {first} 都对应 {slug}\u{FF0C}课程包会重名"),
+                )
+                .with_hint("同一学年同一学期只能有一个校历文件\u{FF1B}请删除或合并其中一个"),
+            );
+        }
+    }
     duplicate_lessons(c, diags);
     duplicate_handouts(c, diags);
     let handouts: BTreeSet<&str> = known.handouts.iter().map(String::as_str).collect();
@@ -236,6 +253,8 @@ pub fn normalize(dir: &str, target: &str) -> Option<String> {
             ".." => {
                 parts.pop()?;
             }
+            // `C:` or `a\b` would escape the project on Windows.
+            s if s.contains([':', '\\']) => return None,
             s => parts.push(s),
         }
     }
@@ -257,5 +276,7 @@ mod tests {
             Some("parents/a.md")
         );
         assert_eq!(normalize("lessons", "../../etc/passwd"), None);
+        assert_eq!(normalize("lessons/jh", "../../C:/Users/x.xlsx"), None);
+        assert_eq!(normalize("", "a\\..\\..\\b"), None);
     }
 }

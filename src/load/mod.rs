@@ -149,9 +149,8 @@ pub fn load(root: &Path) -> Loaded {
                 Kind::Meeting => meeting::parse(rel, &text, &mut d).map(Parsed::Meeting),
                 Kind::Handout => handout::parse(rel, &text, &mut d).map(Parsed::Handout),
                 Kind::Calendar => {
-                    let id = rel
-                        .trim_start_matches("calendars/")
-                        .trim_end_matches(".toml");
+                    let file = rel.trim_start_matches("calendars/");
+                    let id = &file[..file.len().saturating_sub(".toml".len())];
                     calendar::parse(rel, id, &text, &mut d).map(Parsed::Calendar)
                 }
             };

@@ -316,8 +316,10 @@ impl EventKind {
 
 /// Turns a project-relative `.md` path into the output page path.
 pub fn page_path(source: &str) -> String {
-    match source.strip_suffix(".md") {
-        Some(stem) => format!("{stem}.html"),
-        None => source.to_string(),
+    let n = source.len();
+    if n >= 3 && source.is_char_boundary(n - 3) && source[n - 3..].eq_ignore_ascii_case(".md") {
+        format!("{}.html", &source[..n - 3])
+    } else {
+        source.to_string()
     }
 }

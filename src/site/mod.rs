@@ -155,6 +155,17 @@ pub fn build(
             .map_err(|e| Failure::Io(anyhow::anyhow!("无法读取 {asset}\u{FF1A}{e}")))?;
         files.push((asset.clone(), bytes));
     }
+    // Two inputs must never claim one output file (e.g. `a.md` and
+    // `a.print.md`): the parallel writer would race on it.
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, _) in &files {
+        if !seen.insert(path.as_str()) {
+            return Err(Failure::Input(vec![
+                Diagnostic::error("", 0, 0, format!("两个不同的输入都要生成 {path}"))
+                    .with_hint("请给其中一个文件改名\u{FF08}文件名不要以 .print.md 或 .worksheet.md 结尾\u{FF09}"),
+            ]));
+        }
+    }
     files
         .par_iter()
         .try_for_each(|(path, bytes)| staging.write(path, bytes))?;

@@ -1413,7 +1413,7 @@ pub fn search_docs(
             t: l.title.clone(),
             u,
             k: t("lesson_kind_short"),
-            b: n.band(l.band),
+            b: vec![n.band(l.band)],
             r: n.term(l.term),
             m: meta.join(" "),
             x: format!(
@@ -1431,11 +1431,7 @@ pub fn search_docs(
             t: m.title.clone(),
             u,
             k: t("meeting_kind"),
-            b: m.bands
-                .iter()
-                .map(|b| n.band(*b))
-                .collect::<Vec<_>>()
-                .join(" "),
+            b: m.bands.iter().map(|b| n.band(*b)).collect(),
             r: n.term(m.term),
             m: n.areas(&m.areas).join(" "),
             x: markdown::plain_text(&m.body.markdown),
@@ -1447,11 +1443,7 @@ pub fn search_docs(
             t: h.title.clone(),
             u,
             k: t("handout_kind"),
-            b: h.bands
-                .iter()
-                .map(|b| n.band(*b))
-                .collect::<Vec<_>>()
-                .join(" "),
+            b: h.bands.iter().map(|b| n.band(*b)).collect(),
             r: n.term(h.term),
             m: String::new(),
             x: markdown::plain_text(&h.body.markdown),
@@ -1470,10 +1462,7 @@ pub fn search_page(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
     let mut groups: Vec<Group> = Vec::new();
     for b in Band::ALL {
         let name = cx.n.band(*b);
-        let mine: Vec<&crate::search::Doc> = docs
-            .iter()
-            .filter(|d| d.b.split(' ').any(|x| x == name))
-            .collect();
+        let mine: Vec<&crate::search::Doc> = docs.iter().filter(|d| d.b.contains(&name)).collect();
         if !mine.is_empty() {
             groups.push(Group {
                 band: name,

@@ -54,6 +54,13 @@ impl Staging {
                 );
             }
         }
+        // A build killed between the two renames of `commit` leaves only the
+        // old copy: put it back before anything else touches it.
+        let old = sibling(&out, "xinyu-old");
+        if !out.exists() && old.is_dir() {
+            fs::rename(&old, &out)
+                .with_context(|| format!("无法恢复上一次的输出 {}", old.display()))?;
+        }
         if let Some(parent) = out.parent() {
             fs::create_dir_all(parent)
                 .with_context(|| format!("无法创建文件夹 {}", parent.display()))?;
@@ -79,6 +86,15 @@ impl Staging {
 
     /// Writes one file (project-relative `/` path) into the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        // Only plain relative names: nothing may land outside the staging folder.
+        let plain = !rel.is_empty()
+            && Path::new(rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && !rel.contains(':');
+        if !plain {
+            bail!("拒绝写入输出文件夹之外的路径 {rel}");
+        }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
@@ -177,6 +193,28 @@ mod tests {
             .err()
             .unwrap();
         assert!(format!("{err:#}").contains("包含项目本身"));
+    }
+
+    #[test]
+    fn nothing_is_written_outside_the_staging_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::begin(&tmp.path().join("site"), &tmp.path().join("p")).unwrap();
+        for bad in ["../x", "/etc/x", "a/../../x", "C:/x", ""] {
+            assert!(s.write(bad, b"x").is_err(), "{bad}");
+        }
+        assert!(!tmp.path().join("x").exists());
+    }
+
+    #[test]
+    fn a_half_swapped_output_is_restored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let old = sibling(&out, "xinyu-old");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join("index.html"), b"previous").unwrap();
+        let s = Staging::begin(&out, &tmp.path().join("p")).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"previous");
+        drop(s);
     }
 
     #[test]

@@ -36,7 +36,7 @@
     return out;
   }
   var docs = data.docs.map(function (d) {
-    return { d: d, t: norm(d.t), m: norm(d.m + " " + d.b), x: norm(d.x) };
+    return { d: d, t: norm(d.t), m: norm(d.m + " " + d.b.join(" ")), x: norm(d.x) };
   });
   function candidates(term) {
     var toks = tokens(term), set = null;
@@ -82,7 +82,7 @@
     var hits = [];
     (ids || new Set()).forEach(function (id) {
       var doc = docs[id], score = 0, ok = true;
-      if (band && doc.d.b.split(" ").indexOf(band) < 0) return;
+      if (band && doc.d.b.indexOf(band) < 0) return;
       terms.forEach(function (term) {
         var s = 0;
         if (doc.t.indexOf(term) >= 0) s += 100;
@@ -105,7 +105,7 @@
       // Result URLs are relative to the output root, where search.html is.
       li.innerHTML = '<a class="item-title" href="' + escapeHtml(h.doc.d.u) + '">' +
         escapeHtml(h.doc.d.t) + '</a> <span class="tag">' + escapeHtml(h.doc.d.k) + '</span>' +
-        '<div class="meta"><span>' + escapeHtml(h.doc.d.b) + '</span><span>' + escapeHtml(h.doc.d.r) + '</span></div>' +
+        '<div class="meta"><span>' + escapeHtml(h.doc.d.b.join("、")) + '</span><span>' + escapeHtml(h.doc.d.r) + '</span></div>' +
         '<p class="snippet">' + snippet(h.doc, terms) + '</p>';
       list.appendChild(li);
     });
