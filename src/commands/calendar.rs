@@ -4,7 +4,6 @@ use crate::diagnostic;
 use crate::load;
 use crate::model::schedule::{self, last_day};
 use crate::model::{Band, Date};
-use crate::pack::term_slug;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -34,7 +33,7 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
     let cals: Vec<_> = c
         .calendars
         .iter()
-        .filter(|k| term.is_none_or(|t| t == k.id || t == term_slug(k) || t == k.term.slug()))
+        .filter(|k| super::term_matches(term, k))
         .collect();
     if cals.is_empty() {
         let ids: Vec<String> = c.calendars.iter().map(|k| k.id.clone()).collect();

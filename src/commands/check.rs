@@ -2,7 +2,6 @@
 
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::load;
-use crate::model::Date;
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,20 +10,6 @@ pub enum Format {
     Human,
     /// One JSON object per line.
     Json,
-}
-
-/// Today's date, or `XINYU_TODAY` (YYYY-MM-DD) when set, so a check of
-/// `verified_on` can be reproduced.
-fn today() -> Date {
-    if let Some(d) = std::env::var("XINYU_TODAY")
-        .ok()
-        .and_then(|s| s.parse::<Date>().ok())
-    {
-        return d;
-    }
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-        .date()
 }
 
 /// Runs every check; exit 0 when clean, 1 on errors (or on warnings with
@@ -38,7 +23,7 @@ pub fn run(project: &std::path::Path, format: Format, deny_warnings: bool) -> i3
             .into_iter()
             .for_each(|d| more.push(d));
         match crate::check::Rules::load(project) {
-            Ok(rules) => crate::check::run(c, &loaded.sources, &rules, today())
+            Ok(rules) => crate::check::run(c, &loaded.sources, &rules, super::today())
                 .into_iter()
                 .for_each(|d| more.push(d)),
             Err(d) => more.push(d),

@@ -10,6 +10,7 @@ pub mod print;
 pub mod serve;
 
 use crate::diagnostic::{self, Diagnostics};
+use crate::model::{Band, Calendar, Date};
 use anyhow::Context;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,4 +33,34 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<
     std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
     std::fs::rename(&tmp, dir.join(name))
         .with_context(|| format!("无法写入 {}", dir.join(name).display()))
+}
+
+/// Today in China, or `XINYU_TODAY` (YYYY-MM-DD) when set, so results that
+/// depend on the date (hotline age, the default term) can be reproduced.
+pub fn today() -> Date {
+    std::env::var("XINYU_TODAY")
+        .ok()
+        .and_then(|s| s.parse::<Date>().ok())
+        .unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .date()
+        })
+}
+
+/// Parses a `--band` value (slug or Chinese name); prints the usage error.
+pub fn band_arg(s: &str) -> Result<Band, i32> {
+    Band::parse(s).ok_or_else(|| {
+        eprintln!(
+            "error: `{s}` 不是学段\u{FF1B}可用的学段\u{FF1A}{}",
+            Band::slugs().join("、")
+        );
+        2
+    })
+}
+
+/// True when a `--term` value names this calendar: its file name, its pack
+/// name (`2026-autumn`) or `autumn` / `spring`. No value matches all.
+pub fn term_matches(term: Option<&str>, cal: &Calendar) -> bool {
+    term.is_none_or(|t| t == cal.id || t == crate::pack::term_slug(cal) || t == cal.term.slug())
 }

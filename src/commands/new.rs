@@ -17,17 +17,6 @@ pub enum Kind {
     Handout,
 }
 
-fn today() -> Date {
-    std::env::var("XINYU_TODAY")
-        .ok()
-        .and_then(|s| s.parse::<Date>().ok())
-        .unwrap_or_else(|| {
-            jiff::Timestamp::now()
-                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                .date()
-        })
-}
-
 /// The term a date falls in: autumn from August to January.
 fn term_of(d: Date) -> Term {
     if d.month() >= 8 || d.month() == 1 {
@@ -58,7 +47,7 @@ pub fn init(dir: &Path) -> i32 {
         );
         return 1;
     }
-    let today = today();
+    let today = super::today();
     let year = if today.month() == 1 {
         today.year() - 1
     } else {
@@ -126,21 +115,14 @@ pub fn new(
 ) -> i32 {
     let bands: Vec<Band> = match band
         .split([',', '\u{FF0C}', '\u{3001}'])
-        .map(|b| (b, Band::parse(b)))
-        .collect::<Vec<_>>()
+        .map(super::band_arg)
+        .collect()
     {
-        v if v.iter().all(|(_, b)| b.is_some()) => v.into_iter().filter_map(|(_, b)| b).collect(),
-        v => {
-            let bad = v.iter().find(|(_, b)| b.is_none()).map_or("", |(s, _)| *s);
-            eprintln!(
-                "error: `{bad}` 不是学段\u{FF1B}可用的学段\u{FF1A}{}",
-                Band::slugs().join("、")
-            );
-            return 2;
-        }
+        Ok(b) => b,
+        Err(code) => return code,
     };
     let term = match term {
-        None => term_of(today()),
+        None => term_of(super::today()),
         Some(t) => match Term::parse(t) {
             Some(t) => t,
             None => {

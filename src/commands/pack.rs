@@ -2,8 +2,7 @@
 
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::load;
-use crate::model::Band;
-use crate::pack::{PackSpec, term_slug};
+use crate::pack::PackSpec;
 use crate::site::{Failure, Renderer, packs};
 use std::path::Path;
 
@@ -24,16 +23,9 @@ pub struct Filter {
 
 /// Makes the packs that pass the filter into `out`; returns the exit code.
 pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
-    let band = match filter.band.as_deref().map(|b| (b, Band::parse(b))) {
-        Some((b, None)) => {
-            eprintln!(
-                "error: `{b}` 不是学段\u{FF1B}可用的学段\u{FF1A}{}",
-                Band::slugs().join("、")
-            );
-            return 2;
-        }
-        Some((_, Some(b))) => Some(b),
-        None => None,
+    let band = match filter.band.as_deref().map(super::band_arg).transpose() {
+        Ok(b) => b,
+        Err(code) => return code,
     };
     let loaded = load::load(project);
     let mut diags = loaded.diagnostics;
@@ -48,15 +40,9 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         );
         return super::build::FAILED;
     }
-    let term_ok = |cal_id: &str, slug: &str, term: &str| match &filter.term {
-        None => true,
-        Some(t) => t == cal_id || t == slug || t == term,
-    };
+    let term_ok = |k: &crate::model::Calendar| super::term_matches(filter.term.as_deref(), k);
     if let Some(t) = &filter.term
-        && !c
-            .calendars
-            .iter()
-            .any(|k| term_ok(&k.id, &term_slug(k), k.term.slug()))
+        && !c.calendars.iter().any(&term_ok)
     {
         let ids: Vec<String> = c.calendars.iter().map(|k| k.id.clone()).collect();
         eprintln!(
@@ -69,15 +55,8 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     let mut cov = Diagnostics::default();
     // A whole-school pack needs every band; a band pack only its band.
     for d in crate::pack::coverage(&c, Severity::Error, band) {
-        let in_term = |t: crate::model::Term| {
-            c.calendars
-                .iter()
-                .any(|k| k.term == t && term_ok(&k.id, &term_slug(k), k.term.slug()))
-        };
-        let relevant = c
-            .calendars
-            .iter()
-            .any(|k| d.file == k.path && term_ok(&k.id, &term_slug(k), k.term.slug()))
+        let in_term = |t: crate::model::Term| c.calendars.iter().any(|k| k.term == t && term_ok(k));
+        let relevant = c.calendars.iter().any(|k| d.file == k.path && term_ok(k))
             || c.lessons
                 .iter()
                 .any(|l| l.path == d.file && in_term(l.term));
@@ -92,12 +71,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         return super::build::FAILED;
     }
     let keep = |s: &PackSpec| {
-        term_ok(
-            &s.calendar.id,
-            &term_slug(s.calendar),
-            s.calendar.term.slug(),
-        ) && filter.slot.is_none_or(|n| n == s.slot.number)
-            && s.band == band
+        term_ok(s.calendar) && filter.slot.is_none_or(|n| n == s.slot.number) && s.band == band
     };
     let browser = if filter.pdf {
         match crate::print::find_browser(filter.browser.as_deref()) {

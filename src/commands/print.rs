@@ -3,7 +3,6 @@
 
 use crate::diagnostic::Diagnostics;
 use crate::load;
-use crate::model::Band;
 use crate::pack::term_slug;
 use crate::site::{self, Failure};
 use std::path::{Path, PathBuf};
@@ -23,16 +22,9 @@ pub struct Options {
 
 /// Makes the PDFs into `out`; returns the exit code.
 pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
-    let band = match o.band.as_deref().map(|b| (b, Band::parse(b))) {
-        Some((b, None)) => {
-            eprintln!(
-                "error: `{b}` 不是学段\u{FF1B}可用的学段\u{FF1A}{}",
-                Band::slugs().join("、")
-            );
-            return 2;
-        }
-        Some((_, b)) => b,
-        None => None,
+    let band = match o.band.as_deref().map(super::band_arg).transpose() {
+        Ok(b) => b,
+        Err(code) => return code,
     };
     let browser = match crate::print::find_browser(o.browser.as_deref()) {
         Ok(b) => b,
@@ -49,11 +41,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         return super::build::FAILED;
     };
     super::report(&diags, &loaded.sources);
-    let term_ok = |k: &crate::model::Calendar| {
-        o.term
-            .as_deref()
-            .is_none_or(|t| t == k.id || t == term_slug(k) || t == k.term.slug())
-    };
+    let term_ok = |k: &crate::model::Calendar| super::term_matches(o.term.as_deref(), k);
     let specs: Vec<_> = crate::pack::plan(&c)
         .into_iter()
         .filter(|s| s.band.is_some() && term_ok(s.calendar))
