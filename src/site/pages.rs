@@ -26,11 +26,22 @@ pub struct Cx<'a> {
     pub urls: &'a Urls,
     /// True when rendering a pack: no site navigation.
     pub pack: bool,
+    /// (calendar id, band) pairs that have packs, hence "print this slot"
+    /// pages; computed once, not per calendar page.
+    printable: std::collections::BTreeSet<(String, Band)>,
 }
 
 impl<'a> Cx<'a> {
     /// A context for the site or a pack.
     pub fn new(c: &'a Curriculum, theme: &'a Theme, urls: &'a Urls, pack: bool) -> Self {
+        let printable = if pack {
+            Default::default()
+        } else {
+            crate::pack::plan(c)
+                .iter()
+                .filter_map(|s| Some((s.calendar.id.clone(), s.band?)))
+                .collect()
+        };
         Cx {
             c,
             n: Names {
@@ -39,6 +50,7 @@ impl<'a> Cx<'a> {
             },
             urls,
             pack,
+            printable,
         }
     }
 
@@ -95,19 +107,19 @@ pub struct Page {
     pub context: tera::Context,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Link {
     title: String,
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Named {
     name: String,
     url: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct SectionView {
     title: Option<String>,
     id: String,
@@ -142,7 +154,7 @@ struct LessonItem {
     sensitive: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct PhaseView {
     title: String,
     minutes: u32,
@@ -505,7 +517,7 @@ fn band(cx: &Cx, b: Band) -> Page {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct LessonData {
     title: String,
     band: Named,
@@ -711,17 +723,18 @@ fn slot_print(
     let c = cx.c;
     let mut items = Vec::new();
     let ld = lesson_data(cx, lesson, &out);
-    let has_sheet = ld.worksheet.is_some();
+    // The worksheet item shows the same rendered lesson: render it once.
+    let sheet = ld.worksheet.is_some().then(|| ld.clone());
     items.push(PrintItem {
         kind: "lesson",
         lesson: Some(ld),
         meeting: None,
         handout: None,
     });
-    if has_sheet {
+    if let Some(sheet) = sheet {
         items.push(PrintItem {
             kind: "worksheet",
-            lesson: Some(lesson_data(cx, lesson, &out)),
+            lesson: Some(sheet),
             meeting: None,
             handout: None,
         });
@@ -1018,15 +1031,6 @@ struct MonthView {
 
 fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
     let (c, n) = (cx.c, &cx.n);
-    let printable: Vec<Band> = if cx.pack {
-        vec![]
-    } else {
-        crate::pack::plan(c)
-            .iter()
-            .filter(|s| s.calendar.id == k.id)
-            .filter_map(|s| s.band)
-            .collect()
-    };
     schedule::slots(k)
         .into_iter()
         .map(|s| SlotView {
@@ -1053,8 +1057,9 @@ fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
                                 url: cx.url(&l.path)?,
                             })
                         }),
-                    print: printable
-                        .contains(b)
+                    print: cx
+                        .printable
+                        .contains(&(k.id.clone(), *b))
                         .then(|| slot_print_path(&crate::pack::term_slug(k), s.number, *b)),
                 })
                 .collect(),
