@@ -38,7 +38,15 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
     } else {
         None
     };
-    match site::build(project, &curriculum, out, browser.as_deref()) {
+    match site::build(
+        project,
+        &curriculum,
+        out,
+        site::Options {
+            packs: true,
+            pdf_browser: browser.as_deref(),
+        },
+    ) {
         Ok(summary) => {
             super::report(&diags, &loaded.sources);
             eprintln!(

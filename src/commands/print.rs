@@ -69,7 +69,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         }
     };
     let site_dir = tmp.path().join("site");
-    match site::build(project, &c, &site_dir, None) {
+    match site::build(project, &c, &site_dir, site::Options::default()) {
         Ok(_) => {}
         Err(Failure::Input(d)) => {
             let mut all = Diagnostics::default();

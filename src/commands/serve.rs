@@ -54,7 +54,7 @@ fn rebuild(project: &Path, out: &Path) -> Result<usize, String> {
     else {
         return Err(diagnostic::render(&loaded.diagnostics, &loaded.sources));
     };
-    match site::build(project, &c, out, None) {
+    match site::build(project, &c, out, site::Options::default()) {
         Ok(s) => Ok(s.pages),
         Err(site::Failure::Input(d)) => {
             let mut all = crate::diagnostic::Diagnostics::default();

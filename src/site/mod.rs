@@ -102,14 +102,19 @@ impl Renderer {
     }
 }
 
-/// Renders the site, the calendars and every lesson pack into a staging
-/// folder and swaps it in for `out`. With a browser, packs include PDFs.
-pub fn build(
-    root: &Path,
-    c: &Curriculum,
-    out: &Path,
-    browser: Option<&Path>,
-) -> Result<Summary, Failure> {
+/// What to make besides the pages.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options<'a> {
+    /// Make every lesson pack (and packs.json, packs.atom). Previews and
+    /// PDF printing leave them out: they only need the pages.
+    pub packs: bool,
+    /// Print PDFs into the packs with this browser.
+    pub pdf_browser: Option<&'a Path>,
+}
+
+/// Renders the site, the calendars and (with `packs`) every lesson pack
+/// into a staging folder and swaps it in for `out`.
+pub fn build(root: &Path, c: &Curriculum, out: &Path, opts: Options) -> Result<Summary, Failure> {
     let renderer = Renderer::new(root, c)?;
     let staging = Staging::begin(out, root)?;
     let page_sources = c
@@ -139,14 +144,20 @@ pub fn build(
             crate::ics::term(c, k).into_bytes(),
         ));
     }
-    let made = packs::make_all(root, c, &renderer, browser)?;
+    let made = if opts.packs {
+        packs::make_all(root, c, &renderer, opts.pdf_browser)?
+    } else {
+        Vec::new()
+    };
     let listings = packs::listings(c, &renderer.theme, &made);
     for p in &made {
         files.push((format!("packs/{}.zip", p.id), p.zip.clone()));
     }
-    files.extend(renderer.render(&[pages::downloads(&cx, &listings)])?);
-    files.push(("packs.json".into(), feed::packs_json(c, &listings)));
-    files.push(("packs.atom".into(), feed::atom(c, &listings).into_bytes()));
+    files.extend(renderer.render(&[pages::downloads(&cx, &listings, !opts.packs)])?);
+    if opts.packs {
+        files.push(("packs.json".into(), feed::packs_json(c, &listings)));
+        files.push(("packs.atom".into(), feed::atom(c, &listings).into_bytes()));
+    }
     for (name, bytes) in &renderer.theme.statics {
         files.push((format!("static/{name}"), bytes.clone()));
     }

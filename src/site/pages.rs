@@ -1524,8 +1524,9 @@ pub struct PackListing {
     pub whole_school: bool,
 }
 
-/// The downloads page: every pack by term and slot.
-pub fn downloads(cx: &Cx, packs: &[PackListing]) -> Page {
+/// The downloads page: every pack by term and slot. `preview` says the
+/// packs were left out of this build (serve, print).
+pub fn downloads(cx: &Cx, packs: &[PackListing], preview: bool) -> Page {
     let n = &cx.n;
     #[derive(Serialize)]
     struct SlotGroup<'a> {
@@ -1559,12 +1560,13 @@ pub fn downloads(cx: &Cx, packs: &[PackListing]) -> Page {
     #[derive(Serialize)]
     struct Data<'a> {
         terms: Vec<TermGroup<'a>>,
+        preview: bool,
     }
     page(
         "downloads.html".into(),
         "downloads.html",
         &n.theme.label("ui", "downloads"),
-        Data { terms },
+        Data { terms, preview },
     )
 }
 
