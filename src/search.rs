@@ -87,12 +87,20 @@ struct Index<'a> {
 
 /// The `search-index.js` file for these docs.
 pub fn index_js(docs: &[Doc]) -> String {
+    use rayon::prelude::*;
+    // Tokenising is most of the work and independent per doc.
+    let per_doc: Vec<Vec<String>> = docs
+        .par_iter()
+        .map(|d| {
+            let all = normalize(&format!("{} {} {} {}", d.t, d.m, d.b.join(" "), d.x));
+            let mut toks = tokens(&all);
+            toks.sort_unstable();
+            toks.dedup();
+            toks
+        })
+        .collect();
     let mut terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        let all = normalize(&format!("{} {} {} {}", d.t, d.m, d.b.join(" "), d.x));
-        let mut toks = tokens(&all);
-        toks.sort();
-        toks.dedup();
+    for (i, toks) in per_doc.into_iter().enumerate() {
         for t in toks {
             terms.entry(t).or_default().push(i as u32);
         }

@@ -165,6 +165,7 @@ pub fn load(root: &Path) -> Loaded {
             language: crate::model::Language::ZhHans,
             theme: "default".into(),
             hotlines: vec![],
+            minify: false,
         }),
         lessons: vec![],
         meetings: vec![],

@@ -18,6 +18,8 @@ struct RawSettings {
     theme: Option<Spanned<String>>,
     #[serde(default)]
     hotlines: Vec<RawHotline>,
+    #[serde(default)]
+    minify: bool,
 }
 
 #[derive(Deserialize)]
@@ -123,5 +125,6 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         language,
         theme,
         hotlines,
+        minify: raw.minify,
     })
 }

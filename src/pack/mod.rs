@@ -60,9 +60,15 @@ fn bands_in_term(c: &Curriculum, cal: &Calendar) -> Vec<Band> {
     set.into_iter().collect()
 }
 
+/// Up to this many lessons beyond a term's slots are reported one by one.
+const BEYOND_ONE_BY_ONE: usize = 5;
+
 /// Slots of a band that lack a lesson, and lessons whose order has no slot.
-/// `severity` is a warning for `build` (the site still builds; the affected
-/// packs are not made) and an error for `pack`.
+/// A missing lesson's `severity` is a warning for `build` (the site still
+/// builds; the affected packs are not made) and an error for `pack`. A
+/// lesson beyond the slots is always a warning: it is on the site, in no
+/// pack, and no pack is short because of it.
+
 pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for cal in &c.calendars {
@@ -100,7 +106,30 @@ pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<D
                 d.severity = severity;
                 out.push(d);
             }
-            for l in mine.iter().filter(|l| l.order > slots) {
+            let mut beyond: Vec<&&Lesson> = mine.iter().filter(|l| l.order > slots).collect();
+            beyond.sort_by(|a, b| (a.order, &a.path).cmp(&(b.order, &b.path)));
+            if beyond.len() > BEYOND_ONE_BY_ONE {
+                // A large library of extra lessons: one warning, not thousands.
+                let l = beyond[0];
+                let mut d = Diagnostic::error(
+                    &l.path,
+                    l.order_line,
+                    1,
+                    format!(
+                        "{}{}有 {} 份教案的 order 大于校历 {} 的 {slots} 个课次（从这一份起）",
+                        band.zh(),
+                        cal.term.zh(),
+                        beyond.len(),
+                        cal.id
+                    ),
+                )
+                .with_len(5 + l.order.to_string().len())
+                .with_hint("这些课会出现在网站上\u{FF0C}但排不进任何课次\u{FF0C}不会进课程包\u{FF1B}如果它们应按课次上\u{FF0C}请改 order 或在校历里增加教学周");
+                d.severity = Severity::Warning;
+                out.push(d);
+                continue;
+            }
+            for l in beyond {
                 let mut d = Diagnostic::error(
                     &l.path,
                     l.order_line,
@@ -108,8 +137,8 @@ pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<D
                     format!("order: {}，但校历 {} 只有 {slots} 个课次", l.order, cal.id),
                 )
                 .with_len(5 + l.order.to_string().len())
-                .with_hint("这节课排不进任何课次\u{FF1B}请改 order,或在校历里增加教学周");
-                d.severity = severity;
+                .with_hint("这节课排不进任何课次\u{FF1B}请改 order\u{FF0C}或在校历里增加教学周");
+                d.severity = Severity::Warning;
                 out.push(d);
             }
         }

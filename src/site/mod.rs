@@ -14,7 +14,10 @@ use crate::model::Curriculum;
 use anyhow::Result;
 use pages::{Cx, Page};
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::Tera;
 use urls::Urls;
 use writer::Staging;
@@ -47,6 +50,8 @@ impl From<anyhow::Error> for Failure {
 /// A theme ready to render: templates with the site-wide data set once.
 pub struct Renderer {
     tera: Tera,
+    /// Minify pages (`minify = true` in xinyu.toml).
+    minify: bool,
     /// The theme (labels, static files).
     pub theme: theme::Theme,
 }
@@ -57,34 +62,46 @@ impl Renderer {
         let theme = theme::load(root, &c.settings).map_err(Failure::Input)?;
         let mut tera = theme.tera.clone();
         tera.global_context().extend(pages::globals(c, &theme));
-        Ok(Renderer { tera, theme })
+        Ok(Renderer {
+            tera,
+            minify: c.settings.minify,
+            theme,
+        })
     }
 
-    /// Renders pages in parallel and minifies them. Every page is checked
-    /// for external assets, since the offline rule holds for the theme too.
+    /// Renders one page and, if the project asks for it, minifies it. Every
+    /// page is checked for external assets, since the offline rule holds
+    /// for the theme too.
+    pub fn render_one(&self, p: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let html = self.tera.render(p.template, &p.context).map_err(|e| {
+            Diagnostic::error(
+                &format!("templates/{}", p.template),
+                0,
+                0,
+                format!("生成 {} 时模板出错\u{FF1A}{e:#}", p.out),
+            )
+        })?;
+        if let Some(url) = external_assets_in_html(&html).into_iter().next() {
+            return Err(Diagnostic::error(
+                &format!("templates/{}", p.template),
+                0,
+                0,
+                format!("页面 {} 引用了网上的资源 {url}", p.out),
+            )
+            .with_hint("离线网站不能加载网上的样式、字体、脚本或图片\u{FF1B}请把它们放进主题的 static/ 文件夹"));
+        }
+        Ok(if self.minify {
+            writer::minify(&html)
+        } else {
+            html.into_bytes()
+        })
+    }
+
+    /// Renders pages in parallel; all template problems at once.
     pub fn render(&self, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, Failure> {
         let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
             .par_iter()
-            .map(|p| {
-                let html = self.tera.render(p.template, &p.context).map_err(|e| {
-                    Diagnostic::error(
-                        &format!("templates/{}", p.template),
-                        0,
-                        0,
-                        format!("生成 {} 时模板出错\u{FF1A}{e:#}", p.out),
-                    )
-                })?;
-                if let Some(url) = external_assets_in_html(&html).into_iter().next() {
-                    return Err(Diagnostic::error(
-                        &format!("templates/{}", p.template),
-                        0,
-                        0,
-                        format!("页面 {} 引用了网上的资源 {url}", p.out),
-                    )
-                    .with_hint("离线网站不能加载网上的样式、字体、脚本或图片\u{FF1B}请把它们放进主题的 static/ 文件夹"));
-                }
-                Ok((p.out.clone(), writer::minify(&html)))
-            })
+            .map(|p| Ok((p.out.clone(), self.render_one(p)?)))
             .collect();
         let mut out = Vec::with_capacity(results.len());
         let mut diags = Vec::new();
@@ -99,6 +116,58 @@ impl Renderer {
         } else {
             Err(Failure::Input(diags))
         }
+    }
+}
+
+/// Writes pages and files into the staging folder as they are made, so a
+/// big site is never held in memory; refuses two inputs for one output
+/// file (e.g. `a.md` and `a.print.md`), which would race.
+struct Sink<'a> {
+    staging: &'a Staging,
+    renderer: &'a Renderer,
+    claimed: Mutex<HashSet<String>>,
+    diags: Mutex<Vec<Diagnostic>>,
+    pages: AtomicUsize,
+}
+
+impl Sink<'_> {
+    fn claim(&self, path: &str) -> bool {
+        let fresh = self
+            .claimed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_string());
+        if !fresh {
+            self.problem(
+                Diagnostic::error("", 0, 0, format!("两个不同的输入都要生成 {path}"))
+                    .with_hint("请给其中一个文件改名\u{FF08}文件名不要以 .print.md 或 .worksheet.md 结尾\u{FF09}"),
+            );
+        }
+        fresh
+    }
+
+    fn problem(&self, d: Diagnostic) {
+        self.diags.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+    }
+
+    fn page(&self, p: &Page) -> Result<()> {
+        match self.renderer.render_one(p) {
+            Ok(bytes) => {
+                self.pages.fetch_add(1, Ordering::Relaxed);
+                self.file(&p.out, &bytes)
+            }
+            Err(d) => {
+                self.problem(d);
+                Ok(())
+            }
+        }
+    }
+
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        if self.claim(path) {
+            self.staging.write(path, bytes)?;
+        }
+        Ok(())
     }
 }
 
@@ -126,18 +195,33 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path, opts: Options) -> Result<S
     let urls = Urls::mirror(page_sources, c.assets.iter().map(String::as_str));
     let cx = Cx::new(c, &renderer.theme, &urls, false);
 
+    let sink = Sink {
+        staging: &staging,
+        renderer: &renderer,
+        claimed: Mutex::default(),
+        diags: Mutex::default(),
+        pages: AtomicUsize::new(0),
+    };
+    // Lessons are the bulk of the work: each is rendered and written as
+    // soon as it is made.
+    c.lessons.par_iter().try_for_each(|l| {
+        pages::lesson_pages(&cx, l)
+            .iter()
+            .try_for_each(|p| sink.page(p))
+    })?;
     let mut site_pages = pages::site(&cx);
     let lessons: Vec<&crate::model::Lesson> = c.lessons.iter().collect();
     let meetings: Vec<&crate::model::Meeting> = c.meetings.iter().collect();
     let handouts: Vec<&crate::model::Handout> = c.handouts.iter().collect();
     let docs = pages::search_docs(&cx, &lessons, &meetings, &handouts);
     site_pages.push(pages::search_page(&cx, &docs));
-    let mut files = renderer.render(&site_pages)?;
-    let page_count = files.len();
-    files.push((
+    site_pages.par_iter().try_for_each(|p| sink.page(p))?;
+    drop(site_pages);
+    let mut files: Vec<(String, Vec<u8>)> = vec![(
         "search-index.js".into(),
         crate::search::index_js(&docs).into_bytes(),
-    ));
+    )];
+    drop(docs);
     for k in &c.calendars {
         files.push((
             format!("calendars/{}.ics", k.id),
@@ -153,7 +237,7 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path, opts: Options) -> Result<S
     for p in &made {
         files.push((format!("packs/{}.zip", p.id), p.zip.clone()));
     }
-    files.extend(renderer.render(&[pages::downloads(&cx, &listings, !opts.packs)])?);
+    sink.page(&pages::downloads(&cx, &listings, !opts.packs))?;
     if opts.packs {
         files.push(("packs.json".into(), feed::packs_json(c, &listings)));
         files.push(("packs.atom".into(), feed::atom(c, &listings).into_bytes()));
@@ -166,23 +250,18 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path, opts: Options) -> Result<S
             .map_err(|e| Failure::Io(anyhow::anyhow!("无法读取 {asset}\u{FF1A}{e}")))?;
         files.push((asset.clone(), bytes));
     }
-    // Two inputs must never claim one output file (e.g. `a.md` and
-    // `a.print.md`): the parallel writer would race on it.
-    let mut seen = std::collections::BTreeSet::new();
-    for (path, _) in &files {
-        if !seen.insert(path.as_str()) {
-            return Err(Failure::Input(vec![
-                Diagnostic::error("", 0, 0, format!("两个不同的输入都要生成 {path}"))
-                    .with_hint("请给其中一个文件改名\u{FF08}文件名不要以 .print.md 或 .worksheet.md 结尾\u{FF09}"),
-            ]));
-        }
-    }
     files
         .par_iter()
-        .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+        .try_for_each(|(path, bytes)| sink.file(path, bytes))?;
+    let mut diags = sink.diags.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !diags.is_empty() {
+        diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        return Err(Failure::Input(diags));
+    }
+    let page_count = sink.pages.into_inner();
     let summary = Summary {
-        pages: page_count + 1,
-        files: files.len() - page_count - 1,
+        pages: page_count,
+        files: files.len(),
         packs: made.len(),
     };
     staging.commit()?;

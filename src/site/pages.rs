@@ -332,6 +332,8 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
 }
 
 /// Every page of the site.
+/// The lesson pages of the site are made one lesson at a time by the
+/// caller ([`lesson_pages`]), so a big site never holds them all at once.
 pub fn site(cx: &Cx) -> Vec<Page> {
     let c = cx.c;
     let mut pages = vec![index(cx), meetings_index(cx), parents_index(cx)];
@@ -342,10 +344,6 @@ pub fn site(cx: &Cx) -> Vec<Page> {
         pages.push(calendar(cx, k, false));
         pages.push(calendar(cx, k, true));
     }
-    // Lessons are the bulk of the work: render their Markdown in parallel.
-    use rayon::prelude::*;
-    let lessons: Vec<Vec<Page>> = c.lessons.par_iter().map(|l| lesson(cx, l)).collect();
-    pages.extend(lessons.into_iter().flatten());
     pages.extend(c.meetings.iter().flat_map(|m| meeting(cx, m)));
     pages.extend(c.handouts.iter().flat_map(|h| handout(cx, h)));
     // "Print this slot" for every band of every planned pack.
@@ -567,13 +565,17 @@ fn lesson_data(cx: &Cx, l: &Lesson, out: &str) -> LessonData {
             })
             .collect()
     };
-    let seq: Vec<&Lesson> = c
+    // Lessons are sorted by (band, term, order, path), so the neighbours in
+    // the band's term sequence are the neighbours in the list: a binary
+    // search, not a scan per page (which made a big site quadratic).
+    let pos = c
         .lessons
-        .iter()
-        .filter(|x| x.band == l.band && x.term == l.term)
-        .collect();
-    let pos = seq.iter().position(|x| x.path == l.path);
+        .binary_search_by(|x| {
+            (x.band, x.term, x.order, &x.path).cmp(&(l.band, l.term, l.order, &l.path))
+        })
+        .ok();
     let link = |x: &Lesson| {
+        (x.band == l.band && x.term == l.term).then_some(())?;
         Some(Link {
             title: x.title.clone(),
             url: cx.url(&x.path)?,
@@ -581,9 +583,9 @@ fn lesson_data(cx: &Cx, l: &Lesson, out: &str) -> LessonData {
     };
     let prev = pos
         .and_then(|i| i.checked_sub(1))
-        .and_then(|i| seq.get(i))
-        .and_then(|x| link(x));
-    let next = pos.and_then(|i| seq.get(i + 1)).and_then(|x| link(x));
+        .and_then(|i| c.lessons.get(i))
+        .and_then(link);
+    let next = pos.and_then(|i| c.lessons.get(i + 1)).and_then(link);
     let parent = l.parents.as_ref().and_then(|p| {
         let h = c.handouts.iter().find(|h| &h.path == p)?;
         Some(Link {
@@ -642,6 +644,10 @@ fn print_page(out: String, template: &'static str, title: &str, data: &impl Seri
 
 /// A lesson's screen page, its teacher print copy and, if it has one, its
 /// student worksheet.
+pub fn lesson_pages(cx: &Cx, l: &Lesson) -> Vec<Page> {
+    lesson(cx, l)
+}
+
 fn lesson(cx: &Cx, l: &Lesson) -> Vec<Page> {
     let Some(out) = cx.url(&l.path) else {
         return vec![];
@@ -1408,28 +1414,32 @@ pub fn search_docs(
 ) -> Vec<crate::search::Doc> {
     let n = &cx.n;
     let t = |k: &str| n.theme.label("ui", k);
-    let mut docs = Vec::new();
-    for l in lessons {
-        let Some(u) = cx.url(&l.path) else { continue };
-        let mut meta: Vec<String> = l.topics.clone();
-        meta.extend(n.areas(&l.areas));
-        meta.extend(n.forms(&l.forms));
-        docs.push(crate::search::Doc {
-            t: l.title.clone(),
-            u,
-            k: t("lesson_kind_short"),
-            b: vec![n.band(l.band)],
-            r: n.term(l.term),
-            m: meta.join(" "),
-            x: format!(
-                "{} {} {}\n{}",
-                l.objectives.cognitive,
-                l.objectives.affective,
-                l.objectives.behavioral,
-                markdown::plain_text(&l.body.markdown)
-            ),
-        });
-    }
+    // Plain text means parsing every body again: do lessons in parallel.
+    use rayon::prelude::*;
+    let mut docs: Vec<crate::search::Doc> = lessons
+        .par_iter()
+        .filter_map(|l| {
+            let u = cx.url(&l.path)?;
+            let mut meta: Vec<String> = l.topics.clone();
+            meta.extend(n.areas(&l.areas));
+            meta.extend(n.forms(&l.forms));
+            Some(crate::search::Doc {
+                t: l.title.clone(),
+                u,
+                k: t("lesson_kind_short"),
+                b: vec![n.band(l.band)],
+                r: n.term(l.term),
+                m: meta.join(" "),
+                x: format!(
+                    "{} {} {}\n{}",
+                    l.objectives.cognitive,
+                    l.objectives.affective,
+                    l.objectives.behavioral,
+                    markdown::plain_text(&l.body.markdown)
+                ),
+            })
+        })
+        .collect();
     for m in meetings {
         let Some(u) = cx.url(&m.path) else { continue };
         docs.push(crate::search::Doc {
