@@ -6,6 +6,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod frontmatter;
 pub mod ics;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod model;

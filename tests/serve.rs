@@ -142,3 +142,121 @@ fn serve_rebuilds_on_save_and_shows_errors_until_fixed() {
     });
     assert!(get(port, page).1.contains("<h1>情绪气象站</h1>"));
 }
+
+/// Starts `xinyu serve` on a free port with stderr in `log`; returns the port.
+fn start(p: &std::path::Path, log: &std::path::Path) -> (Server, u16) {
+    let child = Command::new(assert_cmd::cargo::cargo_bin("xinyu"))
+        .args(["serve", "--port", "0"])
+        .arg(p)
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let mut line = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (server, port)
+}
+
+#[test]
+fn a_body_edit_rewrites_only_that_lesson_and_errors_stay_until_fixed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let log = tmp.path().join("serve.log");
+    let (_server, port) = start(&p, &log);
+    let generation = || {
+        let s = get(port, "/__xinyu/state").1;
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        v["generation"].as_u64().unwrap()
+    };
+    assert_eq!(generation(), 0);
+
+    // A body edit: the quick path rewrites the lesson's pages, then the
+    // search index follows.
+    let a = p.join("lessons/junior-high/01-emotion-weather.md");
+    let a_good = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(
+        &a,
+        a_good.replace("情绪起伏大。", "情绪起伏大，像山里的天气。"),
+    )
+    .unwrap();
+    let page_a = "/lessons/junior-high/01-emotion-weather.html";
+    wait_for("the edited body", || {
+        get(port, page_a).1.contains("像山里的天气")
+    });
+    assert!(
+        get(port, "/lessons/junior-high/01-emotion-weather.print.html")
+            .1
+            .contains("像山里的天气")
+    );
+    wait_for("the search index", || {
+        get(port, "/search-index.js").1.contains("像山里的天气")
+    });
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("已更新 "), "not the quick path:\n{text}");
+    assert!(!text.contains("已重新生成"), "a full rebuild ran:\n{text}");
+    assert_eq!(generation(), 1);
+
+    // Break lesson A, then make a good edit to lesson B: A's error must stay
+    // on screen, and nothing is written until A is fixed.
+    std::fs::write(&a, a_good.replace("duration: 45", "duration: 四十五")).unwrap();
+    wait_for("A's error", || {
+        get(port, "/__xinyu/state").1.contains("\"ok\":false")
+    });
+    let b = p.join("lessons/junior-high/02-pause.md");
+    let b_good = std::fs::read_to_string(&b).unwrap();
+    std::fs::write(
+        &b,
+        b_good.replace(
+            "## 活动过程",
+            "## 设计理念\n\n按下暂停键再说话。\n\n## 活动过程",
+        ),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let state = get(port, "/__xinyu/state").1;
+    assert!(
+        state.contains("01-emotion-weather.md"),
+        "A's error is gone: {state}"
+    );
+    assert!(
+        !get(port, "/lessons/junior-high/02-pause.html")
+            .1
+            .contains("按下暂停键再说话")
+    );
+
+    // Fixing A brings both edits in.
+    std::fs::write(&a, &a_good).unwrap();
+    wait_for("the fix", || {
+        get(port, "/__xinyu/state").1.contains("\"ok\":true")
+    });
+    assert!(
+        get(port, "/lessons/junior-high/02-pause.html")
+            .1
+            .contains("按下暂停键再说话")
+    );
+    assert!(!get(port, page_a).1.contains("像山里的天气"));
+
+    // A title shows on other pages (band page, neighbours): full rebuild.
+    std::fs::write(&b, b_good.replace("title: 按下暂停键", "title: 先停一停")).unwrap();
+    wait_for("the band page", || {
+        get(port, "/bands/junior-high.html").1.contains("先停一停")
+    });
+    // (The page is swapped in just before the line is printed.)
+    wait_for("a full rebuild", || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("已重新生成")
+    });
+}

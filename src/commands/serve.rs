@@ -6,12 +6,11 @@
 //! diagnostics after a failed one, which keeps the last good site and shows
 //! an overlay until the next good build.
 
-use crate::diagnostic;
+use crate::live::{self, Done, Live};
 use crate::load;
-use crate::site;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
-use std::io::Read;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -32,6 +31,9 @@ pub struct Options {
 #[derive(Default)]
 struct State {
     error: Option<String>,
+    /// Good builds so far (the first is 0): lets a client or a benchmark
+    /// tell that a new build is being served.
+    generation: u64,
     clients: Vec<Sender<String>>,
 }
 
@@ -42,26 +44,6 @@ impl State {
             data.replace('\n', "\ndata: ")
         );
         self.clients.retain(|c| c.send(msg.clone()).is_ok());
-    }
-}
-
-/// Builds `project` into `out`; `Err` holds the diagnostics as text.
-fn rebuild(project: &Path, out: &Path) -> Result<usize, String> {
-    let loaded = load::load(project);
-    let Some(c) = loaded
-        .curriculum
-        .filter(|_| !loaded.diagnostics.has_errors())
-    else {
-        return Err(diagnostic::render(&loaded.diagnostics, &loaded.sources));
-    };
-    match site::build(project, &c, out, site::Options::default()) {
-        Ok(s) => Ok(s.pages),
-        Err(site::Failure::Input(d)) => {
-            let mut all = crate::diagnostic::Diagnostics::default();
-            d.into_iter().for_each(|x| all.push(x));
-            Err(diagnostic::render(&all, &loaded.sources))
-        }
-        Err(site::Failure::Io(e)) => Err(format!("{e:#}")),
     }
 }
 
@@ -83,16 +65,22 @@ pub fn run(project: &Path, o: &Options) -> i32 {
         }
     };
     let out = work.path().join("site");
+    // Events name absolute paths: compare them with an absolute root.
+    let root = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
+    let project = root.as_path();
     let state = Arc::new(Mutex::new(State::default()));
-    match rebuild(project, &out) {
-        Ok(n) => eprintln!("已生成 {n} 个页面"),
+    let live = match live::full(project, &out) {
+        Ok((n, live)) => {
+            eprintln!("已生成 {n} 个页面");
+            live
+        }
         Err(e) => {
             // Nothing good to show yet: say so and stop.
             eprint!("{e}");
             eprintln!("生成失败\u{FF1A}请先修正上面的错误再预览。");
             return 1;
         }
-    }
+    };
     let server = match tiny_http::Server::http(("127.0.0.1", o.port)) {
         Ok(s) => s,
         Err(e) => {
@@ -120,7 +108,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     };
     {
         let (project, out, state) = (project.to_path_buf(), out.clone(), Arc::clone(&state));
-        std::thread::spawn(move || rebuild_loop(&project, &out, &state, &rx));
+        std::thread::spawn(move || rebuild_loop(&project, &out, live, &state, &rx));
     }
     if o.open {
         open_browser(&url);
@@ -140,7 +128,9 @@ fn watch(
     poll: bool,
     tx: Sender<DebounceEventResult>,
 ) -> Result<Watching, notify::Error> {
-    let delay = Duration::from_millis(150);
+    // Editors save in a burst of events a few milliseconds apart; 50 ms
+    // gathers them without making the preview feel slow.
+    let delay = Duration::from_millis(50);
     if poll {
         let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
         let mut d = new_debouncer_opt::<_, notify::PollWatcher, _>(
@@ -185,28 +175,48 @@ fn relevant(project: &Path, path: &Path) -> bool {
 fn rebuild_loop(
     project: &Path,
     out: &Path,
+    mut live: Live,
     state: &Mutex<State>,
     rx: &Receiver<DebounceEventResult>,
 ) {
     while let Ok(batch) = rx.recv() {
         let Ok(events) = batch else { continue };
-        if !events
+        let mut changed = std::collections::BTreeSet::new();
+        // Reading a file or folder (our own builds walk the project) is
+        // not a change.
+        let changes = events
             .iter()
-            .any(|e| e.paths.iter().any(|p| relevant(project, p)))
-        {
+            .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)));
+        for p in changes.flat_map(|e| e.paths.iter()) {
+            if relevant(project, p) {
+                changed.insert(rel_path(project, p));
+            }
+        }
+        if changed.is_empty() {
             continue;
         }
+        let changed: Vec<String> = changed.into_iter().collect();
         let started = std::time::Instant::now();
-        let result = rebuild(project, out);
+        let result = live.rebuild(project, out, &changed);
+        let ms = started.elapsed().as_millis();
         let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
         match result {
-            Ok(n) => {
-                eprintln!(
-                    "已重新生成 {n} 个页面({} 毫秒)",
-                    started.elapsed().as_millis()
-                );
+            Ok(done) => {
+                match &done {
+                    Done::Full(n) => eprintln!("已重新生成 {n} 个页面({ms} 毫秒)"),
+                    Done::Quick(pages) => eprintln!("已更新 {} 个页面({ms} 毫秒)", pages.len()),
+                }
                 st.error = None;
+                st.generation += 1;
                 st.broadcast("reload", "");
+                drop(st);
+                if matches!(done, Done::Quick(_)) {
+                    // The browser already shows the new page; the search
+                    // index follows.
+                    if let Err(e) = live.refresh_search(out) {
+                        eprintln!("error: {e}");
+                    }
+                }
             }
             Err(e) => {
                 eprint!("{e}");
@@ -218,25 +228,16 @@ fn rebuild_loop(
     }
 }
 
-/// A stream of Server-Sent Events for one browser tab.
-struct Events {
-    rx: Receiver<String>,
-    pending: Vec<u8>,
-}
-
-impl Read for Events {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.pending.is_empty() {
-            match self.rx.recv() {
-                Ok(msg) => self.pending = msg.into_bytes(),
-                Err(_) => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.pending.len());
-        buf[..n].copy_from_slice(&self.pending[..n]);
-        self.pending.drain(..n);
-        Ok(n)
-    }
+/// A changed path as the project names it: relative, `/`-separated.
+fn rel_path(project: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(project).unwrap_or(path);
+    rel.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn header(k: &str, v: &str) -> tiny_http::Header {
@@ -261,26 +262,30 @@ fn respond(request: tiny_http::Request, out: &Path, state: &Mutex<State>) {
             let _ = tx.send(first);
             st.clients.push(tx);
         }
-        let body = Events {
-            rx,
-            pending: Vec::new(),
-        };
-        let response = tiny_http::Response::new(
-            tiny_http::StatusCode(200),
-            vec![
-                header("Content-Type", "text/event-stream; charset=utf-8"),
-                header("Cache-Control", "no-cache"),
-            ],
-            body,
-            None,
-            None,
-        );
-        let _ = request.respond(response);
+        // Written by hand, not through tiny_http's chunked encoder: that
+        // holds back 8 KiB before sending, and an event must reach the tab
+        // at once.
+        let mut w = request.into_writer();
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
+        if w.write_all(head.as_bytes())
+            .and_then(|()| w.flush())
+            .is_err()
+        {
+            return;
+        }
+        while let Ok(msg) = rx.recv() {
+            if w.write_all(msg.as_bytes())
+                .and_then(|()| w.flush())
+                .is_err()
+            {
+                return;
+            }
+        }
         return;
     }
     if path == "/__xinyu/state" {
         let st = state.lock().unwrap_or_else(|p| p.into_inner());
-        let json = serde_json::json!({ "ok": st.error.is_none(), "error": st.error }).to_string();
+        let json = serde_json::json!({ "ok": st.error.is_none(), "error": st.error, "generation": st.generation }).to_string();
         drop(st);
         let _ = request.respond(
             tiny_http::Response::from_string(json)

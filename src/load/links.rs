@@ -162,7 +162,7 @@ fn duplicate_handouts(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_body(
+pub(crate) fn check_body(
     root: &Path,
     path: &str,
     body: &Body,
@@ -239,7 +239,7 @@ fn check_body(
 }
 
 /// The folder part of a project-relative path.
-fn parent_dir(path: &str) -> &str {
+pub(crate) fn parent_dir(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 

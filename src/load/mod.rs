@@ -322,3 +322,70 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
     }
     (files, assets, diags)
 }
+
+/// What re-reading one lesson gave (see [`reload_lesson`]).
+pub enum Reload {
+    /// The lesson, checked; nothing else needs to change.
+    Lesson(Box<crate::model::Lesson>),
+    /// The file has errors: show them.
+    Errors(Vec<Diagnostic>),
+    /// The edit reaches beyond the file (a new asset, say): load everything.
+    Everything,
+}
+
+/// Re-reads one lesson that is already part of `c`, for `serve` after an
+/// edit: the same decoding, parsing and link checks as a full load, for
+/// that file only. `sources` gets the new text, for showing errors.
+pub fn reload_lesson(
+    root: &Path,
+    c: &Curriculum,
+    rel: &str,
+    sources: &mut BTreeMap<String, String>,
+) -> Reload {
+    use crate::diagnostic::Severity;
+    let Some(old) = c.lessons.iter().find(|l| l.path == rel) else {
+        return Reload::Everything;
+    };
+    let Ok(bytes) = std::fs::read(root.join(rel)) else {
+        return Reload::Everything;
+    };
+    let decoded = match source::decode(rel, &bytes) {
+        Ok(d) => d,
+        Err(e) => return Reload::Errors(vec![e]),
+    };
+    let mut d: Vec<Diagnostic> = decoded.warning.clone().into_iter().collect();
+    let parsed = lesson::parse(rel, old.band, &decoded.text, &mut d);
+    sources.insert(rel.to_string(), decoded.text);
+    let failed = |d: &[Diagnostic]| d.iter().any(|x| x.severity == Severity::Error);
+    let Some(mut l) = parsed.filter(|_| !failed(&d)) else {
+        return Reload::Errors(d);
+    };
+    let pages: std::collections::BTreeSet<String> = c
+        .lessons
+        .iter()
+        .map(|x| x.path.clone())
+        .chain(c.meetings.iter().map(|x| x.path.clone()))
+        .chain(c.handouts.iter().map(|x| x.path.clone()))
+        .collect();
+    let mut referenced = std::collections::BTreeSet::new();
+    links::check_body(root, rel, &l.body, &pages, &mut referenced, &mut d);
+    if failed(&d) {
+        return Reload::Errors(d);
+    }
+    if referenced
+        .iter()
+        .any(|a| c.assets.binary_search(a).is_err())
+    {
+        return Reload::Everything;
+    }
+    // `parents` as the full load normalises it; a changed one means other
+    // pages (the handout's list of lessons) change too.
+    let handouts: std::collections::BTreeSet<&str> =
+        c.handouts.iter().map(|h| h.path.as_str()).collect();
+    l.parents = l.parents.as_ref().and_then(|p| {
+        links::normalize("", p)
+            .filter(|r| handouts.contains(r.as_str()))
+            .or_else(|| links::normalize(links::parent_dir(rel), p))
+    });
+    Reload::Lesson(Box::new(l))
+}

@@ -346,11 +346,22 @@ pub fn site(cx: &Cx) -> Vec<Page> {
     }
     pages.extend(c.meetings.iter().flat_map(|m| meeting(cx, m)));
     pages.extend(c.handouts.iter().flat_map(|h| handout(cx, h)));
-    // "Print this slot" for every band of every planned pack.
+    pages.extend(slot_prints(cx, None));
+    pages
+}
+
+/// "Print this slot" for every band of every planned pack; with `only`,
+/// just the pages that carry that lesson (what `serve` redoes after an edit).
+pub fn slot_prints(cx: &Cx, only: Option<&Lesson>) -> Vec<Page> {
+    let c = cx.c;
+    let mut pages = Vec::new();
     for spec in crate::pack::plan(c).iter().filter(|s| s.band.is_some()) {
         let (Some(band), Some(l)) = (spec.band, spec.lessons.first()) else {
             continue;
         };
+        if only.is_some_and(|o| o.path != l.path) {
+            continue;
+        }
         let out = slot_print_path(
             &crate::pack::term_slug(spec.calendar),
             spec.slot.number,
