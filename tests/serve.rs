@@ -36,6 +36,29 @@ fn get(port: u16, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// The DOM of a served page after its scripts ran for a while (real time:
+/// the event stream is a live connection, which virtual time would skip).
+fn served_dom(browser: &std::path::Path, url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--timeout=6000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(20) {
@@ -122,6 +145,23 @@ fn serve_rebuilds_on_save_and_shows_errors_until_fixed() {
         get(port, page).1.contains("<h1>情绪天气台</h1>"),
         "the last good page must stay"
     );
+    // In a real browser the page shows the overlay over the last good page.
+    if let Some(browser) = chromium() {
+        let dom = served_dom(&browser, &format!("http://127.0.0.1:{port}{page}"));
+        let doc = scraper::Html::parse_document(&dom);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        let overlay: String = doc
+            .select(&sel("#xinyu-error[role=alert]"))
+            .flat_map(|e| e.text())
+            .collect();
+        assert!(
+            overlay.contains("lessons/junior-high/01-emotion-weather.md:2:1")
+                && overlay.contains("titel"),
+            "no overlay with the error: {dom}"
+        );
+        let h1: String = doc.select(&sel("h1")).flat_map(|e| e.text()).collect();
+        assert_eq!(h1, "情绪天气台");
+    }
     // The events stream tells an open tab to show the overlay.
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();

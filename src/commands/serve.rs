@@ -68,6 +68,17 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     // Events name absolute paths: compare them with an absolute root.
     let root = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
     let project = root.as_path();
+    // Watch before the first build and before the address is printed: an
+    // edit made meanwhile is queued, not lost.
+    let (tx, rx) = channel::<DebounceEventResult>();
+    let watched = watch(project, o.poll, tx);
+    let _debouncer = match watched {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: 无法监视项目文件夹\u{FF1A}{e}(可以试试 --poll)");
+            return 1;
+        }
+    };
     let state = Arc::new(Mutex::new(State::default()));
     let live = match live::full(project, &out) {
         Ok((n, live)) => {
@@ -96,16 +107,6 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     println!("{url}");
     eprintln!("正在预览 {url}(按 Ctrl+C 结束)\u{FF1B}保存文件后会自动重新生成并刷新浏览器");
 
-    // Watch the project; rebuild on every debounced batch of real changes.
-    let (tx, rx) = channel::<DebounceEventResult>();
-    let watched = watch(project, o.poll, tx);
-    let _debouncer = match watched {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: 无法监视项目文件夹\u{FF1A}{e}(可以试试 --poll)");
-            return 1;
-        }
-    };
     {
         let (project, out, state) = (project.to_path_buf(), out.clone(), Arc::clone(&state));
         std::thread::spawn(move || rebuild_loop(&project, &out, live, &state, &rx));
