@@ -1420,6 +1420,10 @@ pub fn search_docs(
             k: t("lesson_kind_short"),
             b: vec![n.band(l.band)],
             r: n.term(l.term),
+            g: vec![l.band.slug().into()],
+            a: l.areas.iter().map(|a| a.slug().into()).collect(),
+            f: l.forms.iter().map(|f| f.slug().into()).collect(),
+            s: l.term.slug().into(),
             m: meta.join(" "),
             x: format!(
                 "{} {} {}\n{}",
@@ -1438,6 +1442,10 @@ pub fn search_docs(
             k: t("meeting_kind"),
             b: m.bands.iter().map(|b| n.band(*b)).collect(),
             r: n.term(m.term),
+            g: m.bands.iter().map(|b| b.slug().into()).collect(),
+            a: m.areas.iter().map(|a| a.slug().into()).collect(),
+            f: vec![],
+            s: m.term.slug().into(),
             m: n.areas(&m.areas).join(" "),
             x: markdown::plain_text(&m.body.markdown),
         });
@@ -1450,6 +1458,10 @@ pub fn search_docs(
             k: t("handout_kind"),
             b: h.bands.iter().map(|b| n.band(*b)).collect(),
             r: n.term(h.term),
+            g: h.bands.iter().map(|b| b.slug().into()).collect(),
+            a: vec![],
+            f: vec![],
+            s: h.term.slug().into(),
             m: String::new(),
             x: markdown::plain_text(&h.body.markdown),
         });
@@ -1476,9 +1488,70 @@ pub fn search_page(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
         }
     }
     #[derive(Serialize)]
+    struct Choice {
+        value: &'static str,
+        label: String,
+    }
+    #[derive(Serialize)]
+    struct Filter {
+        /// URL parameter and the id of the `<select>` (`f-…`).
+        name: &'static str,
+        label: String,
+        choices: Vec<Choice>,
+    }
+    // Only the values that occur in this output, in the vocabulary's order.
+    let theme = cx.n.theme;
+    let filter = |name: &'static str,
+                  label: &str,
+                  section: &str,
+                  slugs: Vec<&'static str>,
+                  has: &dyn Fn(&crate::search::Doc, &str) -> bool| Filter {
+        name,
+        label: theme.label("ui", label),
+        choices: slugs
+            .into_iter()
+            .filter(|v| docs.iter().any(|d| has(d, v)))
+            .map(|value| Choice {
+                value,
+                label: theme.label(section, value),
+            })
+            .collect(),
+    };
+    let filters = vec![
+        filter(
+            "band",
+            "band",
+            "bands",
+            Band::ALL.iter().map(|b| b.slug()).collect(),
+            &|d, v| d.g.iter().any(|x| x == v),
+        ),
+        filter(
+            "area",
+            "areas",
+            "areas",
+            crate::model::Area::ALL.iter().map(|a| a.slug()).collect(),
+            &|d, v| d.a.iter().any(|x| x == v),
+        ),
+        filter(
+            "form",
+            "forms",
+            "forms",
+            crate::model::Form::ALL.iter().map(|f| f.slug()).collect(),
+            &|d, v| d.f.iter().any(|x| x == v),
+        ),
+        filter(
+            "term",
+            "term",
+            "terms",
+            Term::ALL.iter().map(|t| t.slug()).collect(),
+            &|d, v| d.s == v,
+        ),
+    ];
+    #[derive(Serialize)]
     struct Data<'a> {
         groups: Vec<Group<'a>>,
         total: usize,
+        filters: Vec<Filter>,
     }
     page(
         "search.html".into(),
@@ -1487,6 +1560,7 @@ pub fn search_page(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
         Data {
             groups,
             total: docs.len(),
+            filters,
         },
     )
 }
