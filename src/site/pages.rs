@@ -664,13 +664,89 @@ fn lesson(cx: &Cx, l: &Lesson) -> Vec<Page> {
         &l.title,
         &data,
     ));
-    let mut screen = page(out, "lesson.html", &l.title, &data);
+    let mut screen = page(out.clone(), "lesson.html", &l.title, &data);
     screen.context.insert("print_url", &print);
     if data.worksheet.is_some() {
         screen.context.insert("worksheet_url", &sheet);
     }
+    // The site's lesson pages get the band sidebar; a pack is a handful of
+    // pages with its own index, so its pages do not.
+    if !cx.pack {
+        #[derive(Serialize)]
+        struct Sidebar {
+            slug: &'static str,
+            band_link: String,
+            current: String,
+        }
+        screen.context.insert(
+            "sidebar",
+            &Sidebar {
+                slug: l.band.slug(),
+                band_link: cx
+                    .n
+                    .theme
+                    .label("ui", "sidebar_band")
+                    .replace("{}", &cx.n.band(l.band)),
+                current: out,
+            },
+        );
+    }
     pages.push(screen);
     pages
+}
+
+/// `nav/<band>.js`: every lesson of a band, by term, for the sidebar that
+/// `static/nav.js` fills on that band's lesson pages. One file per band
+/// instead of the list in every page keeps the output linear in the number
+/// of lessons. `None` for a band without lessons.
+pub fn nav_js(cx: &Cx, band: Band) -> Option<(String, String)> {
+    let n = &cx.n;
+    #[derive(Serialize)]
+    struct TermNav {
+        name: String,
+        /// (label, URL relative to the output root).
+        items: Vec<(String, String)>,
+    }
+    #[derive(Serialize)]
+    struct Nav {
+        band: String,
+        terms: Vec<TermNav>,
+    }
+    let (pre, suf) = (
+        n.theme.label("ui", "order_prefix"),
+        n.theme.label("ui", "order_suffix"),
+    );
+    let terms: Vec<TermNav> = Term::ALL
+        .iter()
+        .map(|t| TermNav {
+            name: n.term(*t),
+            items: cx
+                .c
+                .lessons
+                .iter()
+                .filter(|l| l.band == band && l.term == *t)
+                .filter_map(|l| {
+                    Some((
+                        format!("{pre}{}{suf} {}", l.order, l.title),
+                        cx.url(&l.path)?,
+                    ))
+                })
+                .collect(),
+        })
+        .filter(|t| !t.items.is_empty())
+        .collect();
+    if terms.is_empty() {
+        return None;
+    }
+    let json = serde_json::to_string(&Nav {
+        band: n.band(band),
+        terms,
+    })
+    .ok()?;
+    Some((
+        format!("nav/{}.js", band.slug()),
+        format!("window.XINYU_NAV={};\n", json.replace('<', "\\u003c")),
+    ))
 }
 
 fn meeting(cx: &Cx, m: &Meeting) -> Vec<Page> {
