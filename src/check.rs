@@ -255,6 +255,23 @@ pub fn run(
         }
     }
 
+    // Images need a description: screen readers read it, and a file that
+    // fails to load still says what it showed.
+    let bodies = c
+        .lessons
+        .iter()
+        .map(|l| (&l.path, &l.body))
+        .chain(c.meetings.iter().map(|m| (&m.path, &m.body)))
+        .chain(c.handouts.iter().map(|h| (&h.path, &h.body)));
+    for (path, body) in bodies {
+        for img in crate::markdown::images_without_alt(&body.markdown, body.first_line) {
+            out.push(
+                Diagnostic::warning(path, img.line, img.column, "图片没有替代文字")
+                    .with_len(img.len)
+                    .with_hint("在 ![ ] 的方括号里写一句话说明图片的内容\u{FF0C}例如 ![学生分组讨论的照片](photo.jpg)\u{FF1B}读屏软件会读出这句话\u{FF0C}图片打不开时也会显示它"),
+            );
+        }
+    }
     for l in &c.lessons {
         let text = sources.get(&l.path).map_or("", String::as_str);
         if l.forms.iter().all(|f| *f == Form::Talk) {

@@ -327,6 +327,47 @@ fn heading_level(l: HeadingLevel) -> u8 {
     }
 }
 
+/// An image written without a description: `![](photo.jpg)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageWithoutAlt {
+    /// File line of the `![`.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// Length of the whole image in characters, for the caret.
+    pub len: usize,
+}
+
+/// Every image whose alt text is empty or only spaces. Screen readers then
+/// read nothing (or the file name), and a missing file shows nothing.
+pub fn images_without_alt(markdown: &str, first_line: usize) -> Vec<ImageWithoutAlt> {
+    let lines = Lines::new(markdown, first_line);
+    let mut out = Vec::new();
+    // (start offset, end offset, alt text so far) of the open image.
+    let mut open: Option<(usize, usize, String)> = None;
+    for (event, range) in events(markdown) {
+        match event {
+            Event::Start(Tag::Image { .. }) => open = Some((range.start, range.end, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, alt)) = open.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((start, end, alt)) = open.take()
+                    && alt.trim().is_empty()
+                {
+                    let (line, column) = lines.at(start);
+                    let len = markdown.get(start..end).map_or(1, |s| s.chars().count());
+                    out.push(ImageWithoutAlt { line, column, len });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The plain text of a body (for the search index): text and code, with
 /// blocks separated by newlines.
 pub fn plain_text(markdown: &str) -> String {
@@ -840,6 +881,27 @@ mod tests {
     fn escaped_and_unpaired_asterisks_stay_literal() {
         let s = render_sections("5 \\*\\* 3 与 2**x\n", RenderOptions::default());
         assert_eq!(s[0].html, "<p>5 ** 3 与 2**x</p>\n");
+    }
+
+    #[test]
+    fn images_without_alt_text_are_found_with_their_place() {
+        let md = "前言\n\n![](a.png) 和 ![照片](b.png)\n\n![  ](c.png)\n";
+        let found = images_without_alt(md, 10);
+        assert_eq!(
+            found,
+            [
+                ImageWithoutAlt {
+                    line: 12,
+                    column: 1,
+                    len: 10
+                },
+                ImageWithoutAlt {
+                    line: 14,
+                    column: 1,
+                    len: 12
+                },
+            ]
+        );
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! confirms them with a substring match, which drops bigram false positives.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 /// One searchable page.
@@ -26,6 +27,14 @@ pub struct Doc {
     pub b: Vec<String>,
     /// Term label.
     pub r: String,
+    /// Band slugs, for the band filter.
+    pub g: Vec<String>,
+    /// Area slugs, for the area filter.
+    pub a: Vec<String>,
+    /// Form slugs, for the form filter.
+    pub f: Vec<String>,
+    /// Term slug, for the term filter.
+    pub s: String,
     /// Topics, areas and forms: ranked after the title.
     pub m: String,
     /// Objectives and body, as plain text.
@@ -83,6 +92,60 @@ struct Index<'a> {
     docs: &'a [Doc],
     /// Term → ids of the docs that contain it, ascending.
     terms: BTreeMap<String, Vec<u32>>,
+    /// Traditional → Simplified pairs, concatenated (`發发髮发…`), for the
+    /// Simplified characters of this index only, sorted.
+    t2s: String,
+}
+
+/// Every single Traditional character OpenCC converts to a different
+/// Simplified one, as (traditional, simplified). Computed once per process:
+/// the table depends only on the compiled-in dictionaries, so it is a
+/// constant, not state; packs reuse it instead of converting again.
+fn t2s_table() -> &'static [(char, char)] {
+    static TABLE: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        use ferrous_opencc::{OpenCC, config::BuiltinConfig};
+        // Mainland, Taiwan and Hong Kong forms: a teacher may type any of them.
+        let converters: Vec<OpenCC> =
+            [BuiltinConfig::T2s, BuiltinConfig::Tw2s, BuiltinConfig::Hk2s]
+                .into_iter()
+                .filter_map(|c| OpenCC::from_config(c).ok())
+                .collect();
+        let mut pairs = BTreeSet::new();
+        for code in (0x3400..=0x4DBF).chain(0x4E00..=0x9FFF) {
+            let Some(t) = char::from_u32(code) else {
+                continue;
+            };
+            let mut buf = [0u8; 4];
+            let ts: &str = t.encode_utf8(&mut buf);
+            for cc in &converters {
+                let out = cc.convert(ts);
+                let mut chars = out.chars();
+                if let (Some(s), None) = (chars.next(), chars.next())
+                    && s != t
+                {
+                    pairs.insert((t, s));
+                }
+            }
+        }
+        pairs.into_iter().collect()
+    })
+}
+
+/// The Traditional → Simplified pairs whose Simplified side occurs in
+/// `chars`: enough to convert any Traditional query that can match.
+fn t2s_pairs(chars: &BTreeSet<char>) -> String {
+    let mut out = String::new();
+    for (t, s) in t2s_table() {
+        // A character that is written the same in both scripts in some
+        // words (著, 乾…) still maps: the browser searches the query as
+        // typed and as converted, so nothing Simplified is lost.
+        if chars.contains(s) {
+            out.push(*t);
+            out.push(*s);
+        }
+    }
+    out
 }
 
 /// The `search-index.js` file for these docs.
@@ -100,12 +163,18 @@ pub fn index_js(docs: &[Doc]) -> String {
         })
         .collect();
     let mut terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut chars = BTreeSet::new();
     for (i, toks) in per_doc.into_iter().enumerate() {
+        // Every CJK character of a doc is in one of its tokens.
+        for t in &toks {
+            chars.extend(t.chars().filter(|c| is_cjk(*c)));
+        }
         for t in toks {
             terms.entry(t).or_default().push(i as u32);
         }
     }
-    let json = serde_json::to_string(&Index { docs, terms }).unwrap_or_else(|_| "{}".into());
+    let t2s = t2s_pairs(&chars);
+    let json = serde_json::to_string(&Index { docs, terms, t2s }).unwrap_or_else(|_| "{}".into());
     // `</script>` cannot appear in JSON strings as written by serde_json
     // only if escaped; escape `<` to be safe inside any page.
     format!("window.XINYU_SEARCH={};\n", json.replace('<', "\\u003c"))
@@ -135,6 +204,10 @@ mod tests {
             k: "活动课".into(),
             b: vec!["初中".into()],
             r: "秋季学期".into(),
+            g: vec!["junior-high".into()],
+            a: vec!["emotions".into()],
+            f: vec!["game".into()],
+            s: "autumn".into(),
             m: "".into(),
             x: "</script>".into(),
         };
@@ -142,5 +215,27 @@ mod tests {
         assert!(js.starts_with("window.XINYU_SEARCH={"));
         assert!(js.contains("\"情绪\":[0]"));
         assert!(!js.contains("</script>"));
+        // 情緒 → 情绪: only 绪 differs, and only characters in the index map.
+        assert!(js.contains("\"t2s\":\"緒绪\""), "{js}");
+    }
+
+    #[test]
+    fn traditional_characters_map_to_simplified_ones() {
+        let chars: BTreeSet<char> = "考试焦虑朋友关系发".chars().collect();
+        let pairs: Vec<char> = t2s_pairs(&chars).chars().collect();
+        let map: BTreeMap<char, char> = pairs.chunks(2).map(|p| (p[0], p[1])).collect();
+        for (t, s) in [
+            ('試', '试'),
+            ('慮', '虑'),
+            ('關', '关'),
+            ('係', '系'),
+            ('發', '发'),
+            ('髮', '发'),
+        ] {
+            assert_eq!(map.get(&t), Some(&s), "{t}");
+        }
+        // Sorted by the Traditional character, so the output is stable.
+        let keys: Vec<char> = map.keys().copied().collect();
+        assert_eq!(keys, pairs.chunks(2).map(|p| p[0]).collect::<Vec<_>>());
     }
 }

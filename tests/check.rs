@@ -253,6 +253,14 @@ const CASES: &[Case] = &[
         good: "以下案例为虚构。案例：小李（化名）考试没考好。",
         needle: "虚构",
     },
+    Case {
+        name: "image-without-alt",
+        file: LESSON,
+        from: "![情绪温度计](thermometer.svg)",
+        bad: "![](thermometer.svg)",
+        good: "![ 温度计 ](thermometer.svg)",
+        needle: "替代文字",
+    },
 ];
 
 #[test]

@@ -10,7 +10,12 @@ use std::path::Path;
 fn search(browser: &Path, page: &Path, q: &str) -> Vec<String> {
     let encoded: String =
         percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string();
-    let url_page = page.with_file_name(format!("search.html?q={encoded}"));
+    search_url(browser, page, &format!("q={encoded}"))
+}
+
+/// Opens `search.html?…` with this query string; returns the result titles.
+fn search_url(browser: &Path, page: &Path, query: &str) -> Vec<String> {
+    let url_page = page.with_file_name(format!("search.html?{query}"));
     let (dom, _) = chromium_load(browser, &url_page);
     let doc = Html::parse_document(&dom);
     let sel = Selector::parse("#search-results .item-title").unwrap();
@@ -57,6 +62,70 @@ fn site_and_pack_search_work_offline() {
         search(&browser, &pack.join("search.html"), "木头人").is_empty(),
         "slot 2's lesson is not in this pack"
     );
+}
+
+#[test]
+fn traditional_queries_find_simplified_lessons_and_filters_narrow_them() {
+    let Some(browser) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let (code, err) = build(&fixture("base"), &out);
+    assert_eq!(code, 0, "{err}");
+    let page = out.join("search.html");
+    // The same lessons, whether typed in Simplified or Traditional.
+    for (simplified, traditional) in [
+        ("情绪", "情緒"),
+        ("暂停", "暫停"),
+        ("排好队", "排好隊"),
+        ("情绪 天气", "情緒 天氣"),
+    ] {
+        let want = search(&browser, &page, simplified);
+        assert!(!want.is_empty(), "{simplified} finds nothing");
+        assert_eq!(search(&browser, &page, traditional), want, "{traditional}");
+    }
+    // The index maps only characters that occur in it, sorted.
+    let index = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    let (docs, map) = index.split_once("\"t2s\":\"").unwrap();
+    let pairs: Vec<char> = map.split('"').next().unwrap().chars().collect();
+    assert!(pairs.contains(&'緒'), "t2s map");
+    for p in pairs.chunks(2) {
+        assert!(
+            docs.contains(p[1]),
+            "{} maps to {}, which is not in the index",
+            p[0],
+            p[1]
+        );
+    }
+    assert!(pairs.chunks(2).map(|p| p[0]).is_sorted());
+    // Filters from the URL: form, area, band and term, with or without words.
+    assert_eq!(
+        search_url(&browser, &page, "q=%E6%83%85%E7%BB%AA&form=role-play"),
+        ["按下暂停键"]
+    );
+    assert_eq!(
+        search_url(&browser, &page, "band=lower-primary&form=game"),
+        ["你好，新同学", "排好队，不着急"]
+    );
+    assert_eq!(
+        search_url(&browser, &page, "area=self&term=autumn"),
+        ["情绪气象站"]
+    );
+    // A value the page does not offer is ignored rather than hiding everything.
+    assert_eq!(
+        search_url(
+            &browser,
+            &page,
+            "q=%E6%9C%A8%E5%A4%B4%E4%BA%BA&area=nonsense"
+        ),
+        ["按下暂停键"]
+    );
+    // The controls are labelled selects inside a fieldset.
+    let html = std::fs::read_to_string(&page).unwrap();
+    let doc = Html::parse_document(&html);
+    for name in ["band", "area", "form", "term"] {
+        let sel = Selector::parse(&format!("label[for=f-{name}] + select#f-{name}")).unwrap();
+        assert_eq!(doc.select(&sel).count(), 1, "{name} filter");
+    }
 }
 
 #[test]

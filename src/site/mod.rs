@@ -222,6 +222,12 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path, opts: Options) -> Result<S
         crate::search::index_js(&docs).into_bytes(),
     )];
     drop(docs);
+    files.extend(
+        crate::model::Band::ALL
+            .iter()
+            .filter_map(|b| pages::nav_js(&cx, *b))
+            .map(|(path, js)| (path, js.into_bytes())),
+    );
     for k in &c.calendars {
         files.push((
             format!("calendars/{}.ics", k.id),

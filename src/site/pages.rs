@@ -681,13 +681,89 @@ fn lesson(cx: &Cx, l: &Lesson) -> Vec<Page> {
         &l.title,
         &data,
     ));
-    let mut screen = page(out, "lesson.html", &l.title, &data);
+    let mut screen = page(out.clone(), "lesson.html", &l.title, &data);
     screen.context.insert("print_url", &print);
     if data.worksheet.is_some() {
         screen.context.insert("worksheet_url", &sheet);
     }
+    // The site's lesson pages get the band sidebar; a pack is a handful of
+    // pages with its own index, so its pages do not.
+    if !cx.pack {
+        #[derive(Serialize)]
+        struct Sidebar {
+            slug: &'static str,
+            band_link: String,
+            current: String,
+        }
+        screen.context.insert(
+            "sidebar",
+            &Sidebar {
+                slug: l.band.slug(),
+                band_link: cx
+                    .n
+                    .theme
+                    .label("ui", "sidebar_band")
+                    .replace("{}", &cx.n.band(l.band)),
+                current: out,
+            },
+        );
+    }
     pages.push(screen);
     pages
+}
+
+/// `nav/<band>.js`: every lesson of a band, by term, for the sidebar that
+/// `static/nav.js` fills on that band's lesson pages. One file per band
+/// instead of the list in every page keeps the output linear in the number
+/// of lessons. `None` for a band without lessons.
+pub fn nav_js(cx: &Cx, band: Band) -> Option<(String, String)> {
+    let n = &cx.n;
+    #[derive(Serialize)]
+    struct TermNav {
+        name: String,
+        /// (label, URL relative to the output root).
+        items: Vec<(String, String)>,
+    }
+    #[derive(Serialize)]
+    struct Nav {
+        band: String,
+        terms: Vec<TermNav>,
+    }
+    let (pre, suf) = (
+        n.theme.label("ui", "order_prefix"),
+        n.theme.label("ui", "order_suffix"),
+    );
+    let terms: Vec<TermNav> = Term::ALL
+        .iter()
+        .map(|t| TermNav {
+            name: n.term(*t),
+            items: cx
+                .c
+                .lessons
+                .iter()
+                .filter(|l| l.band == band && l.term == *t)
+                .filter_map(|l| {
+                    Some((
+                        format!("{pre}{}{suf} {}", l.order, l.title),
+                        cx.url(&l.path)?,
+                    ))
+                })
+                .collect(),
+        })
+        .filter(|t| !t.items.is_empty())
+        .collect();
+    if terms.is_empty() {
+        return None;
+    }
+    let json = serde_json::to_string(&Nav {
+        band: n.band(band),
+        terms,
+    })
+    .ok()?;
+    Some((
+        format!("nav/{}.js", band.slug()),
+        format!("window.XINYU_NAV={};\n", json.replace('<', "\\u003c")),
+    ))
 }
 
 fn meeting(cx: &Cx, m: &Meeting) -> Vec<Page> {
@@ -1440,6 +1516,10 @@ pub fn search_docs(
                 k: t("lesson_kind_short"),
                 b: vec![n.band(l.band)],
                 r: n.term(l.term),
+                g: vec![l.band.slug().into()],
+                a: l.areas.iter().map(|a| a.slug().into()).collect(),
+                f: l.forms.iter().map(|f| f.slug().into()).collect(),
+                s: l.term.slug().into(),
                 m: meta.join(" "),
                 x: format!(
                     "{} {} {}\n{}",
@@ -1459,6 +1539,10 @@ pub fn search_docs(
             k: t("meeting_kind"),
             b: m.bands.iter().map(|b| n.band(*b)).collect(),
             r: n.term(m.term),
+            g: m.bands.iter().map(|b| b.slug().into()).collect(),
+            a: m.areas.iter().map(|a| a.slug().into()).collect(),
+            f: vec![],
+            s: m.term.slug().into(),
             m: n.areas(&m.areas).join(" "),
             x: markdown::plain_text(&m.body.markdown),
         });
@@ -1471,6 +1555,10 @@ pub fn search_docs(
             k: t("handout_kind"),
             b: h.bands.iter().map(|b| n.band(*b)).collect(),
             r: n.term(h.term),
+            g: h.bands.iter().map(|b| b.slug().into()).collect(),
+            a: vec![],
+            f: vec![],
+            s: h.term.slug().into(),
             m: String::new(),
             x: markdown::plain_text(&h.body.markdown),
         });
@@ -1497,9 +1585,70 @@ pub fn search_page(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
         }
     }
     #[derive(Serialize)]
+    struct Choice {
+        value: &'static str,
+        label: String,
+    }
+    #[derive(Serialize)]
+    struct Filter {
+        /// URL parameter and the id of the `<select>` (`f-…`).
+        name: &'static str,
+        label: String,
+        choices: Vec<Choice>,
+    }
+    // Only the values that occur in this output, in the vocabulary's order.
+    let theme = cx.n.theme;
+    let filter = |name: &'static str,
+                  label: &str,
+                  section: &str,
+                  slugs: Vec<&'static str>,
+                  has: &dyn Fn(&crate::search::Doc, &str) -> bool| Filter {
+        name,
+        label: theme.label("ui", label),
+        choices: slugs
+            .into_iter()
+            .filter(|v| docs.iter().any(|d| has(d, v)))
+            .map(|value| Choice {
+                value,
+                label: theme.label(section, value),
+            })
+            .collect(),
+    };
+    let filters = vec![
+        filter(
+            "band",
+            "band",
+            "bands",
+            Band::ALL.iter().map(|b| b.slug()).collect(),
+            &|d, v| d.g.iter().any(|x| x == v),
+        ),
+        filter(
+            "area",
+            "areas",
+            "areas",
+            crate::model::Area::ALL.iter().map(|a| a.slug()).collect(),
+            &|d, v| d.a.iter().any(|x| x == v),
+        ),
+        filter(
+            "form",
+            "forms",
+            "forms",
+            crate::model::Form::ALL.iter().map(|f| f.slug()).collect(),
+            &|d, v| d.f.iter().any(|x| x == v),
+        ),
+        filter(
+            "term",
+            "term",
+            "terms",
+            Term::ALL.iter().map(|t| t.slug()).collect(),
+            &|d, v| d.s == v,
+        ),
+    ];
+    #[derive(Serialize)]
     struct Data<'a> {
         groups: Vec<Group<'a>>,
         total: usize,
+        filters: Vec<Filter>,
     }
     page(
         "search.html".into(),
@@ -1508,6 +1657,7 @@ pub fn search_page(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
         Data {
             groups,
             total: docs.len(),
+            filters,
         },
     )
 }

@@ -46,6 +46,7 @@ const BUILTIN: &[(&str, &[u8])] = builtin![
     "static/style.css",
     "static/print.css",
     "static/search.js",
+    "static/nav.js",
     "labels/zh-Hans.toml",
     "labels/zh-Hant.toml",
     "labels/en.toml",

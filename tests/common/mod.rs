@@ -106,6 +106,14 @@ pub fn assert_offline_and_complete(site: &Path) -> usize {
             items,
             "{rel}: one h1 per page or printed item"
         );
+        // Headings never skip a level (h2 → h4), so a screen reader's
+        // outline is whole.
+        let mut prev = 0;
+        for h in doc.select(&Selector::parse("h1, h2, h3, h4, h5, h6").unwrap()) {
+            let level: u32 = h.value().name()[1..].parse().unwrap();
+            assert!(level <= prev + 1, "{rel}: h{prev} followed by h{level}");
+            prev = level;
+        }
         assert!(
             text.contains("12356") || !site.ends_with("curriculum-site"),
             "{rel}: hotline missing"

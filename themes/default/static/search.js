@@ -3,17 +3,29 @@
 // lowercase, CJK runs as bigrams (single characters as themselves), ASCII
 // words whole. Candidates come from the postings; a substring match then
 // confirms them. Titles and topics rank before body text.
+// A query typed in Traditional characters is also searched converted to
+// Simplified, through the character map the build put in the index (t2s).
+// Filters (band, area, form, term) narrow the results and live in the URL,
+// so a link such as search.html?q=情绪&area=emotions opens a filtered search.
 (function () {
   "use strict";
   var data = window.XINYU_SEARCH;
   var input = document.getElementById("q");
-  var bandSel = document.getElementById("fb");
+  var FILTERS = [["band", "g"], ["area", "a"], ["form", "f"], ["term", "s"]];
+  var selects = FILTERS.map(function (f) {
+    return { name: f[0], field: f[1], el: document.getElementById("f-" + f[0]) };
+  }).filter(function (f) { return f.el; });
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   var all = document.getElementById("search-all");
   if (!data || !input || !list) return;
 
   function norm(s) { return (s || "").normalize("NFKC").toLowerCase(); }
+  var t2s = new Map(), pairs = Array.from(data ? data.t2s || "" : "");
+  for (var p = 0; p + 1 < pairs.length; p += 2) t2s.set(pairs[p], pairs[p + 1]);
+  function simplified(s) {
+    return Array.from(s, function (c) { return t2s.get(c) || c; }).join("");
+  }
   function isCjk(c) {
     var n = c.codePointAt(0);
     return (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
@@ -67,32 +79,48 @@
     return (start > 0 ? "…" : "") + escapeHtml(text.slice(start, at)) + "<mark>" +
       escapeHtml(text.slice(at, at + len)) + "</mark>" + escapeHtml(text.slice(at + len, end)) + (end < text.length ? "…" : "");
   }
+  function passes(d) {
+    return selects.every(function (f) {
+      var v = f.el.value, have = d[f.field];
+      return !v || (Array.isArray(have) ? have.indexOf(v) >= 0 : have === v);
+    });
+  }
+  function score(doc, term) {
+    var s = 0;
+    if (doc.t.indexOf(term) >= 0) s += 100;
+    if (doc.m.indexOf(term) >= 0) s += 30;
+    return s + Math.min(doc.x.split(term).length - 1, 20);
+  }
   function run() {
     var q = norm(input.value).trim();
-    var band = bandSel ? bandSel.value : "";
+    var filtered = selects.some(function (f) { return f.el.value; });
     list.innerHTML = "";
-    if (!q) { status.textContent = ""; if (all) all.hidden = false; return; }
-    var terms = q.split(/\s+/).filter(Boolean);
+    if (!q && !filtered) { status.textContent = ""; if (all) all.hidden = false; return; }
+    // Each word as typed and, if it differs, converted to Simplified: a
+    // document matches the word when it contains either form.
+    var words = q.split(/\s+/).filter(Boolean).map(function (w) {
+      var s = simplified(w);
+      return s === w ? [w] : [w, s];
+    });
     var ids = null;
-    terms.forEach(function (term) {
-      var c = candidates(term);
+    words.forEach(function (forms) {
+      var c = new Set();
+      forms.forEach(function (f) { candidates(f).forEach(function (id) { c.add(id); }); });
       if (ids === null) { ids = c; return; }
       var next = new Set(); c.forEach(function (id) { if (ids.has(id)) next.add(id); }); ids = next;
     });
-    var hits = [];
-    (ids || new Set()).forEach(function (id) {
-      var doc = docs[id], score = 0, ok = true;
-      if (band && doc.d.b.indexOf(band) < 0) return;
-      terms.forEach(function (term) {
-        var s = 0;
-        if (doc.t.indexOf(term) >= 0) s += 100;
-        if (doc.m.indexOf(term) >= 0) s += 30;
-        var n = doc.x.split(term).length - 1;
-        s += Math.min(n, 20);
+    if (ids === null) ids = new Set(docs.map(function (_, i) { return i; }));
+    var terms = [], hits = [];
+    words.forEach(function (forms) { forms.forEach(function (f) { terms.push(f); }); });
+    ids.forEach(function (id) {
+      var doc = docs[id], total = 0, ok = true;
+      if (!passes(doc.d)) return;
+      words.forEach(function (forms) {
+        var s = Math.max.apply(null, forms.map(function (f) { return score(doc, f); }));
         if (s === 0) ok = false;
-        score += s;
+        total += s;
       });
-      if (ok) hits.push({ doc: doc, score: score, id: id });
+      if (ok) hits.push({ doc: doc, score: total, id: id });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
     if (all) all.hidden = true;
@@ -112,16 +140,25 @@
   }
   var params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
-  if (bandSel && params.get("band")) bandSel.value = params.get("band");
-  input.addEventListener("input", run);
-  if (bandSel) bandSel.addEventListener("change", run);
+  selects.forEach(function (f) {
+    var v = params.get(f.name);
+    // Only a value the page offers; anything else leaves "all".
+    if (v && Array.from(f.el.options).some(function (o) { return o.value === v; })) f.el.value = v;
+  });
+  // The URL says what is shown, so the address can be copied or bookmarked.
+  function remember() {
+    var url = new URL(window.location.href), sp = new URLSearchParams();
+    if (input.value) sp.set("q", input.value);
+    selects.forEach(function (f) { if (f.el.value) sp.set(f.name, f.el.value); });
+    url.search = sp.toString();
+    try { history.replaceState(null, "", url); } catch (e) { /* some browsers refuse on file:// */ }
+  }
+  function update() { run(); remember(); }
+  input.addEventListener("input", update);
+  selects.forEach(function (f) { f.el.addEventListener("change", update); });
   document.querySelector(".search-form").addEventListener("submit", function (e) {
     e.preventDefault();
-    var url = new URL(window.location.href);
-    url.searchParams.set("q", input.value);
-    if (bandSel) url.searchParams.set("band", bandSel.value);
-    history.replaceState(null, "", url);
-    run();
+    update();
   });
   run();
 })();
