@@ -68,6 +68,7 @@
       escapeHtml(text.slice(at, at + len)) + "</mark>" + escapeHtml(text.slice(at + len, end)) + (end < text.length ? "…" : "");
   }
   function run() {
+    var t0 = performance.now();
     var q = norm(input.value).trim();
     var band = bandSel ? bandSel.value : "";
     list.innerHTML = "";
@@ -109,6 +110,8 @@
         '<p class="snippet">' + snippet(h.doc, terms) + '</p>';
       list.appendChild(li);
     });
+    // Elapsed ms from query to rendered results, for bench/ to read.
+    list.dataset.ms = (Math.round((performance.now() - t0) * 10) / 10).toFixed(1);
   }
   var params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
