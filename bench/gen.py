@@ -234,10 +234,12 @@ def lesson_text(les, all_lessons, rng):
     blocks.append((summ, [f"**教师**：“{rng.choice([x for x in A['summary'] if x not in summ[2]])}”"]))
     while talks:
         blocks.append((act1 if len(talks) % 2 else act2, [fill(rng, talks.pop(), c())]))
+    cur = cjk_len(assemble())
     for blk, lines in blocks:
-        if cjk_len(assemble()) >= target:
+        if cur >= target:
             break
         blk += lines + [""]
+        cur += cjk_len("\n".join(lines))
     text = assemble() + "\n"
     n = cjk_len(split_front_matter(text))
     assert MIN_CJK <= n <= MAX_CJK, (les.rel, n)
@@ -262,7 +264,8 @@ def meeting_text(i, rng):
     area = AREA_ORDER[(i // 10) % 6]
     A = AREAS[area]
     skill, skill_desc = rng.choice(A["skills"])
-    title = f"{rng.choice(A['titles'])}主题班会"
+    stem = rng.choice(A["titles"])
+    title = f"主题班会：{stem}"
     dur = b["duration"]
     mins = (5, 10, 10, 10, 5) if dur == 40 else (5, 12, 10, 12, 6)
     lines = ["---", f"title: {title}", f"bands: {yaml_list(band_keys)}", f"term: {term}",
@@ -277,7 +280,7 @@ def meeting_text(i, rng):
              "- 材料：好办法卡每组一张，彩笔，展示墙。",
              "- 座位：四到六人一组围坐。", ""]
     for (seg, script), mn in zip(pools.MEETING_SEGMENTS, mins):
-        ctx = {"title": title, "scene": rng.choice(b["scenes"]), "skill_desc": skill_desc,
+        ctx = {"title": stem, "scene": rng.choice(b["scenes"]), "skill_desc": skill_desc,
                "idea": rng.choice(A["ideas"])}
         lines += [f"## {seg}（{mn}分钟）", "", script.format(**ctx), ""]
     lines += ["## 会后跟进", "", "- 班主任留意班会后情绪明显低落的学生，私下关心，不当众追问。",
