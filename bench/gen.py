@@ -102,9 +102,12 @@ def lesson_text(les, all_lessons, rng):
         d.update(over)
         return d
 
-    acts = pick(rng, A["activities"], 2)
+    def suits(act):  # an optional fifth field limits an activity to one tier
+        return len(act) < 5 or act[4] == b["tier"]
+
+    acts = pick(rng, [x for x in A["activities"] if suits(x)], 2)
     if len(les.areas) > 1 and rng.random() < 0.5:
-        acts[1] = rng.choice(A2["activities"])
+        acts[1] = rng.choice([x for x in A2["activities"] if suits(x) and x not in acts])
     warm_name, warm_steps = rng.choice(pools.WARMUPS)
     forms = sorted({"game"} | {a[1] for a in acts} | {"discussion"}, key=pools.FORMS.index)
     ctx["forms_zh"] = "、".join(FORM_ZH[f] for f in forms)
@@ -149,7 +152,7 @@ def lesson_text(les, all_lessons, rng):
     rng.shuffle(scenes)
 
     def activity(num, label, act, minutes, with_table):
-        name, _form, steps, talk = act
+        name, _form, steps, talk = act[:4]
         out = [f"### {num}、{label}：{name}（{minutes}分钟）", ""]
         out += ["**活动步骤**：", ""]
         out += [f"{i + 1}. {s}" for i, s in enumerate(steps)]
@@ -205,7 +208,7 @@ def lesson_text(les, all_lessons, rng):
     rng.shuffle(voices)
     rules = pools.RULES[:]
     rng.shuffle(rules)
-    extra = [a for a in A["activities"] if a not in acts]
+    extra = [a for a in A["activities"] if a not in acts and suits(a)]
     blocks = []
     blocks.append((act1, [rules.pop()]))
     blocks.append((act2, [fill(rng, stories.pop(), c()), "",
