@@ -24,10 +24,14 @@ def tree(path, suffix=None):
 
 
 def times(work, tool, runs):
+    """(wall, CPU, RSS KB) of every measured run; a tool that was too slow
+    may have fewer runs than asked for."""
     rows = []
     for r in range(1, runs + 1):
-        wall, user, sys_, rss = (Path(work) / "times" / f"{tool}.{r}").read_text().split()[-4:]
-        rows.append((float(wall), float(user) + float(sys_), int(rss)))
+        f = Path(work) / "times" / f"{tool}.{r}"
+        if f.exists() and f.read_text().strip():
+            wall, user, sys_, rss = f.read_text().split()[-4:]
+            rows.append((float(wall), float(user) + float(sys_), int(rss)))
     return rows
 
 
@@ -48,7 +52,7 @@ def main():
     cpus = os.cpu_count()
     load = Path("/proc/loadavg").read_text().split()[:3]
     out = [f"## N = {a.n} lessons", "",
-           f"{a.runs} runs per tool, alternating xinyu → Hugo → mdBook, each into a fresh folder; "
+           f"{a.runs} runs per tool (unless the table says fewer), alternating xinyu → Hugo → mdBook, each into a fresh folder; "
            f"medians shown; peak RSS is the largest of the runs. Machine: {cpus} CPUs, "
            f"load average at report time {' '.join(load)} (other jobs were running: figures are indicative).", ""]
 
@@ -62,14 +66,14 @@ def main():
         rss = max(r[2] for r in rows) / 1024
         stats[tool] = dict(pages=pages, size=size / 2**20, wall=wall, cpu=cpu, rss=rss,
                            pps=pages / wall if wall else float("inf"),
-                           walls=[r[0] for r in rows])
-    out += ["| tool | version | pages (*.html) | median wall s | median CPU s | peak RSS MB | output MB | pages/s | wall s, every run |",
+                           walls=[r[0] for r in rows], runs=len(rows))
+    out += ["| tool | version | pages (*.html) | median wall s | median CPU s | peak RSS MB | output MB | pages/s | runs: wall s each |",
             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for tool in ("xinyu", "hugo", "mdbook"):
         s = stats[tool]
         out.append(f"| {tool} | {versions[tool]} | {s['pages']} | {fmt(s['wall'])} | {fmt(s['cpu'])} | "
                    f"{fmt(s['rss'], 1)} | {fmt(s['size'], 1)} | {fmt(s['pps'], 0)} | "
-                   f"{', '.join(fmt(x) for x in s['walls'])} |")
+                   f"{s['runs']}: {', '.join(fmt(x) for x in s['walls'])} |")
     x = stats["xinyu"]
     out += ["", "xinyu relative to each peer (pages/s ratio > 1: xinyu faster per page; "
             "RSS ratio > 1: xinyu uses more memory; wall ratio > 1: xinyu takes longer):", "",

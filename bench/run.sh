@@ -16,6 +16,10 @@
 #   RUNS          runs per tool for every N (default: 5 below N=10000, else 3)
 #   RELOAD_RUNS   edits for the reload probe (default 10)
 #   SKIP_RELOAD=1, SKIP_SEARCH=1   leave those parts out
+#   MAX_TOOL_S    a tool whose build took longer than this (default 600 s)
+#                 gets no further runs for that N (the report says how many)
+#   RESUME=1      keep the measurements already in the scratch folder and
+#                 only do what is missing (after an interrupted run)
 #   CHROMIUM      browser for the search probe (default: chromium)
 set -euo pipefail
 
@@ -80,6 +84,12 @@ time_run() {
     echo "FAILED: $*" >&2; tail -20 "$file.err" >&2; return 1; }
 }
 
+# too_slow WORK TOOL: "yes" when a measured run of TOOL took over MAX_TOOL_S.
+too_slow() {
+  cat "$1"/times/"$2".[0-9] "$1"/times/"$2".[0-9][0-9] 2>/dev/null | awk -v max="${MAX_TOOL_S:-600}" \
+    '/^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$/ && $1 + 0 > max + 0 { slow = 1 } END { print (slow ? "yes" : "no") }'
+}
+
 for N in "${NS[@]}"; do
   C="$SCRATCH/corpus-$N"
   if [ "$(cat "$C/.gen-hash" 2>/dev/null)" != "$GEN_HASH" ]; then
@@ -90,14 +100,22 @@ for N in "${NS[@]}"; do
   fi
   if [ "$N" -ge 10000 ]; then R=${RUNS:-3}; else R=${RUNS:-5}; fi
   W="$SCRATCH/work-$N"
-  rm -rf "$W"; mkdir -p "$W/times"
+  [ -n "${RESUME:-}" ] || rm -rf "$W"
+  mkdir -p "$W/times"
   export HUGO_CACHEDIR="$W/hugo-cache"
 
-  log "N=$N: checking the xinyu corpus"
-  "$XINYU" check "$C/xinyu" --format json >"$W/check.jsonl" 2>"$W/check.err" || true
+  if [ -z "${RESUME:-}" ] || ! [ -s "$W/check.jsonl" ]; then
+    log "N=$N: checking the xinyu corpus"
+    "$XINYU" check "$C/xinyu" --format json >"$W/check.jsonl" 2>"$W/check.err" || true
+  fi
 
   for r in $(seq 1 "$R"); do
     for tool in xinyu hugo mdbook; do
+      [ -s "$W/times/$tool.$r" ] && continue  # RESUME: already measured
+      if [ "$(too_slow "$W" "$tool")" = yes ]; then
+        log "N=$N run $r/$R: $tool skipped (an earlier run took over ${MAX_TOOL_S:-600} s)"
+        continue
+      fi
       out="$W/out-$tool"
       rm -rf "$out"
       log "N=$N run $r/$R: $tool"
@@ -108,10 +126,11 @@ for N in "${NS[@]}"; do
       esac
     done
   done
-  cp "$W/times/xinyu.$R.err" "$W/xinyu-build.log"
+  cp "$(ls "$W"/times/xinyu.*.err | tail -1)" "$W/xinyu-build.log"
 
   # (a) xinyu pack for one slot
   for r in $(seq 1 "$R"); do
+    [ -s "$W/times/pack.$r" ] && continue
     rm -rf "$W/out-pack"
     log "N=$N run $r/$R: xinyu pack"
     time_run "$W/times/pack.$r" "$XINYU" pack "$C/xinyu" --term 2026-autumn --slot 1 --out "$W/out-pack"
