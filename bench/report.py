@@ -57,8 +57,17 @@ def main():
            f"load average at report time {' '.join(load)} (other jobs were running: figures are indicative).", ""]
 
     stats = {}
+    killed = {}
     for tool in ("xinyu", "hugo", "mdbook"):
+        # A run stopped by hand leaves TOOL.<run>.killed: "elapsed-s cpu-time rss-KB"
+        # then "pages_written P". It is reported, not counted as a build.
+        for k in sorted((w / "times").glob(f"{tool}.*.killed")):
+            f = k.read_text().split()
+            killed[tool] = (int(f[0]), f[1], int(f[2]) / 1024, int(f[4]))
+            (w / "times" / k.name[: -len(".killed")]).unlink(missing_ok=True)
         rows = times(w, tool, a.runs)
+        if not rows:
+            continue
         pages, _ = tree(w / f"out-{tool}", ".html")
         _, size = tree(w / f"out-{tool}")
         wall = statistics.median(r[0] for r in rows)
@@ -70,6 +79,11 @@ def main():
     out += ["| tool | version | pages (*.html) | median wall s | median CPU s | peak RSS MB | output MB | pages/s | runs: wall s each |",
             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for tool in ("xinyu", "hugo", "mdbook"):
+        if tool not in stats:
+            e, cpu, rss, pages = killed[tool]
+            out.append(f"| {tool} | {versions[tool]} | {pages} written, unfinished | > {e} (stopped) | "
+                       f"{cpu} (h:m:s) so far | {fmt(rss, 1)} so far | n/a | {fmt(pages / e, 1)} while running | 0 |")
+            continue
         s = stats[tool]
         out.append(f"| {tool} | {versions[tool]} | {s['pages']} | {fmt(s['wall'])} | {fmt(s['cpu'])} | "
                    f"{fmt(s['rss'], 1)} | {fmt(s['size'], 1)} | {fmt(s['pps'], 0)} | "
@@ -79,6 +93,9 @@ def main():
             "RSS ratio > 1: xinyu uses more memory; wall ratio > 1: xinyu takes longer):", "",
             "| vs | pages/s ratio | wall-time ratio | peak RSS ratio |", "|---|---:|---:|---:|"]
     for peer in ("hugo", "mdbook"):
+        if peer not in stats:
+            out.append(f"| {peer} | n/a (build stopped unfinished) | < {fmt(x['wall'] / killed[peer][0])} | n/a |")
+            continue
         p = stats[peer]
         out.append(f"| {peer} | {fmt(x['pps'] / p['pps'])} | {fmt(x['wall'] / p['wall'])} | {fmt(x['rss'] / p['rss'])} |")
 
@@ -106,6 +123,9 @@ def main():
     out += ["", "### Search index", "",
             "| search-index.js MB | site HTML MB | ratio | source Markdown MB | ratio |", "|---:|---:|---:|---:|---:|",
             f"| {fmt(idx / 2**20)} | {fmt(html / 2**20)} | {fmt(idx / html)} | {fmt(md / 2**20)} | {fmt(idx / md)} |"]
+    for tool, (e, cpu, rss, pages) in killed.items():
+        out += ["", f"{tool}'s build was stopped by hand after {e} s (it had written {pages} pages "
+                f"and was still going), to leave time for the other measurements."]
     mdb = w / "out-mdbook"
     mdb_idx = sum((mdb / f).stat().st_size for f in ("searchindex.js", "searchindex.json") if (mdb / f).exists())
     if mdb_idx:

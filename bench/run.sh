@@ -84,8 +84,10 @@ time_run() {
     echo "FAILED: $*" >&2; tail -20 "$file.err" >&2; return 1; }
 }
 
-# too_slow WORK TOOL: "yes" when a measured run of TOOL took over MAX_TOOL_S.
+# too_slow WORK TOOL: "yes" when a measured run of TOOL took over MAX_TOOL_S,
+# or a run was stopped by hand (a TOOL.<run>.killed note, see report.py).
 too_slow() {
+  if compgen -G "$1/times/$2.*.killed" >/dev/null; then echo yes; return; fi
   cat "$1"/times/"$2".[0-9] "$1"/times/"$2".[0-9][0-9] 2>/dev/null | awk -v max="${MAX_TOOL_S:-600}" \
     '/^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$/ && $1 + 0 > max + 0 { slow = 1 } END { print (slow ? "yes" : "no") }'
 }
