@@ -82,7 +82,7 @@ def main():
         if tool not in stats:
             e, cpu, rss, pages = killed[tool]
             out.append(f"| {tool} | {versions[tool]} | {pages} written, unfinished | > {e} (stopped) | "
-                       f"{cpu} (h:m:s) so far | {fmt(rss, 1)} so far | n/a | {fmt(pages / e, 1)} while running | 0 |")
+                       f"{cpu} so far | {fmt(rss, 1)} so far | n/a | {fmt(pages / e, 1)} while running | 0 |")
             continue
         s = stats[tool]
         out.append(f"| {tool} | {versions[tool]} | {s['pages']} | {fmt(s['wall'])} | {fmt(s['cpu'])} | "
