@@ -92,6 +92,7 @@
     return s + Math.min(doc.x.split(term).length - 1, 20);
   }
   function run() {
+    var t0 = performance.now();
     var q = norm(input.value).trim();
     var filtered = selects.some(function (f) { return f.el.value; });
     list.innerHTML = "";
@@ -137,6 +138,8 @@
         '<p class="snippet">' + snippet(h.doc, terms) + '</p>';
       list.appendChild(li);
     });
+    // Elapsed ms from query to rendered results, for bench/ to read.
+    list.dataset.ms = (Math.round((performance.now() - t0) * 10) / 10).toFixed(1);
   }
   var params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";

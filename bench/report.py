@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Turn one N's measurements from bench/run.sh into Markdown (stdout)."""
+
+import argparse
+import collections
+import json
+import os
+import re
+import statistics
+from pathlib import Path
+
+
+def tree(path, suffix=None):
+    """(file count, bytes) of files under path, optionally by suffix."""
+    n = size = 0
+    for dirpath, _dirs, files in os.walk(path):
+        for f in files:
+            if f == "bench-search.html":  # copied in by run.sh after the builds
+                continue
+            if suffix is None or f.endswith(suffix):
+                n += 1
+                size += os.path.getsize(os.path.join(dirpath, f))
+    return n, size
+
+
+def times(work, tool, runs):
+    """(wall, CPU, RSS KB) of every measured run; a tool that was too slow
+    may have fewer runs than asked for."""
+    rows = []
+    for r in range(1, runs + 1):
+        f = Path(work) / "times" / f"{tool}.{r}"
+        if f.exists() and f.read_text().strip():
+            wall, user, sys_, rss = f.read_text().split()[-4:]
+            rows.append((float(wall), float(user) + float(sys_), int(rss)))
+    return rows
+
+
+def fmt(x, nd=2):
+    return f"{x:.{nd}f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, required=True)
+    ap.add_argument("--runs", type=int, required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--versions", nargs="+", required=True)
+    a = ap.parse_args()
+    w, c = Path(a.work), Path(a.corpus)
+    versions = dict(v.split("=", 1) for v in a.versions)
+    cpus = os.cpu_count()
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    out = [f"## N = {a.n} lessons", "",
+           f"{a.runs} runs per tool (unless the table says fewer), alternating xinyu → Hugo → mdBook, each into a fresh folder; "
+           f"medians shown; peak RSS is the largest of the runs. Machine: {cpus} CPUs, "
+           f"load average at report time {' '.join(load)} (other jobs were running: figures are indicative).", ""]
+
+    stats = {}
+    killed = {}
+    for tool in ("xinyu", "hugo", "mdbook"):
+        # A run stopped by hand leaves TOOL.<run>.killed: "elapsed-s cpu-time rss-KB"
+        # then "pages_written P". It is reported, not counted as a build.
+        for k in sorted((w / "times").glob(f"{tool}.*.killed")):
+            f = k.read_text().split()
+            killed[tool] = (int(f[0]), f[1], int(f[2]) / 1024, int(f[4]))
+            (w / "times" / k.name[: -len(".killed")]).unlink(missing_ok=True)
+        rows = times(w, tool, a.runs)
+        if not rows:
+            continue
+        pages, _ = tree(w / f"out-{tool}", ".html")
+        _, size = tree(w / f"out-{tool}")
+        wall = statistics.median(r[0] for r in rows)
+        cpu = statistics.median(r[1] for r in rows)
+        rss = max(r[2] for r in rows) / 1024
+        stats[tool] = dict(pages=pages, size=size / 2**20, wall=wall, cpu=cpu, rss=rss,
+                           pps=pages / wall if wall else float("inf"),
+                           walls=[r[0] for r in rows], runs=len(rows))
+    out += ["| tool | version | pages (*.html) | median wall s | median CPU s | peak RSS MB | output MB | pages/s | runs: wall s each |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    for tool in ("xinyu", "hugo", "mdbook"):
+        if tool not in stats:
+            e, cpu, rss, pages = killed[tool]
+            out.append(f"| {tool} | {versions[tool]} | {pages} written, unfinished | > {e} (stopped) | "
+                       f"{cpu} so far | {fmt(rss, 1)} so far | n/a | {fmt(pages / e, 1)} while running | 0 |")
+            continue
+        s = stats[tool]
+        out.append(f"| {tool} | {versions[tool]} | {s['pages']} | {fmt(s['wall'])} | {fmt(s['cpu'])} | "
+                   f"{fmt(s['rss'], 1)} | {fmt(s['size'], 1)} | {fmt(s['pps'], 0)} | "
+                   f"{s['runs']}: {', '.join(fmt(x) for x in s['walls'])} |")
+    x = stats["xinyu"]
+    out += ["", "xinyu relative to each peer (pages/s ratio > 1: xinyu faster per page; "
+            "RSS ratio > 1: xinyu uses more memory; wall ratio > 1: xinyu takes longer):", "",
+            "| vs | pages/s ratio | wall-time ratio | peak RSS ratio |", "|---|---:|---:|---:|"]
+    for peer in ("hugo", "mdbook"):
+        if peer not in stats:
+            out.append(f"| {peer} | n/a (build stopped unfinished) | < {fmt(x['wall'] / killed[peer][0])} | n/a |")
+            continue
+        p = stats[peer]
+        out.append(f"| {peer} | {fmt(x['pps'] / p['pps'])} | {fmt(x['wall'] / p['wall'])} | {fmt(x['rss'] / p['rss'])} |")
+
+    # What each tool did.
+    n_pack_zips, pack_bytes = tree(w / "out-xinyu" / "packs", ".zip")
+    out += ["", "Work done: Hugo renders one page per lesson, one list page per band and the home page. "
+            "mdBook renders one page per lesson and per band plus print.html (the whole book on one page), "
+            "and builds a search index (its default), like xinyu. "
+            f"xinyu also renders meetings, parent handouts, calendars, a print page and a worksheet page per lesson, "
+            f"the search index and {n_pack_zips} zip packs ({fmt(pack_bytes / 2**20, 1)} MB of zips, not counted as pages)."]
+
+    # (a) pack
+    rows = times(w, "pack", a.runs)
+    zips, zbytes = tree(w / "out-pack", ".zip")
+    out += ["", "### `xinyu pack --term 2026-autumn --slot 1`", "",
+            "| median wall s | median CPU s | peak RSS MB | zips | zip MB |", "|---:|---:|---:|---:|---:|",
+            f"| {fmt(statistics.median(r[0] for r in rows))} | {fmt(statistics.median(r[1] for r in rows))} | "
+            f"{fmt(max(r[2] for r in rows) / 1024, 1)} | {zips} | {fmt(zbytes / 2**20, 2)} |"]
+
+    # (b) search index
+    site = w / "out-xinyu"
+    idx = (site / "search-index.js").stat().st_size
+    _, html = tree(site, ".html")
+    _, md = tree(c / "xinyu", ".md")
+    out += ["", "### Search index", "",
+            "| search-index.js MB | site HTML MB | ratio | source Markdown MB | ratio |", "|---:|---:|---:|---:|---:|",
+            f"| {fmt(idx / 2**20)} | {fmt(html / 2**20)} | {fmt(idx / html)} | {fmt(md / 2**20)} | {fmt(idx / md)} |"]
+    for tool, (e, cpu, rss, pages) in killed.items():
+        out += ["", f"{tool}'s build was stopped by hand after {e} s (it had written {pages} pages "
+                f"and was still going), to leave time for the other measurements."]
+    mdb = w / "out-mdbook"
+    mdb_idx = sum((mdb / f).stat().st_size for f in ("searchindex.js", "searchindex.json") if (mdb / f).exists())
+    if mdb_idx:
+        out.append(f"\nFor comparison, mdBook's searchindex: {fmt(mdb_idx / 2**20)} MB.")
+
+    # (c) reload
+    rj = w / "reload.json"
+    if rj.exists() and rj.read_text().strip():
+        r = json.loads(rj.read_text())
+        out += ["", "### `xinyu serve`: edit to reload", "",
+                f"Edit `{r['lesson']}` (a marker line appended), poll its page every 5 ms until the marker is served.", "",
+                "| edits | median ms | max ms | rebuilds logged | rebuilds in idle s with no edits |", "|---:|---:|---:|---:|---:|",
+                f"| {len(r['runs_ms'])} | {fmt(r['median_ms'], 0)} | {fmt(r['max_ms'], 0)} | {r['rebuilds_logged']} | "
+                f"{r['idle_rebuilds']} in {fmt(r['idle_s'], 0)} |",
+                "", f"Every edit, ms: {', '.join(fmt(v, 0) for v in r['runs_ms'])}"]
+
+    # (d) search
+    sj = w / "search.jsonl"
+    if sj.exists() and sj.read_text().strip():
+        by_q = collections.OrderedDict()
+        bench = {}
+        for line in sj.read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            if d["page"] == "search":
+                by_q.setdefault(d["q"], []).append((d["ms"], d["rendered"]))
+            else:
+                bench[d["q"]] = d["data"]
+        patched = (w / "search-js-patched").exists()
+        out += ["", "### Search: time to first result (headless Chromium, file://)", "",
+                "`search.html?q=…`: `data-ms` on the results list (performance.now() from query to rendered results), "
+                "3 page loads per query. `bench-search.html` (bench/search-bench.html copied into the site) "
+                "loads the same index and search.js and times index load/parse and 10 re-runs of the query; "
+                "its Date.now() figures agree with performance.now(), so headless virtual time did not distort them."
+                + (" The site's search.js predates `data-ms`; the repository's search.js was copied in." if patched else ""),
+                "", "| query | results shown | first result ms (median of 3) | re-run median ms | index load+parse ms | prepare docs + first query ms |",
+                "|---|---:|---:|---:|---:|---:|"]
+        for q, rows in by_q.items():
+            ms = [float(m) for m, _ in rows if m]
+            b = bench.get(q) or {}
+            out.append(f"| {q} | {rows[0][1]} | {fmt(statistics.median(ms), 1) if ms else 'n/a'} | "
+                       f"{b.get('rerun_median_ms', 'n/a')} | {b.get('index_load_ms', 'n/a')} | "
+                       f"{b.get('prepare_and_first_ms', 'n/a')} |")
+
+    # Diagnostics.
+    kinds = collections.Counter()
+    cj = w / "check.jsonl"
+    for line in cj.read_text(encoding="utf-8").splitlines() if cj.exists() else []:
+        if line.startswith("{"):
+            d = json.loads(line)
+            msg = re.sub(r"[0-9]+", "N", d.get("message", ""))
+            msg = re.sub(r"校历 \S+ ", "校历 X ", msg)
+            kinds[(d.get("severity", "?"), msg)] += 1
+    out += ["", "### `xinyu check` on the corpus", ""]
+    if kinds:
+        out += ["| severity | message (numbers as N) | count |", "|---|---|---:|"]
+        out += [f"| {s} | {m} | {k} |" for (s, m), k in sorted(kinds.items())]
+    else:
+        out.append("No diagnostics.")
+    blog = w / "xinyu-build.log"
+    if blog.exists():
+        tail = [l for l in blog.read_text(encoding="utf-8", errors="replace").splitlines() if l.strip()][-2:]
+        out += ["", "Last lines of the xinyu build output: " + " / ".join(f"`{l.strip()}`" for l in tail)]
+    print("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Benchmark xinyu against Hugo and mdBook on generated corpora.
+#
+#   bench/run.sh [N ...]          default: 1000 10000
+#
+# For each N: generates a corpus (bench/gen.py) once, builds it with the three
+# tools in alternation (fresh output folder per run, /usr/bin/time for wall,
+# CPU and peak RSS), then measures `xinyu pack` for one slot, the search index
+# size, `xinyu serve` edit-to-reload latency (bench/reload.py) and search
+# time-to-first-result in headless Chromium. Writes bench/results-<N>.md and
+# prints it.
+#
+# Environment:
+#   XINYU_BIN     use this xinyu binary instead of `cargo build --release`
+#   BENCH_DIR     scratch folder (default /tmp/xinyu-bench)
+#   RUNS          runs per tool for every N (default: 5 below N=10000, else 3)
+#   RELOAD_RUNS   edits for the reload probe (default 10)
+#   SKIP_RELOAD=1, SKIP_SEARCH=1   leave those parts out
+#   MAX_TOOL_S    a tool whose build took longer than this (default 600 s)
+#                 gets no further runs for that N (the report says how many)
+#   RESUME=1      keep the measurements already in the scratch folder and
+#                 only do what is missing (after an interrupted run)
+#   CHROMIUM      browser for the search probe (default: chromium)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+SCRATCH=${BENCH_DIR:-/tmp/xinyu-bench}
+MDBOOK_VERSION=0.4.52
+TOOLS="$HERE/.tools"
+CHROMIUM=${CHROMIUM:-chromium}
+QUERIES=(情绪 考试焦虑 朋友)
+if [ $# -gt 0 ]; then NS=("$@"); else NS=(1000 10000); fi
+mkdir -p "$SCRATCH"
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# --- peers --------------------------------------------------------------
+missing=()
+command -v hugo >/dev/null || missing+=(hugo)
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get install -y "${missing[@]}"
+fi
+
+# mdBook compiles for minutes: start it first, wait for it before measuring.
+MDBOOK="$TOOLS/bin/mdbook"
+mdbook_pid=""
+if ! [ -x "$MDBOOK" ] || ! "$MDBOOK" --version | grep -q "$MDBOOK_VERSION"; then
+  log "installing mdBook $MDBOOK_VERSION into $TOOLS (log: $SCRATCH/mdbook-install.log)"
+  cargo install mdbook --version "$MDBOOK_VERSION" --locked --root "$TOOLS" \
+    >"$SCRATCH/mdbook-install.log" 2>&1 &
+  mdbook_pid=$!
+fi
+
+# --- xinyu --------------------------------------------------------------
+if [ -n "${XINYU_BIN:-}" ]; then
+  XINYU=$XINYU_BIN
+  log "using XINYU_BIN=$XINYU (not rebuilt)"
+else
+  log "cargo build --release"
+  (cd "$ROOT" && cargo build --release --quiet)
+  XINYU="$ROOT/target/release/xinyu"
+fi
+
+if [ -n "$mdbook_pid" ]; then
+  log "waiting for the mdBook install"
+  wait "$mdbook_pid" || { tail -20 "$SCRATCH/mdbook-install.log"; exit 1; }
+fi
+
+XINYU_VERSION=$("$XINYU" --version | awk '{print $2}')
+HUGO_VERSION=$(hugo version | awk '{print $2}' | sed 's/+.*//')
+MDBOOK_V=$("$MDBOOK" --version | awk '{print $2}')
+GEN_HASH=$(cat "$HERE/gen.py" "$HERE/pools.py" "$ROOT/curriculum/xinyu.toml" \
+  "$ROOT"/curriculum/calendars/*.toml | sha256sum | cut -c1-16)
+
+# time_run FILE CMD...: runs CMD under /usr/bin/time; FILE gets "wall user sys rssKB".
+time_run() {
+  local file=$1; shift
+  /usr/bin/time -f '%e %U %S %M' -o "$file" "$@" >/dev/null 2>"$file.err" || {
+    echo "FAILED: $*" >&2; tail -20 "$file.err" >&2; return 1; }
+}
+
+# too_slow WORK TOOL: "yes" when a measured run of TOOL took over MAX_TOOL_S,
+# or a run was stopped by hand (a TOOL.<run>.killed note, see report.py).
+too_slow() {
+  if compgen -G "$1/times/$2.*.killed" >/dev/null; then echo yes; return; fi
+  cat "$1"/times/"$2".[0-9] "$1"/times/"$2".[0-9][0-9] 2>/dev/null | awk -v max="${MAX_TOOL_S:-600}" \
+    '/^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$/ && $1 + 0 > max + 0 { slow = 1 } END { print (slow ? "yes" : "no") }'
+}
+
+for N in "${NS[@]}"; do
+  C="$SCRATCH/corpus-$N"
+  if [ "$(cat "$C/.gen-hash" 2>/dev/null)" != "$GEN_HASH" ]; then
+    log "generating N=$N into $C"
+    rm -rf "$C"
+    python3 "$HERE/gen.py" "$N" "$C" >&2
+    echo "$GEN_HASH" >"$C/.gen-hash"
+  fi
+  if [ "$N" -ge 10000 ]; then R=${RUNS:-3}; else R=${RUNS:-5}; fi
+  W="$SCRATCH/work-$N"
+  [ -n "${RESUME:-}" ] || rm -rf "$W"
+  mkdir -p "$W/times"
+  export HUGO_CACHEDIR="$W/hugo-cache"
+
+  if [ -z "${RESUME:-}" ] || ! [ -s "$W/check.jsonl" ]; then
+    log "N=$N: checking the xinyu corpus"
+    "$XINYU" check "$C/xinyu" --format json >"$W/check.jsonl" 2>"$W/check.err" || true
+  fi
+
+  for r in $(seq 1 "$R"); do
+    for tool in xinyu hugo mdbook; do
+      [ -s "$W/times/$tool.$r" ] && continue  # RESUME: already measured
+      if [ "$(too_slow "$W" "$tool")" = yes ]; then
+        log "N=$N run $r/$R: $tool skipped (an earlier run took over ${MAX_TOOL_S:-600} s)"
+        continue
+      fi
+      out="$W/out-$tool"
+      rm -rf "$out"
+      log "N=$N run $r/$R: $tool"
+      case $tool in
+        xinyu) time_run "$W/times/$tool.$r" "$XINYU" build "$C/xinyu" --out "$out" ;;
+        hugo) time_run "$W/times/$tool.$r" hugo -s "$C/hugo" -d "$out" --quiet ;;
+        mdbook) time_run "$W/times/$tool.$r" "$MDBOOK" build "$C/mdbook" -d "$out" ;;
+      esac
+    done
+  done
+  cp "$(ls "$W"/times/xinyu.*.err | tail -1)" "$W/xinyu-build.log"
+
+  # (a) xinyu pack for one slot
+  for r in $(seq 1 "$R"); do
+    [ -s "$W/times/pack.$r" ] && continue
+    rm -rf "$W/out-pack"
+    log "N=$N run $r/$R: xinyu pack"
+    time_run "$W/times/pack.$r" "$XINYU" pack "$C/xinyu" --term 2026-autumn --slot 1 --out "$W/out-pack"
+  done
+
+  # (c) serve: edit-to-reload latency
+  if [ -z "${SKIP_RELOAD:-}" ]; then
+    log "N=$N: serve reload latency"
+    python3 "$HERE/reload.py" "$XINYU" "$C/xinyu" --lesson lessons/junior-high/autumn-0003.md \
+      --runs "${RELOAD_RUNS:-10}" >"$W/reload.json"
+  fi
+
+  # (d) search: time to first result, headless Chromium from file://
+  SITE="$W/out-xinyu"
+  : >"$W/search.jsonl"
+  if [ -z "${SKIP_SEARCH:-}" ]; then
+    if ! grep -q "dataset.ms" "$SITE/static/search.js"; then
+      # An xinyu binary built before search.js got data-ms: use the
+      # repository's search.js (the only difference is that one line).
+      cp "$ROOT/themes/default/static/search.js" "$SITE/static/search.js"
+      echo "patched" >"$W/search-js-patched"
+    fi
+    cp "$HERE/search-bench.html" "$SITE/bench-search.html"
+    for q in "${QUERIES[@]}"; do
+      enc=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$q")
+      for page in search bench-search; do
+        reps=3; [ "$page" = bench-search ] && reps=1
+        for i in $(seq 1 $reps); do
+          log "N=$N: search $page q=$q ($i/$reps)"
+          ud=$(mktemp -d)
+          dom=$(timeout 300 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
+            --disable-background-networking --disable-component-update --disable-sync \
+            --user-data-dir="$ud" --virtual-time-budget=10000 \
+            --dump-dom "file://$SITE/$page.html?q=$enc" 2>/dev/null || true)
+          rm -rf "$ud"
+          if [ "$page" = search ]; then
+            ms=$(grep -o 'id="search-results"[^>]*data-ms="[0-9.]*"' <<<"$dom" | grep -o '[0-9.]*"$' | tr -d '"' || true)
+            hits=$(grep -o 'class="item"' <<<"$dom" | wc -l || true)
+            printf '{"page":"search","q":"%s","ms":"%s","rendered":%s}\n' "$q" "${ms:-}" "${hits:-0}" >>"$W/search.jsonl"
+          else
+            json=$(sed -n 's/.*<pre id="bench-out">\(.*\)<\/pre>.*/\1/p' <<<"$dom" | head -1)
+            printf '{"page":"bench","q":"%s","data":%s}\n' "$q" "${json:-null}" >>"$W/search.jsonl"
+          fi
+        done
+      done
+    done
+  fi
+
+  python3 "$HERE/report.py" --n "$N" --runs "$R" --work "$W" --corpus "$C" \
+    --versions "xinyu=$XINYU_VERSION" "hugo=$HUGO_VERSION" "mdbook=$MDBOOK_V" \
+    >"$HERE/results-$N.md"
+  cat "$HERE/results-$N.md"
+done
