@@ -203,9 +203,13 @@ impl Live {
         let meetings: Vec<_> = c.meetings.iter().collect();
         let handouts: Vec<_> = c.handouts.iter().collect();
         let docs = pages::search_docs(&cx, &lessons, &meetings, &handouts);
-        let js = crate::search::index_js(&docs);
-        write_replacing(&out.join("search-index.js"), js.as_bytes())
-            .map_err(|e| format!("无法写入 search-index.js\u{FF1A}{e}"))
+        // The number of docs is unchanged (a quick rebuild never adds one),
+        // so the same files are replaced; each is whole at any moment.
+        for (rel, js) in crate::search::index_files(&docs) {
+            write_replacing(&out.join(&rel), js.as_bytes())
+                .map_err(|e| format!("无法写入 {rel}\u{FF1A}{e}"))?;
+        }
+        Ok(())
     }
 }
 

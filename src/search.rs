@@ -37,7 +37,9 @@ pub struct Doc {
     pub s: String,
     /// Topics, areas and forms: ranked after the title.
     pub m: String,
-    /// Objectives and body, as plain text.
+    /// Objectives and body, as plain text: in the text blocks, not in
+    /// `search-index.js`.
+    #[serde(skip)]
     pub x: String,
 }
 
@@ -90,13 +92,33 @@ pub fn tokens(text: &str) -> Vec<String> {
 #[derive(Serialize)]
 struct Index<'a> {
     docs: &'a [Doc],
-    /// Term → ids of the docs that contain it, ascending.
-    terms: BTreeMap<String, Vec<u32>>,
+    /// How many postings shards (`search/p-N.js`) there are.
+    shards: u32,
+    /// How many docs each text block (`search/x-K.js`) holds.
+    block: u32,
     /// Traditional → Simplified pairs, concatenated (`發发髮发…`), for the
     /// Simplified characters of this index only, sorted.
     t2s: String,
 }
 
+/// Docs per text block: a block is loaded for a shown result's snippet.
+const BLOCK: usize = 16;
+
+/// Which postings shard holds a term. `search.js` computes the same:
+/// h = h * 31 + code point, wrapping at 2^32.
+pub fn shard_of(term: &str, shards: u32) -> u32 {
+    let h = term
+        .chars()
+        .fold(0u32, |h, c| h.wrapping_mul(31).wrapping_add(c as u32));
+    h % shards.max(1)
+}
+
+/// As JSON that is safe inside a `<script>`: `<` escaped.
+fn script_json(v: &impl Serialize) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+}
 /// Every single Traditional character OpenCC converts to a different
 /// Simplified one, as (traditional, simplified). Computed once per process:
 /// the table depends only on the compiled-in dictionaries, so it is a
@@ -148,36 +170,92 @@ fn t2s_pairs(chars: &BTreeSet<char>) -> String {
     out
 }
 
-/// The `search-index.js` file for these docs.
-pub fn index_js(docs: &[Doc]) -> String {
+/// The search files for these docs, as (path under the output root,
+/// contents): `search-index.js` (the docs' titles, URLs and filter fields,
+/// loaded with the search page), postings shards `search/p-N.js` (term →
+/// doc ids, delta-encoded) and text blocks `search/x-K.js` (plain text for
+/// snippets). The browser loads only the shards of the query's terms and
+/// the blocks of the results it shows, so a big site searches as fast as a
+/// small one. Every file is a script calling a function the page defines:
+/// `<script>` tags work from `file://`, where `fetch` does not.
+pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
     use rayon::prelude::*;
-    // Tokenising is most of the work and independent per doc.
-    let per_doc: Vec<Vec<String>> = docs
+    // About 60 docs' worth of postings per shard, at most 256 shards.
+    let shards = docs.len().div_ceil(60).clamp(1, 256) as u32;
+    // Tokenise in parallel; each doc's distinct terms, with their shard.
+    let per_doc: Vec<Vec<(u32, String)>> = docs
         .par_iter()
         .map(|d| {
             let all = normalize(&format!("{} {} {} {}", d.t, d.m, d.b.join(" "), d.x));
             let mut toks = tokens(&all);
             toks.sort_unstable();
             toks.dedup();
-            toks
+            toks.into_iter()
+                .map(|t| (shard_of(&t, shards), t))
+                .collect()
         })
         .collect();
-    let mut terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut chars = BTreeSet::new();
+    let mut postings: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
     for (i, toks) in per_doc.into_iter().enumerate() {
-        // Every CJK character of a doc is in one of its tokens.
-        for t in &toks {
+        for (shard, t) in toks {
+            // Every CJK character of a doc is in one of its terms.
             chars.extend(t.chars().filter(|c| is_cjk(*c)));
-        }
-        for t in toks {
-            terms.entry(t).or_default().push(i as u32);
+            postings[shard as usize]
+                .entry(t)
+                .or_default()
+                .push(i as u32);
         }
     }
     let t2s = t2s_pairs(&chars);
-    let json = serde_json::to_string(&Index { docs, terms, t2s }).unwrap_or_else(|_| "{}".into());
-    // `</script>` cannot appear in JSON strings as written by serde_json
-    // only if escaped; escape `<` to be safe inside any page.
-    format!("window.XINYU_SEARCH={};\n", json.replace('<', "\\u003c"))
+    let index = Index {
+        docs,
+        shards,
+        block: BLOCK as u32,
+        t2s,
+    };
+    let mut out = vec![(
+        "search-index.js".to_string(),
+        format!("window.XINYU_SEARCH={};\n", script_json(&index)),
+    )];
+    let shard_files: Vec<(String, String)> = postings
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, terms)| {
+            // Ascending ids as gaps: small numbers, a smaller file.
+            let delta: BTreeMap<String, Vec<u32>> = terms
+                .into_iter()
+                .map(|(t, ids)| {
+                    let mut prev = 0;
+                    let gaps = ids
+                        .into_iter()
+                        .map(|id| {
+                            let g = id - prev;
+                            prev = id;
+                            g
+                        })
+                        .collect();
+                    (t, gaps)
+                })
+                .collect();
+            (
+                format!("search/p-{n}.js"),
+                format!("XINYU_SHARD({n},{});\n", script_json(&delta)),
+            )
+        })
+        .collect();
+    out.extend(shard_files);
+    for (k, chunk) in docs.chunks(BLOCK).enumerate() {
+        let texts: Vec<String> = chunk
+            .iter()
+            .map(|d| d.x.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        out.push((
+            format!("search/x-{k}.js"),
+            format!("XINYU_TEXT({k},{});\n", script_json(&texts)),
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -211,12 +289,70 @@ mod tests {
             m: "".into(),
             x: "</script>".into(),
         };
-        let js = index_js(&[d]);
+        let files = index_files(&[d]);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["search-index.js", "search/p-0.js", "search/x-0.js"]);
+        let js = &files[0].1;
         assert!(js.starts_with("window.XINYU_SEARCH={"));
-        assert!(js.contains("\"情绪\":[0]"));
-        assert!(!js.contains("</script>"));
+        assert!(js.contains("\"shards\":1"));
+        assert!(
+            !js.contains("script"),
+            "body text stays out of the main file"
+        );
+        assert!(files[1].1.contains("\"情绪\":[0]"));
+        assert!(files[2].1.starts_with("XINYU_TEXT(0,["));
+        assert!(!files[2].1.contains("</script>"));
         // 情緒 → 情绪: only 绪 differs, and only characters in the index map.
         assert!(js.contains("\"t2s\":\"緒绪\""), "{js}");
+    }
+
+    #[test]
+    fn postings_are_gaps_in_the_shard_the_browser_computes() {
+        let doc = |t: &str, x: &str| Doc {
+            t: t.into(),
+            u: "a.html".into(),
+            k: String::new(),
+            b: vec![],
+            r: String::new(),
+            g: vec![],
+            a: vec![],
+            f: vec![],
+            s: String::new(),
+            m: String::new(),
+            x: x.into(),
+        };
+        let docs: Vec<Doc> = (0..130)
+            .map(|i| {
+                doc(
+                    &format!("第{i}课"),
+                    if i % 50 == 7 {
+                        "考试焦虑"
+                    } else {
+                        "心情"
+                    },
+                )
+            })
+            .collect();
+        let files = index_files(&docs);
+        let shards = 130usize.div_ceil(60) as u32;
+        let n = shard_of("焦虑", shards);
+        let shard = &files
+            .iter()
+            .find(|(p, _)| *p == format!("search/p-{n}.js"))
+            .unwrap()
+            .1;
+        // Docs 7, 57 and 107: gaps 7, 50, 50.
+        assert!(shard.contains("\"焦虑\":[7,50,50]"), "{shard}");
+        // The same hash as search.js: (h * 31 + code point) mod 2^32.
+        assert_eq!(shard_of("ab", 1000), ((97u32 * 31 + 98) % 1000));
+        // 130 docs → 9 text blocks of 16.
+        assert_eq!(
+            files
+                .iter()
+                .filter(|(p, _)| p.starts_with("search/x-"))
+                .count(),
+            9
+        );
     }
 
     #[test]

@@ -49,6 +49,8 @@ fn site_and_pack_search_work_offline() {
     assert!(search(&browser, &page, "量子力学").is_empty());
     // Two words must both match.
     assert_eq!(search(&browser, &page, "情绪 天气"), ["情绪气象站"]);
+    // A full-width Latin word finds the half-width one (NFKC).
+    assert_eq!(search(&browser, &page, "ＡＢＣ"), ["排好队，不着急"]);
     // A pack searches only its own pages.
     let pack = tmp.path().join("pack");
     unzip(&out.join("packs/2026-autumn-s01.zip"), &pack);
@@ -85,7 +87,12 @@ fn traditional_queries_find_simplified_lessons_and_filters_narrow_them() {
     }
     // The index maps only characters that occur in it, sorted.
     let index = std::fs::read_to_string(out.join("search-index.js")).unwrap();
-    let (docs, map) = index.split_once("\"t2s\":\"").unwrap();
+    let (_, map) = index.split_once("\"t2s\":\"").unwrap();
+    // Titles are in search-index.js, terms and text in search/.
+    let mut docs = index.clone();
+    for f in std::fs::read_dir(out.join("search")).unwrap() {
+        docs.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
+    }
     let pairs: Vec<char> = map.split('"').next().unwrap().chars().collect();
     assert!(pairs.contains(&'緒'), "t2s map");
     for p in pairs.chunks(2) {
@@ -147,4 +154,36 @@ fn without_javascript_the_search_page_lists_everything_by_band() {
     ] {
         assert!(html.contains(title), "{title} missing from the no-JS list");
     }
+}
+
+#[test]
+fn the_shipped_curriculum_answers_typical_queries() {
+    let Some(browser) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let (code, err) = build(&repo().join("curriculum"), &out);
+    assert_eq!(code, 0, "{err}");
+    let page = out.join("search.html");
+    // A topic: the two lessons tagged 考试焦虑 come first, then lessons
+    // that only mention it.
+    let hits = search(&browser, &page, "考试焦虑");
+    let mut first: Vec<&str> = hits.iter().take(2).map(String::as_str).collect();
+    first.sort();
+    assert_eq!(
+        first,
+        ["把压力调到“刚刚好”", "考试前的紧张，可以这样安放"],
+        "{hits:?}"
+    );
+    // A grade: only middle-primary lessons (grade 3) and items for them.
+    let hits = search(&browser, &page, "3年级");
+    assert!(hits.len() >= 9, "{hits:?}");
+    let html = std::fs::read_to_string(out.join("bands/middle-primary.html")).unwrap();
+    assert!(
+        html.contains(&hits[0]),
+        "{} is not a grade-3 lesson",
+        hits[0]
+    );
+    // A common word finds many lessons, capped at the 50 shown.
+    let hits = search(&browser, &page, "情绪");
+    assert!(hits.len() > 10 && hits.len() <= 50, "{hits:?}");
 }

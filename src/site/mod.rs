@@ -217,10 +217,10 @@ pub fn build(root: &Path, c: &Curriculum, out: &Path, opts: Options) -> Result<S
     site_pages.push(pages::search_page(&cx, &docs));
     site_pages.par_iter().try_for_each(|p| sink.page(p))?;
     drop(site_pages);
-    let mut files: Vec<(String, Vec<u8>)> = vec![(
-        "search-index.js".into(),
-        crate::search::index_js(&docs).into_bytes(),
-    )];
+    let mut files: Vec<(String, Vec<u8>)> = crate::search::index_files(&docs)
+        .into_iter()
+        .map(|(path, js)| (path, js.into_bytes()))
+        .collect();
     drop(docs);
     files.extend(
         crate::model::Band::ALL

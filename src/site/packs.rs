@@ -117,10 +117,9 @@ pub fn make(
         p.context.insert("with_pdf", &browser.is_some());
     }
     let mut files: BTreeMap<String, Vec<u8>> = r.render(&pages)?.into_iter().collect();
-    files.insert(
-        "search-index.js".into(),
-        crate::search::index_js(&docs).into_bytes(),
-    );
+    for (path, js) in crate::search::index_files(&docs) {
+        files.insert(path, js.into_bytes());
+    }
     for (name, bytes) in &r.theme.statics {
         files.insert(format!("static/{name}"), bytes.clone());
     }

@@ -1510,6 +1510,14 @@ pub fn search_docs(
             let mut meta: Vec<String> = l.topics.clone();
             meta.extend(n.areas(&l.areas));
             meta.extend(n.forms(&l.forms));
+            // Each grade on its own ("3年级"), so a grade finds its lessons.
+            let unit = n.theme.label("ui", "grade_unit");
+            let grades: Vec<u8> = if l.grades.is_empty() {
+                l.band.grades().collect()
+            } else {
+                l.grades.clone()
+            };
+            meta.extend(grades.iter().map(|g| unit.replace("{}", &g.to_string())));
             Some(crate::search::Doc {
                 t: l.title.clone(),
                 u,

@@ -1,8 +1,13 @@
-// xinyu offline search. The index (search-index.js) is loaded by a <script>
-// tag so it works from file://. Same tokenizer as src/search.rs: NFKC,
-// lowercase, CJK runs as bigrams (single characters as themselves), ASCII
-// words whole. Candidates come from the postings; a substring match then
-// confirms them. Titles and topics rank before body text.
+// xinyu offline search. search-index.js (loaded by a <script> tag, since
+// fetch fails from file://) holds the docs' titles, URLs and filter fields;
+// the postings live in shards search/p-N.js and the plain text in blocks
+// search/x-K.js, added as <script> tags when a query needs them, so a big
+// site loads only what a query touches. Same tokenizer as src/search.rs:
+// NFKC, lowercase, CJK runs as bigrams (single characters as themselves),
+// ASCII words whole. A doc must hold every term of every word; titles and
+// topics rank first, then the curriculum's order. The text of the results
+// shown confirms the match (dropping bigram false positives) and gives the
+// snippet.
 // A query typed in Traditional characters is also searched converted to
 // Simplified, through the character map the build put in the index (t2s).
 // Filters (band, area, form, term) narrow the results and live in the URL,
@@ -48,12 +53,40 @@
     return out;
   }
   var docs = data.docs.map(function (d) {
-    return { d: d, t: norm(d.t), m: norm(d.m + " " + d.b.join(" ")), x: norm(d.x) };
+    return { d: d, t: norm(d.t), m: norm(d.m + " " + d.b.join(" ")) };
   });
+  // Shards and text blocks arrive through these callbacks.
+  var shards = {}, texts = {}, pending = {};
+  window.XINYU_SHARD = function (n, terms) { shards[n] = terms; };
+  window.XINYU_TEXT = function (k, list) { texts[k] = list; };
+  var scriptBase = (document.querySelector('script[src$="search-index.js"]') || {}).src || "";
+  scriptBase = scriptBase.replace(/search-index\.js.*$/, "");
+  function load(path) {
+    if (!pending[path]) {
+      pending[path] = new Promise(function (resolve) {
+        var s = document.createElement("script");
+        s.src = scriptBase + path;
+        // A missing file means no postings, not a broken page.
+        s.onload = s.onerror = function () { resolve(); };
+        document.head.appendChild(s);
+      });
+    }
+    return pending[path];
+  }
+  function shardOf(term) {
+    var h = 0;
+    for (var ch of term) h = (Math.imul(h, 31) + ch.codePointAt(0)) >>> 0;
+    return h % Math.max(1, data.shards);
+  }
+  function postings(term) {
+    var gaps = (shards[shardOf(term)] || {})[term] || [], ids = [], id = 0;
+    for (var i = 0; i < gaps.length; i++) { id += gaps[i]; ids.push(id); }
+    return ids;
+  }
   function candidates(term) {
     var toks = tokens(term), set = null;
     for (var i = 0; i < toks.length; i++) {
-      var post = data.terms[toks[i]] || [];
+      var post = postings(toks[i]);
       if (set === null) { set = new Set(post); continue; }
       var next = new Set();
       post.forEach(function (id) { if (set.has(id)) next.add(id); });
@@ -61,20 +94,24 @@
     }
     return set || new Set();
   }
+  function textOf(id) {
+    var block = texts[Math.floor(id / data.block)];
+    return block ? block[id % data.block] || "" : "";
+  }
   function escapeHtml(s) {
     return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
-  function snippet(doc, terms) {
+  function snippet(raw, terms) {
     // Find the match in the text as written, so the highlight lines up;
     // NFKC can change lengths (… becomes ...), so fall back to the
     // normalised text only when the written form does not match.
-    var text = doc.d.x.replace(/\s+/g, " "), at = -1, len = 0;
+    var text = raw, at = -1, len = 0;
     for (var pass = 0; pass < 2 && at < 0; pass++) {
-      if (pass === 1) text = norm(text);
+      if (pass === 1) text = norm(raw);
       var low = text.toLowerCase();
       for (var i = 0; i < terms.length && at < 0; i++) { at = low.indexOf(terms[i]); len = terms[i].length; }
     }
-    if (at < 0) return escapeHtml(doc.d.x.replace(/\s+/g, " ").slice(0, 80));
+    if (at < 0) return escapeHtml(raw.slice(0, 80));
     var start = Math.max(0, at - 30), end = Math.min(text.length, at + len + 50);
     return (start > 0 ? "…" : "") + escapeHtml(text.slice(start, at)) + "<mark>" +
       escapeHtml(text.slice(at, at + len)) + "</mark>" + escapeHtml(text.slice(at + len, end)) + (end < text.length ? "…" : "");
@@ -86,56 +123,89 @@
     });
   }
   function score(doc, term) {
-    var s = 0;
-    if (doc.t.indexOf(term) >= 0) s += 100;
-    if (doc.m.indexOf(term) >= 0) s += 30;
-    return s + Math.min(doc.x.split(term).length - 1, 20);
+    return (doc.t.indexOf(term) >= 0 ? 100 : 0) + (doc.m.indexOf(term) >= 0 ? 30 : 0);
   }
+  var SHOWN = 50, runs = 0;
   function run() {
-    var t0 = performance.now();
+    var t0 = performance.now(), me = ++runs;
     var q = norm(input.value).trim();
     var filtered = selects.some(function (f) { return f.el.value; });
-    list.innerHTML = "";
-    if (!q && !filtered) { status.textContent = ""; if (all) all.hidden = false; return; }
+    if (!q && !filtered) {
+      list.innerHTML = "";
+      status.textContent = "";
+      if (all) all.hidden = false;
+      return;
+    }
     // Each word as typed and, if it differs, converted to Simplified: a
     // document matches the word when it contains either form.
     var words = q.split(/\s+/).filter(Boolean).map(function (w) {
       var s = simplified(w);
       return s === w ? [w] : [w, s];
     });
-    var ids = null;
+    var needed = new Set();
     words.forEach(function (forms) {
-      var c = new Set();
-      forms.forEach(function (f) { candidates(f).forEach(function (id) { c.add(id); }); });
-      if (ids === null) { ids = c; return; }
-      var next = new Set(); c.forEach(function (id) { if (ids.has(id)) next.add(id); }); ids = next;
+      forms.forEach(function (f) { tokens(f).forEach(function (t) { needed.add("search/p-" + shardOf(t) + ".js"); }); });
     });
-    if (ids === null) ids = new Set(docs.map(function (_, i) { return i; }));
-    var terms = [], hits = [];
-    words.forEach(function (forms) { forms.forEach(function (f) { terms.push(f); }); });
-    ids.forEach(function (id) {
-      var doc = docs[id], total = 0, ok = true;
-      if (!passes(doc.d)) return;
+    Promise.all(Array.from(needed).map(load)).then(function () {
+      if (me !== runs) return;
+      var ids = null;
       words.forEach(function (forms) {
-        var s = Math.max.apply(null, forms.map(function (f) { return score(doc, f); }));
-        if (s === 0) ok = false;
-        total += s;
+        var c = new Set();
+        forms.forEach(function (f) { candidates(f).forEach(function (id) { c.add(id); }); });
+        if (ids === null) { ids = c; return; }
+        var next = new Set(); c.forEach(function (id) { if (ids.has(id)) next.add(id); }); ids = next;
       });
-      if (ok) hits.push({ doc: doc, score: total, id: id });
+      if (ids === null) ids = new Set(docs.map(function (_, i) { return i; }));
+      var hits = [];
+      ids.forEach(function (id) {
+        var doc = docs[id], total = 0;
+        if (!passes(doc.d)) return;
+        words.forEach(function (forms) {
+          total += Math.max.apply(null, forms.map(function (f) { return score(doc, f); }));
+        });
+        hits.push({ doc: doc, score: total, id: id });
+      });
+      hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+      show(hits, words, t0, me, 0, []);
     });
-    hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+  }
+  // Loads the text of the next results, keeps those that really hold
+  // every word (bigrams can match apart), and renders up to SHOWN.
+  function show(hits, words, t0, me, from, kept) {
+    var batch = hits.slice(from, from + SHOWN);
+    var blocks = new Set(batch.map(function (h) { return "search/x-" + Math.floor(h.id / data.block) + ".js"; }));
+    Promise.all(Array.from(blocks).map(load)).then(function () {
+      if (me !== runs) return;
+      batch.forEach(function (h) {
+        var text = textOf(h.id), full = h.doc.t + " " + h.doc.m + " " + norm(text);
+        var ok = words.every(function (forms) {
+          return forms.some(function (f) { return full.indexOf(f) >= 0; });
+        });
+        if (ok) { h.text = text; kept.push(h); }
+      });
+      var more = from + SHOWN < hits.length;
+      if (kept.length < SHOWN && more) { show(hits, words, t0, me, from + SHOWN, kept); return; }
+      // All candidates past the checked ones are counted as they are.
+      var count = kept.length + Math.max(0, hits.length - from - SHOWN);
+      render(kept.slice(0, SHOWN), count, words, t0);
+    });
+  }
+  function render(shown, count, words, t0) {
+    var terms = [];
+    words.forEach(function (forms) { forms.forEach(function (f) { terms.push(f); }); });
+    list.innerHTML = "";
     if (all) all.hidden = true;
-    status.textContent = hits.length
-      ? (status.dataset.count || "{}").replace("{}", hits.length)
+    status.textContent = count
+      ? (status.dataset.count || "{}").replace("{}", count)
       : (status.dataset.none || "");
-    hits.slice(0, 50).forEach(function (h) {
+    shown.forEach(function (h) {
       var li = document.createElement("li");
       li.className = "item";
       // Result URLs are relative to the output root, where search.html is.
       li.innerHTML = '<a class="item-title" href="' + escapeHtml(h.doc.d.u) + '">' +
         escapeHtml(h.doc.d.t) + '</a> <span class="tag">' + escapeHtml(h.doc.d.k) + '</span>' +
         '<div class="meta"><span>' + escapeHtml(h.doc.d.b.join("、")) + '</span><span>' + escapeHtml(h.doc.d.r) + '</span></div>' +
-        '<p class="snippet">' + snippet(h.doc, terms) + '</p>';
+        '<p class="snippet">' + snippet(h.text, terms) + '</p>';
       list.appendChild(li);
     });
     // Elapsed ms from query to rendered results, for bench/ to read.
