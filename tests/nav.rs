@@ -51,7 +51,7 @@ fn lesson_pages_link_only_their_neighbours_and_stay_the_same_size() {
             "../../lessons/junior-high/01-emotion-weather.html"
         ]
     );
-    assert!(b.contains("src=../../nav/junior-high.js>"), "{b}");
+    assert!(b.contains("src=\"../../nav/junior-high.js\""), "{b}");
     assert_eq!(a.len(), b.len(), "a lesson page grew with its band");
     // The band's list lives once, in its nav file.
     let nav = fs::read_to_string(big.join("nav/junior-high.js")).unwrap();
