@@ -83,7 +83,11 @@ fn serve_rebuilds_on_save_and_shows_errors_until_fixed() {
     );
     assert_eq!(get(port, "/").0, 200);
     // A preview leaves the packs out, and says so.
-    assert!(get(port, "/downloads.html").1.contains("预览时不生成课程包"));
+    assert!(
+        get(port, "/downloads.html")
+            .1
+            .contains("预览时不生成课程包")
+    );
     assert_eq!(get(port, "/packs.json").0, 404);
     assert_eq!(get(port, "/../../etc/passwd").0, 403);
     assert_eq!(get(port, "/lessons/%2e%2e/%2e%2e/%2e%2e/etc/passwd").0, 403);
