@@ -36,6 +36,11 @@ for t in "${targets[@]}"; do
     mv "$log" "artifacts/$t/last-run.log"
     # Keep the committed corpus small: only inputs that add coverage.
     cargo fuzz cmin -O "$t" "corpus/$t" >/dev/null 2>&1 || true
+    # Then keep the smallest inputs up to FUZZ_CORPUS_KB (default 400) so
+    # the repository stays small; the dropped ones are bigger variants.
+    budget=$(( ${FUZZ_CORPUS_KB:-400} * 1024 ))
+    find "corpus/$t" -type f -printf '%s %p\n' | sort -n -k1,1 -k2,2 |
+        awk -v b="$budget" '{ s += $1; if (s > b) print $2 }' | xargs -r rm -f
     files="$(find "corpus/$t" -type f | wc -l)"
     summary+=("$(printf '%-12s %8ss %12s execs %6s corpus files  %s' "$t" "$seconds" "$execs" "$files" "$result")")
 done
