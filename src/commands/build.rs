@@ -72,7 +72,7 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
         }
         Err(Failure::Io(e)) => {
             super::report(&diags, &loaded.sources);
-            eprintln!("error: {e:#}");
+            super::report_io(&e);
             eprintln!("生成失败；原来的输出没有改动。");
             FAILED
         }

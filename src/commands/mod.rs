@@ -25,6 +25,29 @@ pub fn report(diags: &Diagnostics, sources: &BTreeMap<String, String>) {
     eprintln!("{e} 个错误\u{FF0C}{w} 个警告");
 }
 
+/// Prints an I/O failure with a plain-words hint for the causes a teacher
+/// can fix: a full disk, a read-only folder or USB stick, missing rights.
+pub fn report_io(e: &anyhow::Error) {
+    eprintln!("error: {e:#}");
+    let kind = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind);
+    let hint = match kind {
+        Some(std::io::ErrorKind::StorageFull) => {
+            "磁盘（或 U 盘）空间不够了\u{FF1A}请清理出空间，或用 --out 换到空间更大的位置"
+        }
+        Some(std::io::ErrorKind::ReadOnlyFilesystem) => {
+            "这个位置是只读的（例如写保护的 U 盘或光盘）\u{FF1A}请用 --out 换一个可以写入的文件夹"
+        }
+        Some(std::io::ErrorKind::PermissionDenied) => {
+            "没有写入这个文件夹的权限\u{FF1A}请用 --out 换到自己的文件夹，或请管理员开放权限"
+        }
+        _ => return,
+    };
+    eprintln!("  = 提示\u{FF1A}{hint}");
+}
+
 /// Writes a file next to its final name and renames it into place, so a
 /// reader never sees half a zip or PDF.
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {

@@ -94,7 +94,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
             return super::build::FAILED;
         }
         Err(Failure::Io(e)) => {
-            eprintln!("error: {e:#}");
+            super::report_io(&e);
             return super::build::FAILED;
         }
     };
@@ -105,7 +105,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     super::report(&diags, &loaded.sources);
     for p in &made {
         if let Err(e) = super::write_atomically(out, &format!("{}.zip", p.id), &p.zip) {
-            eprintln!("error: {e:#}");
+            super::report_io(&e);
             return super::build::FAILED;
         }
         println!("{}.zip  {} 字节  sha256 {}", p.id, p.zip.len(), p.sha256);

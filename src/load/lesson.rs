@@ -72,7 +72,7 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
     let term = at.term(&raw.term, diags);
     at.in_range(
         &raw.order,
-        1..=9999,
+        1..=99_999,
         "order",
         "order 是这节课在本学段本学期的第几次课（课次），从 1 开始",
         diags,

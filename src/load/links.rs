@@ -2,7 +2,7 @@
 //! named by lessons, and every link and image in every body.
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::has_scheme;
+use crate::markdown::{has_scheme, is_active_url};
 use crate::model::vocab::nearest;
 use crate::model::{Band, Body, Curriculum, Term};
 use percent_encoding::percent_decode_str;
@@ -73,6 +73,8 @@ pub fn check(root: &Path, c: &mut Curriculum, known: &Known, diags: &mut Vec<Dia
 
     let pages = &known.pages;
     let mut referenced = BTreeSet::new();
+    // Links are followed through symlinks only while they stay inside.
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let bodies = c
         .lessons
         .iter()
@@ -80,7 +82,7 @@ pub fn check(root: &Path, c: &mut Curriculum, known: &Known, diags: &mut Vec<Dia
         .chain(c.meetings.iter().map(|m| (&m.path, &m.body)))
         .chain(c.handouts.iter().map(|h| (&h.path, &h.body)));
     for (path, body) in bodies {
-        check_body(root, path, body, pages, &mut referenced, diags);
+        check_body(&real_root, path, body, pages, &mut referenced, diags);
     }
     let mut assets: BTreeSet<String> = c.assets.iter().cloned().collect();
     assets.extend(referenced);
@@ -176,6 +178,13 @@ pub(crate) fn check_body(
                 .with_hint("离线课程包里不能有需要联网才能加载的图片、样式或脚本；请把文件下载后放进 assets/，再用相对路径引用"),
         );
     }
+    for (line, col, what) in &body.raw_html_unsafe {
+        diags.push(
+            Diagnostic::error(path, *line, *col, format!("正文的 HTML 里有 {what}，课程包里不能带会运行的代码或嵌入的网页"))
+                .with_len(what.chars().count())
+                .with_hint("请删掉它；正文里只能用表格、<details>/<summary>、<ruby> 注音等不带脚本的 HTML，可用的标签见使用手册“正文里的 HTML”"),
+        );
+    }
     for link in &body.links {
         let target = link.target.trim();
         if target.is_empty() || target.starts_with('#') {
@@ -186,6 +195,13 @@ pub(crate) fn check_body(
                 .with_len(link.target.chars().count() + 4)
                 .with_hint(hint)
         };
+        if is_active_url(target) {
+            diags.push(err(
+                format!("链接 `{target}` 会运行代码或嵌入内容，不能放进课程包"),
+                "链接只能指向项目里的文件，或以 https:// 开头的网址",
+            ));
+            continue;
+        }
         if has_scheme(target) {
             if link.image {
                 diags.push(err(
@@ -226,7 +242,13 @@ pub(crate) fn check_body(
             }
             continue;
         }
-        if root.join(&resolved).is_file() {
+        let file = root.join(&resolved);
+        if file.is_file() && !is_inside(root, &file) {
+            diags.push(err(
+                format!("链接 `{target}` 经过符号链接指到了项目文件夹外面"),
+                "只能链接项目里的文件；请把文件复制进项目（例如 assets/），不要用指向外面的符号链接",
+            ));
+        } else if file.is_file() {
             referenced.insert(resolved);
         } else {
             let what = if link.image { "图片" } else { "文件" };
@@ -236,6 +258,12 @@ pub(crate) fn check_body(
             ));
         }
     }
+}
+
+/// True when `path`, with every symlink resolved, lies inside `real_root`
+/// (itself already resolved).
+pub fn is_inside(real_root: &Path, path: &Path) -> bool {
+    path.canonicalize().is_ok_and(|p| p.starts_with(real_root))
 }
 
 /// The folder part of a project-relative path.

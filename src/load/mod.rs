@@ -8,6 +8,7 @@ mod fields;
 mod handout;
 mod lesson;
 mod links;
+pub use calendar::parse as parse_calendar;
 pub use handout::parse as parse_handout;
 pub use lesson::parse as parse_lesson;
 pub use links::normalize;
@@ -237,9 +238,18 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
     let mut files = Vec::new();
     let mut assets = Vec::new();
     let mut diags = Vec::new();
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let outside = |rel: &str| {
+        Diagnostic::error(rel, 0, 0, "这是一个指到项目文件夹外面的符号链接")
+            .with_hint("项目外的文件不会被读取或复制；请把文件或文件夹本身复制进项目")
+    };
     for folder in ["lessons", "meetings", "parents", "calendars", "assets"] {
         let dir = root.join(folder);
         if !dir.is_dir() {
+            continue;
+        }
+        if !links::is_inside(&real_root, &dir) {
+            diags.push(outside(folder));
             continue;
         }
         let walker = WalkDir::new(&dir)
@@ -255,10 +265,19 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
                     continue;
                 }
             };
-            if !entry.file_type().is_file() {
+            let rel = rel_path(root, entry.path());
+            if entry.path_is_symlink() && entry.depth() > 0 {
+                // Followed only while it stays inside the project.
+                if !links::is_inside(&real_root, entry.path()) {
+                    diags.push(outside(&rel));
+                    continue;
+                }
+                if !entry.path().is_file() {
+                    continue;
+                }
+            } else if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = rel_path(root, entry.path());
             let lower = rel.to_lowercase();
             let kind = match folder {
                 "calendars" if lower.ends_with(".toml") => {

@@ -110,6 +110,9 @@ pub struct Body {
     pub links: Vec<LinkRef>,
     /// External assets found in raw HTML: (line, column, url).
     pub raw_html_assets: Vec<(usize, usize, String)>,
+    /// Scripts, frames, event handlers and the like in raw HTML: (line,
+    /// column, what).
+    pub raw_html_unsafe: Vec<(usize, usize, String)>,
 }
 
 /// A link or image destination found in a body.

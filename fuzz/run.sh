@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Fuzz every target for a bounded time, then minimise its corpus.
+#
+#   fuzz/run.sh                 # 120 s per target
+#   FUZZ_SECONDS=600 fuzz/run.sh lesson calendar
+#
+# Needs cargo-fuzz (`cargo install cargo-fuzz --locked`). Only a stable
+# toolchain is assumed: RUSTC_BOOTSTRAP=1 lets it use the nightly-only
+# sanitizer flags. Not part of `cargo test` or CI. The corpus lives in
+# fuzz/corpus/<target>/ (committed); a crash is written to
+# fuzz/artifacts/<target>/ and must become a regression test under
+# tests/ (see HARDENING.md).
+set -euo pipefail
+cd "$(dirname "$0")"
+export RUSTC_BOOTSTRAP=1
+seconds="${FUZZ_SECONDS:-120}"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(frontmatter lesson calendar search)
+cargo fuzz build -O
+summary=()
+status=0
+for t in "${targets[@]}"; do
+    log="$(mktemp)"
+    mkdir -p "corpus/$t" "artifacts/$t"
+    echo "== $t: ${seconds}s" >&2
+    if cargo fuzz run -O "$t" "corpus/$t" -- \
+        -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 2>"$log"; then
+        result="ok"
+    else
+        result="CRASH (see fuzz/artifacts/$t/)"
+        status=1
+    fi
+    execs="$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')"
+    tail -n 25 "$log" | grep -E 'ERROR|panicked|SUMMARY|Test unit written' >&2 || true
+    mv "$log" "artifacts/$t/last-run.log"
+    # Keep the committed corpus small: only inputs that add coverage.
+    cargo fuzz cmin -O "$t" "corpus/$t" >/dev/null 2>&1 || true
+    # Then keep the smallest inputs up to FUZZ_CORPUS_KB (default 400) so
+    # the repository stays small; the dropped ones are bigger variants.
+    budget=$(( ${FUZZ_CORPUS_KB:-400} * 1024 ))
+    find "corpus/$t" -type f -printf '%s %p\n' | sort -n -k1,1 -k2,2 |
+        awk -v b="$budget" '{ s += $1; if (s > b) print $2 }' | xargs -r rm -f
+    files="$(find "corpus/$t" -type f | wc -l)"
+    summary+=("$(printf '%-12s %8ss %12s execs %6s corpus files  %s' "$t" "$seconds" "$execs" "$files" "$result")")
+done
+printf '%s\n' "${summary[@]}"
+exit "$status"

@@ -1,0 +1,480 @@
+//! Hardening: no input can crash xinyu, corrupt its output or leak into a
+//! pack. Each test names the threat it covers in HARDENING.md.
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A lesson for `lessons/junior-high/` with order `order` and `body` after
+/// a complete 45-minute `## 活动过程`.
+fn lesson(title: &str, order: u32, extra: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nterm: autumn\norder: {order}\nduration: 45\nareas: [emotions]\nforms: [game]\nobjectives:\n  cognitive: 知道情绪没有好坏之分\n  affective: 愿意接纳自己的情绪\n  behavioral: 学会描述感受\n---\n\n## 活动过程\n\n### 暖身（5分钟）\n\n说说心情。\n\n### 主题活动（30分钟）\n\n四人一组。\n\n### 分享（10分钟）\n\n说一说。\n\n{extra}"
+    )
+}
+
+/// A copy of the base fixture in a temp dir: (tempdir, project, out).
+fn base_project() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("project");
+    copy_tree(&fixture("base"), &project);
+    let out = tmp.path().join("site");
+    (tmp, project, out)
+}
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("xinyu")
+}
+
+// --- Paths ---------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_project_is_an_error_and_never_copied() {
+    let (tmp, project, out) = base_project();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let before = snapshot_tree(&out);
+    let secret = tmp.path().join("secret.txt");
+    fs::write(&secret, "TOP-SECRET-12345").unwrap();
+    let dir = project.join("lessons/junior-high");
+    std::os::unix::fs::symlink(&secret, dir.join("notes.txt")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), dir.join("up")).unwrap();
+    let extra = "[笔记](notes.txt)\n\n![图](up/secret.txt)\n";
+    let text = lesson("情绪气象站", 1, extra);
+    let line = text.lines().position(|l| l.starts_with("[笔记]")).unwrap() + 1;
+    fs::write(dir.join("01-emotion-weather.md"), &text).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    for l in [line, line + 2] {
+        let at = format!("lessons/junior-high/01-emotion-weather.md:{l}:1");
+        assert!(err.contains(&at), "must name {at}:\n{err}");
+    }
+    assert!(err.contains("项目文件夹外面"), "{err}");
+    assert_eq!(snapshot_tree(&out), before, "previous output changed");
+
+    // A lesson file or an assets folder that is a symlink out of the tree.
+    fs::write(
+        dir.join("01-emotion-weather.md"),
+        lesson("情绪气象站", 1, ""),
+    )
+    .unwrap();
+    fs::remove_file(dir.join("notes.txt")).unwrap();
+    fs::remove_file(dir.join("up")).unwrap();
+    let outside = tmp.path().join("outside.md");
+    fs::write(&outside, lesson("外面的课", 3, "")).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("03-outside.md")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), project.join("assets")).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("lessons/junior-high/03-outside.md"), "{err}");
+    assert!(err.contains("assets"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(snapshot_tree(&out), before, "previous output changed");
+    let all = snapshot_tree(&out);
+    assert!(
+        all.values()
+            .all(|b| !String::from_utf8_lossy(b).contains("TOP-SECRET"))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_inside_the_project_still_works() {
+    let (_tmp, project, out) = base_project();
+    let dir = project.join("lessons/junior-high");
+    std::os::unix::fs::symlink("thermometer.svg", dir.join("t2.svg")).unwrap();
+    let text = lesson("情绪气象站", 1, "![温度计](t2.svg)\n");
+    fs::write(dir.join("01-emotion-weather.md"), text).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("lessons/junior-high/t2.svg").is_file());
+}
+
+#[test]
+fn zip_entries_are_relative_and_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let (code, err) = build(&fixture("base"), &out);
+    assert_eq!(code, 0, "{err}");
+    let mut zips = 0;
+    for (rel, bytes) in snapshot_tree(&out) {
+        if !rel.ends_with(".zip") {
+            continue;
+        }
+        zips += 1;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        for i in 0..z.len() {
+            let f = z.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            assert!(f.enclosed_name().is_some(), "{rel}: unsafe entry {name}");
+            assert!(
+                !name.starts_with('/')
+                    && !name.contains('\\')
+                    && !name.contains(':')
+                    && name
+                        .split('/')
+                        .all(|s| !s.is_empty() && s != "." && s != ".."),
+                "{rel}: unclean entry {name}"
+            );
+            assert!(name.is_ascii(), "{rel}: non-ASCII entry {name}");
+        }
+    }
+    assert!(zips > 0);
+}
+
+// --- Interrupted builds ---------------------------------------------------
+
+/// Kills `cmd` after `delay`; returns true when it finished first.
+fn run_and_kill(mut cmd: Command, delay: Duration) -> bool {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while start.elapsed() < delay {
+        if child.try_wait().unwrap().is_some() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // SIGKILL on Unix: no destructors, no cleanup.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    false
+}
+
+/// Snapshot of a folder without hidden files left by an interrupted write
+/// (`.name.tmp`), which readers never see as output.
+fn visible_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    snapshot_tree(dir)
+        .into_iter()
+        .filter(|(k, _)| !k.rsplit('/').next().unwrap_or("").ends_with(".tmp"))
+        .collect()
+}
+
+/// The project in one of two states that build differently.
+fn set_state(project: &Path, b: bool) {
+    let dir = project.join("lessons/junior-high");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    files.sort();
+    let path = &files[0];
+    let text = fs::read_to_string(path).unwrap();
+    let marked = text.contains("\ntitle: （修订）");
+    let text = match (b, marked) {
+        (true, false) => text.replacen("\ntitle: ", "\ntitle: （修订）", 1),
+        (false, true) => text.replacen("\ntitle: （修订）", "\ntitle: ", 1),
+        _ => text,
+    };
+    fs::write(path, text).unwrap();
+}
+
+/// Builds (or packs) state A and state B once each, then repeatedly starts
+/// the command for the other state and kills it after a growing delay: the
+/// output must always be exactly A or exactly B, and the next run must work.
+fn killed_runs_never_leave_partial_output(args: &[&str], what: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("project");
+    copy_tree(&repo().join("curriculum"), &project);
+    let out = tmp.path().join("out");
+    let run = |state: bool| {
+        set_state(&project, state);
+        let mut c = Command::new(bin());
+        c.args(args).arg(&project).arg("--out").arg(&out);
+        c
+    };
+    let ok = |mut c: Command| {
+        let o = c.output().unwrap();
+        assert!(
+            o.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let t = Instant::now();
+    ok(run(true));
+    let full = t.elapsed();
+    let b = visible_tree(&out);
+    ok(run(false));
+    let a = visible_tree(&out);
+    assert_ne!(a, b, "{what}: the two states must differ");
+    assert!(!a.is_empty());
+    let mut state = false;
+    let mut killed = 0;
+    // Deterministic delays, from "just started" to "almost done".
+    for ms in [1u64, 5, 20, 50, 100, 200, 350, 500, 750, 1000, 1500, 2000] {
+        let delay = Duration::from_millis(ms);
+        if delay > full + Duration::from_millis(500) {
+            break;
+        }
+        if !run_and_kill(run(!state), delay) {
+            killed += 1;
+        }
+        let now = visible_tree(&out);
+        if now == a {
+            state = false;
+        } else if now == b {
+            state = true;
+        } else {
+            let old = tmp.path().join(".out.xinyu-old");
+            panic!(
+                "{what} killed after {ms} ms left partial output ({} files; A has {}, B has {}; old copy present: {})",
+                now.len(),
+                a.len(),
+                b.len(),
+                old.exists()
+            );
+        }
+    }
+    assert!(
+        killed >= 3,
+        "{what}: too few runs were interrupted ({killed})"
+    );
+    // The next complete run is not disturbed by what the killed ones left.
+    ok(run(!state));
+    assert_eq!(visible_tree(&out), if state { a } else { b });
+    let litter: Vec<String> = snapshot_tree(&out)
+        .into_keys()
+        .filter(|k| k.ends_with(".tmp"))
+        .collect();
+    assert!(litter.is_empty(), "{what}: left {litter:?}");
+    assert!(!tmp.path().join(".out.xinyu-tmp").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_build_leaves_the_previous_site_complete() {
+    killed_runs_never_leave_partial_output(&["build"], "build");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_pack_leaves_every_previous_zip_complete() {
+    killed_runs_never_leave_partial_output(&["pack", "--band", "junior-high"], "pack");
+}
+
+// --- Big and odd inputs ---------------------------------------------------
+
+#[test]
+fn a_5_mb_lesson_builds() {
+    let (_tmp, project, out) = base_project();
+    let para = "同学们围成一圈，轮流说出此刻的心情，并用一个词描述身体的感觉。\n\n";
+    let mut extra = String::from("## 课后延伸\n\n");
+    while extra.len() < 5 * 1024 * 1024 {
+        extra.push_str(para);
+    }
+    let path = project.join("lessons/junior-high/01-emotion-weather.md");
+    fs::write(&path, lesson("情绪气象站", 1, &extra)).unwrap();
+    let t = Instant::now();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let page = fs::read_to_string(out.join("lessons/junior-high/01-emotion-weather.html")).unwrap();
+    assert!(page.matches("轮流说出此刻的心情").count() > 10_000);
+    eprintln!("5 MB lesson built in {:?}", t.elapsed());
+}
+
+/// `count` tiny lessons in one band, each its own order.
+fn many_lessons(count: u32) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("project");
+    copy_tree(&repo().join("examples/minimal"), &project);
+    let dir = project.join("lessons/junior-high");
+    fs::remove_dir_all(&dir).unwrap();
+    fs::create_dir_all(&dir).unwrap();
+    for i in 1..=count {
+        fs::write(
+            dir.join(format!("{i:05}.md")),
+            lesson(&format!("第{i}课"), i, ""),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("site");
+    (tmp, project, out)
+}
+
+#[test]
+fn ten_thousand_lessons_in_one_band_build() {
+    // A province-wide library: far more lessons than the term has slots.
+    let (_tmp, project, out) = many_lessons(10_000);
+    let t = Instant::now();
+    let (code, err) = build(&project, &out);
+    eprintln!("10,000 lessons built in {:?}", t.elapsed());
+    assert_eq!(code, 0, "{}", &err[..2000.min(err.len())]);
+    assert!(out.join("lessons/junior-high/00001.html").is_file());
+    assert!(out.join("lessons/junior-high/10000.html").is_file());
+    // Lessons beyond the calendar's slots: one warning, not thousands.
+    assert_eq!(err.matches("warning").count(), 1, "{}", &err[..2000.min(err.len())]);
+    assert!(err.contains("份教案的 order 大于校历"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn deep_chinese_and_spaced_paths_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("我的 课程 项目");
+    copy_tree(&fixture("base"), &project);
+    let mut dir = project.join("lessons/junior-high");
+    for i in 0..30 {
+        dir = dir.join(format!("第 {i} 层"));
+    }
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("情绪 小课.md"),
+        lesson("深处的课", 3, "![温度计](图 片.svg)\n"),
+    )
+    .unwrap();
+    fs::copy(
+        project.join("lessons/junior-high/thermometer.svg"),
+        dir.join("图 片.svg"),
+    )
+    .unwrap();
+    let out = tmp.path().join("输出 文件夹");
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let pages = assert_offline_and_complete(&out);
+    assert!(pages > 5);
+    let found = snapshot_tree(&out)
+        .into_keys()
+        .any(|k| k.ends_with("情绪 小课.html") && k.matches('/').count() > 30);
+    assert!(found, "deep page missing");
+}
+
+#[test]
+fn empty_and_front_matter_only_files_get_clear_messages() {
+    let (_tmp, project, out) = base_project();
+    let dir = project.join("lessons/junior-high");
+    fs::write(dir.join("03-empty.md"), "").unwrap();
+    fs::write(
+        dir.join("04-only-front-matter.md"),
+        "---\ntitle: 只有前置信息\nterm: autumn\norder: 4\nduration: 45\nareas: [emotions]\nforms: [game]\nobjectives:\n  cognitive: 知道\n  affective: 愿意\n  behavioral: 学会\n---\n",
+    )
+    .unwrap();
+    fs::write(project.join("calendars/empty.toml"), "").unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("lessons/junior-high/03-empty.md:1:1"), "{err}");
+    assert!(err.contains("文件是空的"), "{err}");
+    assert!(
+        err.contains("lessons/junior-high/04-only-front-matter.md"),
+        "{err}"
+    );
+    assert!(err.contains("活动过程"), "{err}");
+    assert!(err.contains("calendars/empty.toml"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out.exists());
+}
+
+// --- File-system limits (tmpfs) -------------------------------------------
+
+/// A tmpfs mounted for one test, unmounted on drop. `None` when mounting is
+/// not possible here (not root, no CAP_SYS_ADMIN): then the test is skipped
+/// with a message, and under CI it fails.
+struct Mount(PathBuf);
+
+impl Mount {
+    fn new(at: &Path, opts: &str) -> Option<Mount> {
+        fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", opts, "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            ok || !in_ci(),
+            "mounting a tmpfs is required for the file-system limit tests"
+        );
+        if !ok {
+            eprintln!("skipping: cannot mount a tmpfs here (needs root); see HARDENING.md");
+        }
+        ok.then(|| Mount(at.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_gives_a_clear_message_and_keeps_the_previous_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let disk = tmp.path().join("disk");
+    // Big enough for one base build, too small for a second one beside it.
+    let Some(_m) = Mount::new(&disk, "size=1200k") else {
+        return;
+    };
+    let out = disk.join("site");
+    let (code, err) = build(&fixture("base"), &out);
+    assert_eq!(code, 0, "the base build must fit:\n{err}");
+    let before = snapshot_tree(&out);
+    // A lesson with a big image: the second build cannot fit.
+    let (_t2, project, _) = base_project();
+    let noise: Vec<u8> = (0..900_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    fs::write(project.join("lessons/junior-high/big.png"), noise).unwrap();
+    let path = project.join("lessons/junior-high/01-emotion-weather.md");
+    fs::write(&path, lesson("情绪气象站", 1, "![大图](big.png)\n")).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("No space left") || err.contains("空间"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(snapshot_tree(&out), before, "previous output changed");
+    assert!(
+        !disk.join(".site.xinyu-tmp").exists(),
+        "staging left behind"
+    );
+}
+
+#[test]
+fn a_read_only_output_folder_gives_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let disk = tmp.path().join("ro");
+    // Read-only for root too: a read-only file system, not chmod.
+    let Some(_m) = Mount::new(&disk, "ro,size=64k") else {
+        return;
+    };
+    let out = disk.join("site");
+    let (code, err) = build(&fixture("base"), &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&disk.display().to_string()), "{err}");
+    assert!(err.contains("Read-only") || err.contains("只读"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_chmod_read_only_output_folder_gives_a_clear_message() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let parent = tmp.path().join("locked");
+    fs::create_dir_all(&parent).unwrap();
+    fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores permission bits; the tmpfs test above covers root.
+    if fs::write(parent.join("probe"), b"x").is_ok() {
+        eprintln!("skipping: running as root, chmod does not restrict (see the ro tmpfs test)");
+        return;
+    }
+    let out = parent.join("site");
+    let (code, err) = build(&fixture("base"), &out);
+    fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("Permission denied") || err.contains("权限"),
+        "{err}"
+    );
+}
