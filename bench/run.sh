@@ -155,28 +155,21 @@ for N in "${NS[@]}"; do
       cp "$ROOT/themes/default/static/search.js" "$SITE/static/search.js"
       echo "patched" >"$W/search-js-patched"
     fi
-    cp "$HERE/search-bench.html" "$SITE/bench-search.html"
     for q in "${QUERIES[@]}"; do
       enc=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$q")
-      for page in search bench-search; do
-        reps=3; [ "$page" = bench-search ] && reps=1
-        for i in $(seq 1 $reps); do
-          log "N=$N: search $page q=$q ($i/$reps)"
-          ud=$(mktemp -d)
-          dom=$(timeout 300 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
-            --disable-background-networking --disable-component-update --disable-sync \
-            --user-data-dir="$ud" --virtual-time-budget=10000 \
-            --dump-dom "file://$SITE/$page.html?q=$enc" 2>/dev/null || true)
-          rm -rf "$ud"
-          if [ "$page" = search ]; then
-            ms=$(grep -o 'id="search-results"[^>]*data-ms="[0-9.]*"' <<<"$dom" | grep -o '[0-9.]*"$' | tr -d '"' || true)
-            hits=$(grep -o 'class="item"' <<<"$dom" | wc -l || true)
-            printf '{"page":"search","q":"%s","ms":"%s","rendered":%s}\n' "$q" "${ms:-}" "${hits:-0}" >>"$W/search.jsonl"
-          else
-            json=$(sed -n 's/.*<pre id="bench-out">\(.*\)<\/pre>.*/\1/p' <<<"$dom" | head -1)
-            printf '{"page":"bench","q":"%s","data":%s}\n' "$q" "${json:-null}" >>"$W/search.jsonl"
-          fi
-        done
+      for i in 1 2 3; do
+        log "N=$N: search q=$q ($i/3)"
+        ud=$(mktemp -d)
+        dom=$(timeout 300 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
+          --disable-background-networking --disable-component-update --disable-sync \
+          --user-data-dir="$ud" --virtual-time-budget=10000 \
+          --dump-dom "file://$SITE/search.html?q=$enc" 2>/dev/null || true)
+        rm -rf "$ud"
+        tag=$(grep -o '<ol[^>]*id="search-results"[^>]*>' <<<"$dom" | head -1 || true)
+        ms=$(grep -o 'data-ms="[0-9.]*"' <<<"$tag" | grep -o '[0-9.]*' || true)
+        ready=$(grep -o 'data-ready-ms="[0-9.]*"' <<<"$tag" | grep -o '[0-9.]*' || true)
+        hits=$(grep -o 'class="item"' <<<"$dom" | wc -l || true)
+        printf '{"page":"search","q":"%s","ms":"%s","ready":"%s","rendered":%s}\n' "$q" "${ms:-}" "${ready:-}" "${hits:-0}" >>"$W/search.jsonl"
       done
     done
   fi

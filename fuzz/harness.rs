@@ -130,9 +130,15 @@ pub fn search(data: &[u8]) {
         k: text.chars().take(8).collect(),
         b: vec![text.to_string()],
         r: String::new(),
+        g: vec![text.to_string()],
+        a: vec![],
+        f: vec![],
+        s: String::new(),
         m: text.to_string(),
         x: text.to_string(),
     };
-    let js = search::index_js(&[doc]);
-    assert!(!js.to_ascii_lowercase().contains("</script"), "{js}");
+    for (path, js) in search::index_files(&[doc]) {
+        assert!(!path.contains(".."), "{path}");
+        assert!(!js.to_ascii_lowercase().contains("</script"), "{js}");
+    }
 }
