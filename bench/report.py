@@ -127,7 +127,7 @@ def main():
     total = idx + sum(sh_bytes) + bl_bytes
     out += ["", "### Search index", "",
             "`search-index.js` is loaded with the search page; a query loads only the postings shards of its terms "
-            "(`search/p-N.js`) and the 16-doc text blocks of the results it shows (`search/x-K.js`).", "",
+            "(`search/p-N.js`) and the 4-doc text blocks of the results it shows (`search/x-K.js`).", "",
             "| search-index.js MB | shards | median shard MB | text blocks MB | all search files MB | site HTML MB | all / HTML | source Markdown MB |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|",
             f"| {fmt(idx / 2**20)} | {len(shards)} | {fmt(statistics.median(sh_bytes) / 2**20, 3) if sh_bytes else 'n/a'} | "

@@ -18,12 +18,13 @@ use crate::site::urls::Urls;
 use crate::site::{self, Renderer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The last good build, kept in memory between edits.
 pub struct Live {
     c: Curriculum,
     sources: BTreeMap<String, String>,
-    renderer: Renderer,
+    renderer: Arc<Renderer>,
     /// Lessons whose last quick rebuild failed: checked again each time, so
     /// fixing another file cannot hide their errors.
     pending: BTreeSet<String>,
@@ -63,7 +64,7 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), String> {
             Live {
                 c,
                 sources: loaded.sources,
-                renderer,
+                renderer: Arc::new(renderer),
                 pending: BTreeSet::new(),
                 stale: false,
             },
@@ -185,32 +186,58 @@ impl Live {
         )))
     }
 
-    /// Rewrites the search index after a quick rebuild (a full build
-    /// already made it). Done after the browser has reloaded: on a big
-    /// project it takes longer than the pages.
-    pub fn refresh_search(&self, out: &Path) -> Result<(), String> {
-        let c = &self.c;
-        let urls = Urls::mirror(
-            c.lessons
-                .iter()
-                .map(|l| l.path.as_str())
-                .chain(c.meetings.iter().map(|m| m.path.as_str()))
-                .chain(c.handouts.iter().map(|h| h.path.as_str())),
-            c.assets.iter().map(String::as_str),
-        );
-        let cx = Cx::new(c, &self.renderer.theme, &urls, false);
-        let lessons: Vec<&Lesson> = c.lessons.iter().collect();
-        let meetings: Vec<_> = c.meetings.iter().collect();
-        let handouts: Vec<_> = c.handouts.iter().collect();
-        let docs = pages::search_docs(&cx, &lessons, &meetings, &handouts);
-        // The number of docs is unchanged (a quick rebuild never adds one),
-        // so the same files are replaced; each is whole at any moment.
-        for (rel, js) in crate::search::index_files(&docs) {
-            write_replacing(&out.join(&rel), js.as_bytes())
-                .map_err(|e| format!("无法写入 {rel}\u{FF1A}{e}"))?;
+    /// What [`write_search`] needs, to run apart from the rebuilds: on a
+    /// big project the index takes far longer than the pages.
+    pub fn search_job(&self) -> SearchJob {
+        SearchJob {
+            c: self.c.clone(),
+            renderer: Arc::clone(&self.renderer),
         }
-        Ok(())
     }
+}
+
+/// A copy of the curriculum as of one quick rebuild, for its search index.
+pub struct SearchJob {
+    c: Curriculum,
+    renderer: Arc<Renderer>,
+}
+
+/// Rewrites the search index after a quick rebuild (a full build already
+/// made it). `cancelled` is checked before each file: a full build that
+/// happened meanwhile wrote a newer index, which must not be overwritten.
+pub fn write_search(
+    job: &SearchJob,
+    out: &Path,
+    cancelled: impl Fn() -> bool,
+) -> Result<(), String> {
+    let c = &job.c;
+    let urls = Urls::mirror(
+        c.lessons
+            .iter()
+            .map(|l| l.path.as_str())
+            .chain(c.meetings.iter().map(|m| m.path.as_str()))
+            .chain(c.handouts.iter().map(|h| h.path.as_str())),
+        c.assets.iter().map(String::as_str),
+    );
+    let cx = Cx::new(c, &job.renderer.theme, &urls, false);
+    let lessons: Vec<&Lesson> = c.lessons.iter().collect();
+    let meetings: Vec<_> = c.meetings.iter().collect();
+    let handouts: Vec<_> = c.handouts.iter().collect();
+    let docs = pages::search_docs(&cx, &lessons, &meetings, &handouts);
+    // The number of docs is unchanged (a quick rebuild never adds one), so
+    // the same files are replaced; each is whole at any moment. Only files
+    // whose bytes changed are written.
+    for (rel, js) in crate::search::index_files(&docs) {
+        if cancelled() {
+            return Ok(());
+        }
+        let path = out.join(&rel);
+        if std::fs::read(&path).is_ok_and(|old| old == js.as_bytes()) {
+            continue;
+        }
+        write_replacing(&path, js.as_bytes()).map_err(|e| format!("无法写入 {rel}\u{FF1A}{e}"))?;
+    }
+    Ok(())
 }
 
 /// Replaces one file so a reader sees the old or the new bytes, never half.

@@ -101,8 +101,9 @@ struct Index<'a> {
     t2s: String,
 }
 
-/// Docs per text block: a block is loaded for a shown result's snippet.
-const BLOCK: usize = 16;
+/// Docs per text block: a block is loaded for a shown result's snippet;
+/// small, so the 50 results shown load little text they do not need.
+const BLOCK: usize = 4;
 
 /// Which postings shard holds a term. `search.js` computes the same:
 /// h = h * 31 + code point, wrapping at 2^32.
@@ -345,13 +346,13 @@ mod tests {
         assert!(shard.contains("\"焦虑\":[7,50,50]"), "{shard}");
         // The same hash as search.js: (h * 31 + code point) mod 2^32.
         assert_eq!(shard_of("ab", 1000), ((97u32 * 31 + 98) % 1000));
-        // 130 docs → 9 text blocks of 16.
+        // 130 docs → 33 text blocks of 4.
         assert_eq!(
             files
                 .iter()
                 .filter(|(p, _)| p.starts_with("search/x-"))
                 .count(),
-            9
+            33
         );
     }
 

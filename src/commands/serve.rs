@@ -12,6 +12,7 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -180,6 +181,27 @@ fn rebuild_loop(
     state: &Mutex<State>,
     rx: &Receiver<DebounceEventResult>,
 ) {
+    // After a quick rebuild the search index is rewritten by a worker of
+    // its own, so the next save is not held up by it; a full build counts
+    // as a newer index and stops a worker that is still writing.
+    let full_builds = Arc::new(AtomicU64::new(0));
+    let (jobs, queue) = channel::<(u64, live::SearchJob)>();
+    {
+        let (out, full_builds) = (out.to_path_buf(), Arc::clone(&full_builds));
+        std::thread::spawn(move || {
+            while let Ok(mut job) = queue.recv() {
+                // Only the newest copy matters.
+                while let Ok(newer) = queue.try_recv() {
+                    job = newer;
+                }
+                let (seen, job) = job;
+                let cancelled = || full_builds.load(Ordering::SeqCst) != seen;
+                if let Err(e) = live::write_search(&job, &out, cancelled) {
+                    eprintln!("error: {e}");
+                }
+            }
+        });
+    }
     while let Ok(batch) = rx.recv() {
         let Ok(events) = batch else { continue };
         let mut changed = std::collections::BTreeSet::new();
@@ -211,11 +233,12 @@ fn rebuild_loop(
                 st.generation += 1;
                 st.broadcast("reload", "");
                 drop(st);
-                if matches!(done, Done::Quick(_)) {
-                    // The browser already shows the new page; the search
-                    // index follows.
-                    if let Err(e) = live.refresh_search(out) {
-                        eprintln!("error: {e}");
+                match done {
+                    Done::Quick(_) => {
+                        let _ = jobs.send((full_builds.load(Ordering::SeqCst), live.search_job()));
+                    }
+                    Done::Full(_) => {
+                        full_builds.fetch_add(1, Ordering::SeqCst);
                     }
                 }
             }

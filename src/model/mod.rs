@@ -8,7 +8,7 @@ pub use jiff::civil::Date;
 pub use vocab::{Area, Band, Form, Term};
 
 /// A whole curriculum project after loading.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Curriculum {
     /// `xinyu.toml`.
     pub settings: Settings,
