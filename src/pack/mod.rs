@@ -68,7 +68,6 @@ const BEYOND_ONE_BY_ONE: usize = 5;
 /// builds; the affected packs are not made) and an error for `pack`. A
 /// lesson beyond the slots is always a warning: it is on the site, in no
 /// pack, and no pack is short because of it.
-
 pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for cal in &c.calendars {
