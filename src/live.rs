@@ -154,14 +154,7 @@ impl Live {
             self.c.lessons[i] = l;
         }
         let c = &self.c;
-        let urls = Urls::mirror(
-            c.lessons
-                .iter()
-                .map(|l| l.path.as_str())
-                .chain(c.meetings.iter().map(|m| m.path.as_str()))
-                .chain(c.handouts.iter().map(|h| h.path.as_str())),
-            c.assets.iter().map(String::as_str),
-        );
+        let urls = Urls::site(c);
         let cx = Cx::new(c, &self.renderer.theme, &urls, false);
         let mut jobs = Vec::new();
         for (i, _) in &fresh {
@@ -211,14 +204,7 @@ pub fn write_search(
     cancelled: impl Fn() -> bool,
 ) -> Result<(), String> {
     let c = &job.c;
-    let urls = Urls::mirror(
-        c.lessons
-            .iter()
-            .map(|l| l.path.as_str())
-            .chain(c.meetings.iter().map(|m| m.path.as_str()))
-            .chain(c.handouts.iter().map(|h| h.path.as_str())),
-        c.assets.iter().map(String::as_str),
-    );
+    let urls = Urls::site(c);
     let cx = Cx::new(c, &job.renderer.theme, &urls, false);
     let lessons: Vec<&Lesson> = c.lessons.iter().collect();
     let meetings: Vec<_> = c.meetings.iter().collect();

@@ -75,27 +75,7 @@ fn serve_rebuilds_on_save_and_shows_errors_until_fixed() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("p");
     copy_tree(&fixture("base"), &p);
-    let child = Command::new(assert_cmd::cargo::cargo_bin("xinyu"))
-        .args(["serve", "--port", "0"])
-        .arg(&p)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Server(child);
-    let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port: u16 = line
-        .trim()
-        .trim_end_matches('/')
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(line.starts_with("http://127.0.0.1:"), "{line}");
+    let (_server, port) = start(&p, &tmp.path().join("serve.log"));
 
     let page = "/lessons/junior-high/01-emotion-weather.html";
     let (status, body) = get(port, page);
@@ -205,6 +185,7 @@ fn start(p: &std::path::Path, log: &std::path::Path) -> (Server, u16) {
     BufReader::new(server.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
+    assert!(line.starts_with("http://127.0.0.1:"), "{line}");
     let port = line
         .trim()
         .trim_end_matches('/')

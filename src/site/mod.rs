@@ -186,13 +186,7 @@ pub struct Options<'a> {
 pub fn build(root: &Path, c: &Curriculum, out: &Path, opts: Options) -> Result<Summary, Failure> {
     let renderer = Renderer::new(root, c)?;
     let staging = Staging::begin(out, root)?;
-    let page_sources = c
-        .lessons
-        .iter()
-        .map(|l| l.path.as_str())
-        .chain(c.meetings.iter().map(|m| m.path.as_str()))
-        .chain(c.handouts.iter().map(|h| h.path.as_str()));
-    let urls = Urls::mirror(page_sources, c.assets.iter().map(String::as_str));
+    let urls = Urls::site(c);
     let cx = Cx::new(c, &renderer.theme, &urls, false);
 
     let sink = Sink {

@@ -25,6 +25,19 @@ impl Urls {
         self.assets.insert(source.to_string(), out);
     }
 
+    /// The site of a curriculum: every lesson, meeting, handout and asset
+    /// at its project path.
+    pub fn site(c: &crate::model::Curriculum) -> Urls {
+        Urls::mirror(
+            c.lessons
+                .iter()
+                .map(|l| l.path.as_str())
+                .chain(c.meetings.iter().map(|m| m.path.as_str()))
+                .chain(c.handouts.iter().map(|h| h.path.as_str())),
+            c.assets.iter().map(String::as_str),
+        )
+    }
+
     /// A site: every page and asset keeps its project path.
     pub fn mirror<'a>(
         pages: impl Iterator<Item = &'a str>,
