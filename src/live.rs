@@ -13,11 +13,14 @@
 use crate::diagnostic::{self, Diagnostic, Diagnostics};
 use crate::load::{self, Reload};
 use crate::model::{Curriculum, Lesson};
-use crate::site::pages::{self, Cx};
-use crate::site::urls::Urls;
-use crate::site::{self, Renderer};
+use crate::plan::paths::{self, Urls};
+use crate::plan::{Job, Plan};
+use crate::render::pages::{self, Cx};
+use crate::render::pipeline::{self, Run};
+use crate::render::{Failure, Renderer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use crate::writer::{self, Batch};
 use std::sync::Arc;
 
 /// The last good build, kept in memory between edits.
@@ -56,10 +59,14 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), String> {
     else {
         return Err(diagnostic::render(&loaded.diagnostics, &loaded.sources));
     };
-    let built = site::build(project, &c, out, site::Options::default());
-    let renderer = Renderer::new(project, &c);
-    match (built, renderer) {
-        (Ok(s), Ok(renderer)) => Ok((
+    let renderer = match Renderer::new(project, &c) {
+        Ok(r) => r,
+        Err(Failure::Input(d)) => return Err(render(d, &loaded.sources)),
+        Err(Failure::Io(e)) => return Err(format!("{e:#}")),
+    };
+    let plan = Plan::new(&c);
+    match pipeline::site(project, &plan, &renderer, out, false, None) {
+        Ok(s) => Ok((
             s.pages,
             Live {
                 c,
@@ -69,10 +76,8 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), String> {
                 stale: false,
             },
         )),
-        (Err(site::Failure::Input(d)), _) | (_, Err(site::Failure::Input(d))) => {
-            Err(render(d, &loaded.sources))
-        }
-        (Err(site::Failure::Io(e)), _) | (_, Err(site::Failure::Io(e))) => Err(format!("{e:#}")),
+        Err(Failure::Input(d)) => Err(render(d, &loaded.sources)),
+        Err(Failure::Io(e)) => Err(format!("{e:#}")),
     }
 }
 
@@ -153,30 +158,27 @@ impl Live {
         for (i, l) in fresh.iter().cloned() {
             self.c.lessons[i] = l;
         }
-        let c = &self.c;
-        let urls = Urls::site(c);
-        let cx = Cx::new(c, &self.renderer.theme, &urls, false);
-        let mut jobs = Vec::new();
-        for (i, _) in &fresh {
-            let l = &c.lessons[*i];
-            jobs.extend(pages::lesson_pages(&cx, l));
-            jobs.extend(pages::slot_prints(&cx, Some(l)));
+        let plan = Plan::new(&self.c);
+        let jobs: Vec<Job> = fresh.iter().flat_map(|(i, _)| plan.lesson(*i)).collect();
+        let run = Run {
+            root: project,
+            plan: &plan,
+            renderer: &self.renderer,
+            pdf_browser: None,
+            zip_path: paths::pack_zip,
+        };
+        // Rendered in memory first: a failure leaves the live folder as it was.
+        let batch = Batch::default();
+        match pipeline::run(&run, &jobs, &batch) {
+            Ok(_) => Some(
+                batch
+                    .write_to(&writer::Live(out))
+                    .map(Done::Quick)
+                    .map_err(|e| format!("{e:#}")),
+            ),
+            Err(Failure::Input(d)) => Some(Err(render(d, &self.sources))),
+            Err(Failure::Io(e)) => Some(Err(format!("{e:#}"))),
         }
-        let mut rendered = Vec::new();
-        for p in &jobs {
-            match self.renderer.render_one(p) {
-                Ok(bytes) => rendered.push((p.out.clone(), bytes)),
-                Err(d) => return Some(Err(render(vec![d], &self.sources))),
-            }
-        }
-        for (rel, bytes) in &rendered {
-            if let Err(e) = write_replacing(&out.join(rel), bytes) {
-                return Some(Err(format!("无法写入 {rel}\u{FF1A}{e}")));
-            }
-        }
-        Some(Ok(Done::Quick(
-            rendered.into_iter().map(|(p, _)| p).collect(),
-        )))
     }
 
     /// What [`write_search`] needs, to run apart from the rebuilds: on a
@@ -204,12 +206,13 @@ pub fn write_search(
     cancelled: impl Fn() -> bool,
 ) -> Result<(), String> {
     let c = &job.c;
+    let plan = Plan::new(c);
     let urls = Urls::site(c);
-    let cx = Cx::new(c, &job.renderer.theme, &urls, false);
+    let cx = Cx::new(&plan, &job.renderer.theme, &urls, false);
     let lessons: Vec<&Lesson> = c.lessons.iter().collect();
     let meetings: Vec<_> = c.meetings.iter().collect();
     let handouts: Vec<_> = c.handouts.iter().collect();
-    let docs = pages::search_docs(&cx, &lessons, &meetings, &handouts);
+    let docs = pages::search::docs(&cx, &lessons, &meetings, &handouts);
     // The number of docs is unchanged (a quick rebuild never adds one), so
     // the same files are replaced; each is whole at any moment. Only files
     // whose bytes changed are written.
@@ -221,16 +224,7 @@ pub fn write_search(
         if std::fs::read(&path).is_ok_and(|old| old == js.as_bytes()) {
             continue;
         }
-        write_replacing(&path, js.as_bytes()).map_err(|e| format!("无法写入 {rel}\u{FF1A}{e}"))?;
+        writer::replace(&path, js.as_bytes()).map_err(|e| format!("无法写入 {rel}\u{FF1A}{e}"))?;
     }
-    Ok(())
-}
-
-/// Replaces one file so a reader sees the old or the new bytes, never half.
-fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -60,6 +60,17 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
 
 const RESAVE_HINT: &str = "请用记事本打开该文件，选择“文件 → 另存为”，把“编码”改为 UTF-8 后保存";
 
+/// True for files editors leave behind while saving: never content.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,8 @@
 
 use crate::diagnostic::Diagnostics;
 use crate::load;
-use crate::site::{self, Failure};
+use crate::plan::Plan;
+use crate::render::{Failure, Renderer, pipeline};
 use std::path::Path;
 
 /// Exit codes.
@@ -20,9 +21,15 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
         eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
+    let plan = Plan::new(&curriculum);
     // A band with gaps in its term still builds, but its packs are not made.
     let mut coverage = Diagnostics::default();
-    crate::pack::coverage(&curriculum, crate::diagnostic::Severity::Warning, None)
+    crate::plan::coverage(
+        &curriculum,
+        &plan.terms,
+        crate::diagnostic::Severity::Warning,
+        None,
+    )
         .into_iter()
         .for_each(|d| coverage.push(d));
     diags.extend(coverage);
@@ -38,22 +45,16 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
     } else {
         None
     };
-    match site::build(
-        project,
-        &curriculum,
-        out,
-        site::Options {
-            packs: true,
-            pdf_browser: browser.as_deref(),
-        },
-    ) {
+    let built = Renderer::new(project, &curriculum)
+        .and_then(|r| pipeline::site(project, &plan, &r, out, true, browser.as_deref()));
+    match built {
         Ok(summary) => {
             super::report(&diags, &loaded.sources);
             eprintln!(
                 "已生成 {} 个页面、{} 个课程包、{} 个其他文件 → {}",
                 summary.pages,
-                summary.packs,
-                summary.files - summary.packs,
+                summary.packs.len(),
+                summary.files - summary.packs.len(),
                 out.display()
             );
             eprintln!(

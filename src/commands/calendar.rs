@@ -30,6 +30,7 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
     let Some(c) = loaded.curriculum else {
         return super::build::FAILED;
     };
+    let plan = crate::plan::Plan::new(&c);
     let cals: Vec<_> = c
         .calendars
         .iter()
@@ -60,7 +61,7 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
             k.cadence
         );
         let weeks = schedule::weeks(k);
-        for s in schedule::slots(k) {
+        for s in plan.term(k).map_or(&[][..], |t| &t.slots[..]) {
             let wk: Vec<String> = s.weeks.iter().map(u32::to_string).collect();
             let _ = writeln!(
                 out,

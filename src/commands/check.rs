@@ -19,7 +19,7 @@ pub fn run(project: &std::path::Path, format: Format, deny_warnings: bool) -> i3
     let mut diags = loaded.diagnostics;
     if let Some(c) = &loaded.curriculum {
         let mut more = Diagnostics::default();
-        crate::pack::coverage(c, Severity::Warning, None)
+        crate::plan::coverage(c, &crate::plan::terms(c), Severity::Warning, None)
             .into_iter()
             .for_each(|d| more.push(d));
         match crate::check::Rules::load(project) {

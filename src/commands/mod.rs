@@ -1,5 +1,5 @@
-//! One module per command, and what they share: printing diagnostics and
-//! writing an output file atomically.
+//! One module per command, and what they share: printing diagnostics,
+//! parsing `--band` and `--term`.
 
 pub mod build;
 pub mod calendar;
@@ -11,9 +11,7 @@ pub mod serve;
 
 use crate::diagnostic::{self, Diagnostics};
 use crate::model::{Band, Calendar, Date};
-use anyhow::Context;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Prints diagnostics rustc-style to stderr, then the counts.
 pub fn report(diags: &Diagnostics, sources: &BTreeMap<String, String>) {
@@ -48,16 +46,6 @@ pub fn report_io(e: &anyhow::Error) {
     eprintln!("  = 提示\u{FF1A}{hint}");
 }
 
-/// Writes a file next to its final name and renames it into place, so a
-/// reader never sees half a zip or PDF.
-pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
-    std::fs::rename(&tmp, dir.join(name))
-        .with_context(|| format!("无法写入 {}", dir.join(name).display()))
-}
-
 /// Today in China, or `XINYU_TODAY` (YYYY-MM-DD) when set, so results that
 /// depend on the date (hotline age, the default term) can be reproduced.
 pub fn today() -> Date {
@@ -85,5 +73,5 @@ pub fn band_arg(s: &str) -> Result<Band, i32> {
 /// True when a `--term` value names this calendar: its file name, its pack
 /// name (`2026-autumn`) or `autumn` / `spring`. No value matches all.
 pub fn term_matches(term: Option<&str>, cal: &Calendar) -> bool {
-    term.is_none_or(|t| t == cal.id || t == crate::pack::term_slug(cal) || t == cal.term.slug())
+    term.is_none_or(|t| t == cal.id || t == crate::plan::term_slug(cal) || t == cal.term.slug())
 }

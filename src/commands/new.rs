@@ -31,11 +31,7 @@ fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), String> {
     if path.exists() {
         return Err(format!("{} 已经存在\u{FF0C}没有覆盖它", path.display()));
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("无法创建文件夹 {}\u{FF1A}{e}", parent.display()))?;
-    }
-    std::fs::write(&path, text).map_err(|e| format!("无法写入 {}\u{FF1A}{e}", path.display()))
+    crate::writer::create(&path, text.as_bytes()).map_err(|e| format!("{e:#}"))
 }
 
 /// `xinyu init DIR`.

@@ -2,8 +2,10 @@
 
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::load;
-use crate::pack::PackSpec;
-use crate::site::{Failure, Renderer, packs};
+use crate::plan::{PackSpec, Plan, paths};
+use crate::render::pipeline::{self, Run};
+use crate::render::{Failure, Renderer};
+use crate::writer::Folder;
 use std::path::Path;
 
 /// Which packs to make.
@@ -51,10 +53,11 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         );
         return 2;
     }
+    let plan = Plan::new(&c);
     // Coverage problems are errors here: a school must never get a short pack.
     let mut cov = Diagnostics::default();
     // A whole-school pack needs every band; a band pack only its band.
-    for d in crate::pack::coverage(&c, Severity::Error, band) {
+    for d in crate::plan::coverage(&c, &plan.terms, Severity::Error, band) {
         let in_term = |t: crate::model::Term| c.calendars.iter().any(|k| k.term == t && term_ok(k));
         let relevant = c.calendars.iter().any(|k| d.file == k.path && term_ok(k))
             || c.lessons
@@ -84,10 +87,23 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     } else {
         None
     };
-    let made = Renderer::new(project, &c)
-        .and_then(|r| packs::make_some(project, &c, &r, browser.as_deref(), keep));
+    let jobs = plan.packs_where(keep);
+    if jobs.is_empty() {
+        eprintln!("error: 没有符合条件的课程包（请检查 --term 和 --slot）");
+        return super::build::FAILED;
+    }
+    let made = Renderer::new(project, &c).and_then(|r| {
+        let run = Run {
+            root: project,
+            plan: &plan,
+            renderer: &r,
+            pdf_browser: browser.as_deref(),
+            zip_path: paths::pack_file,
+        };
+        pipeline::run(&run, &jobs, &Folder(out))
+    });
     let made = match made {
-        Ok(m) => m,
+        Ok(summary) => summary.packs,
         Err(Failure::Input(d)) => {
             d.into_iter().for_each(|x| diags.push(x));
             super::report(&diags, &loaded.sources);
@@ -98,17 +114,9 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
             return super::build::FAILED;
         }
     };
-    if made.is_empty() {
-        eprintln!("error: 没有符合条件的课程包（请检查 --term 和 --slot）");
-        return super::build::FAILED;
-    }
     super::report(&diags, &loaded.sources);
     for p in &made {
-        if let Err(e) = super::write_atomically(out, &format!("{}.zip", p.id), &p.zip) {
-            super::report_io(&e);
-            return super::build::FAILED;
-        }
-        println!("{}.zip  {} 字节  sha256 {}", p.id, p.zip.len(), p.sha256);
+        println!("{}.zip  {} 字节  sha256 {}", p.id, p.size, p.sha256);
     }
     eprintln!("已生成 {} 个课程包 → {}", made.len(), out.display());
     super::build::OK

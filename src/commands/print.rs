@@ -3,8 +3,10 @@
 
 use crate::diagnostic::Diagnostics;
 use crate::load;
-use crate::pack::term_slug;
-use crate::site::{self, Failure};
+use crate::plan::{Plan, paths};
+use crate::render::pipeline::{self, Run};
+use crate::render::{Failure, Renderer};
+use crate::writer::{Folder, Out, Scratch};
 use std::path::{Path, PathBuf};
 
 /// Which PDFs to make.
@@ -42,34 +44,48 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     };
     super::report(&diags, &loaded.sources);
     let term_ok = |k: &crate::model::Calendar| super::term_matches(o.term.as_deref(), k);
-    let specs: Vec<_> = crate::pack::plan(&c)
-        .into_iter()
-        .filter(|s| s.band.is_some() && term_ok(s.calendar))
-        .filter(|s| {
+    let plan = Plan::new(&c);
+    let slot_prints: Vec<usize> = plan
+        .slot_prints()
+        .filter(|(_, s)| term_ok(s.calendar))
+        .filter(|(_, s)| {
             o.slot.is_none_or(|n| n == s.slot.number) && band.is_none_or(|b| Some(b) == s.band)
         })
+        .map(|(i, _)| i)
         .collect();
-    let calendars: Vec<_> = if o.slot.is_none() {
-        c.calendars.iter().filter(|k| term_ok(k)).collect()
+    let calendars: Vec<usize> = if o.slot.is_none() {
+        (0..c.calendars.len())
+            .filter(|k| term_ok(&c.calendars[*k]))
+            .collect()
     } else {
         vec![]
     };
-    if specs.is_empty() && calendars.is_empty() {
+    if slot_prints.is_empty() && calendars.is_empty() {
         eprintln!(
             "error: 没有可以打印的内容（请检查 --term、--slot、--band\u{FF0C}以及每个课次是否都有教案）"
         );
         return super::build::FAILED;
     }
-    // The print pages come from a full build in a temporary folder.
-    let tmp = match tempfile::tempdir() {
+    // Only the pages to print (and the styles and images they use), in a
+    // scratch folder the browser reads them from.
+    let scratch = match Scratch::new() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: 无法创建临时文件夹\u{FF1A}{e}");
+            eprintln!("error: {e:#}");
             return super::build::FAILED;
         }
     };
-    let site_dir = tmp.path().join("site");
-    match site::build(project, &c, &site_dir, site::Options::default()) {
+    let rendered = Renderer::new(project, &c).and_then(|r| {
+        let run = Run {
+            root: project,
+            plan: &plan,
+            renderer: &r,
+            pdf_browser: None,
+            zip_path: paths::pack_zip,
+        };
+        pipeline::run(&run, &plan.print(&slot_prints, &calendars), &scratch)
+    });
+    match rendered {
         Ok(_) => {}
         Err(Failure::Input(d)) => {
             let mut all = Diagnostics::default();
@@ -84,26 +100,28 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     }
     eprintln!("用 {} 生成 PDF……", browser.display());
     let mut jobs: Vec<(String, PathBuf, String)> = Vec::new();
-    for s in &specs {
-        let Some(b) = s.band else { continue };
-        let page = site::pages::slot_print_path(&term_slug(s.calendar), s.slot.number, b);
-        let name = page.trim_start_matches("print/").replace(".html", ".pdf");
+    for s in slot_prints.iter().map(|i| &plan.packs[*i]) {
+        let (Some(b), Some(t)) = (s.band, plan.term(s.calendar)) else {
+            continue;
+        };
+        let page = paths::slot_print(&t.slug, s.slot.number, b);
         jobs.push((
-            name,
-            site_dir.join(&page),
+            paths::print_pdf(&page),
+            scratch.path().join(&page),
             s.slot.start.strftime("%Y%m%d").to_string(),
         ));
     }
-    for k in calendars {
+    for t in calendars.iter().map(|k| &plan.terms[*k]) {
         jobs.push((
-            format!("{}-calendar.pdf", term_slug(k)),
-            site_dir.join(format!("calendars/{}-print.html", k.id)),
-            k.first_monday.strftime("%Y%m%d").to_string(),
+            paths::calendar_pdf(&t.slug),
+            scratch.path().join(paths::calendar_print(&t.calendar.id)),
+            t.calendar.first_monday.strftime("%Y%m%d").to_string(),
         ));
     }
+    let folder = Folder(out);
     for (name, html, stamp) in &jobs {
         let result = crate::print::to_pdf(&browser, html, stamp)
-            .and_then(|pdf| super::write_atomically(out, name, &pdf).map(|_| pdf.len()));
+            .and_then(|pdf| folder.put(name, &pdf).map(|_| pdf.len()));
         match result {
             Ok(n) => println!("{name}  {n} 字节"),
             Err(e) => {

@@ -7,7 +7,6 @@
 //! an overlay until the next good build.
 
 use crate::live::{self, Done, Live};
-use crate::load;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 use std::io::Write;
@@ -171,7 +170,7 @@ fn relevant(project: &Path, path: &Path) -> bool {
         .unwrap_or_default();
     !rel.components()
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        && !load::is_editor_temp(&name)
+        && !crate::source::is_editor_temp(&name)
 }
 
 fn rebuild_loop(

@@ -4,7 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{has_scheme, is_active_url};
 use crate::model::vocab::nearest;
-use crate::model::{Band, Body, Curriculum, Term};
+use crate::model::{Band, Body, Curriculum, Term, normalize, parent_dir};
 use percent_encoding::percent_decode_str;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -24,7 +24,7 @@ pub fn check(root: &Path, c: &mut Curriculum, known: &Known, diags: &mut Vec<Dia
     // give the same name would overwrite each other's packs.
     let mut slugs: BTreeMap<String, &str> = BTreeMap::new();
     for k in &c.calendars {
-        let slug = crate::pack::term_slug(k);
+        let slug = crate::model::term_slug(k);
         if let Some(first) = slugs.insert(slug.clone(), &k.path) {
             diags.push(
                 Diagnostic::error(
@@ -266,32 +266,10 @@ pub fn is_inside(real_root: &Path, path: &Path) -> bool {
     path.canonicalize().is_ok_and(|p| p.starts_with(real_root))
 }
 
-/// The folder part of a project-relative path.
-pub(crate) fn parent_dir(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
-}
-
-/// Joins `target` to `dir` and removes `.` and `..`; `None` when the result
-/// would leave the project.
-pub fn normalize(dir: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            // `C:` or `a\b` would escape the project on Windows.
-            s if s.contains([':', '\\']) => return None,
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::normalize;
 
     #[test]
     fn normalize_resolves_and_refuses_escapes() {

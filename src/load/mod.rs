@@ -11,7 +11,7 @@ mod links;
 pub use calendar::parse as parse_calendar;
 pub use handout::parse as parse_handout;
 pub use lesson::parse as parse_lesson;
-pub use links::normalize;
+pub use crate::model::{normalize, term_month_rank};
 pub use meeting::parse as parse_meeting;
 pub use toml_file::parse as parse_toml;
 mod meeting;
@@ -53,17 +53,6 @@ enum Parsed {
     Meeting(crate::model::Meeting),
     Handout(crate::model::Handout),
     Calendar(crate::model::Calendar),
-}
-
-/// True for files editors leave behind while saving: never content.
-pub fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with("~$")
-        || name.ends_with('~')
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
 }
 
 /// Project-relative path with `/` separators.
@@ -227,11 +216,6 @@ pub fn load(root: &Path) -> Loaded {
     }
 }
 
-/// Months in school-year order (September first), so an autumn term's
-/// January comes after its December.
-pub fn term_month_rank(month: u32) -> u32 {
-    (month + 12 - 8) % 12
-}
 
 /// Finds the content files and assets of a project.
 fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) {
@@ -255,7 +239,7 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
         let walker = WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()));
+            .filter_entry(|e| e.depth() == 0 || !crate::source::is_editor_temp(&e.file_name().to_string_lossy()));
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
@@ -402,9 +386,9 @@ pub fn reload_lesson(
     let handouts: std::collections::BTreeSet<&str> =
         c.handouts.iter().map(|h| h.path.as_str()).collect();
     l.parents = l.parents.as_ref().and_then(|p| {
-        links::normalize("", p)
+        crate::model::normalize("", p)
             .filter(|r| handouts.contains(r.as_str()))
-            .or_else(|| links::normalize(links::parent_dir(rel), p))
+            .or_else(|| crate::model::normalize(crate::model::parent_dir(rel), p))
     });
     Reload::Lesson(Box::new(l))
 }

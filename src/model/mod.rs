@@ -320,12 +320,47 @@ impl EventKind {
     pub const SLUGS: &'static [&'static str] = &["observance", "activity-month", "family", "other"];
 }
 
-/// Turns a project-relative `.md` path into the output page path.
-pub fn page_path(source: &str) -> String {
-    let n = source.len();
-    if n >= 3 && source.is_char_boundary(n - 3) && source[n - 3..].eq_ignore_ascii_case(".md") {
-        format!("{}.html", &source[..n - 3])
+/// The folder part of a project-relative path.
+pub fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// Joins `target` to `dir` and removes `.` and `..`; `None` when the result
+/// would leave the project.
+pub fn normalize(dir: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            // `C:` or `a\b` would escape the project on Windows.
+            s if s.contains([':', '\\']) => return None,
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Months in school-year order (September first), so an autumn term's
+/// January comes after its December.
+pub fn term_month_rank(month: u32) -> u32 {
+    (month + 12 - 8) % 12
+}
+
+/// A short ASCII name for a term: the calendar's file name when it is
+/// ASCII (`2026-autumn`), else year and term (`2026-autumn` for
+/// `calendars/2026秋季.toml`).
+pub fn term_slug(cal: &Calendar) -> String {
+    let ascii = !cal.id.is_empty()
+        && cal
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ascii {
+        cal.id.to_ascii_lowercase()
     } else {
-        source.to_string()
+        format!("{}-{}", cal.first_monday.year(), cal.term.slug())
     }
 }

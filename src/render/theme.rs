@@ -103,7 +103,7 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
                 }
             };
             let name = entry.file_name().to_string_lossy();
-            if !entry.file_type().is_file() || crate::load::is_editor_temp(&name) {
+            if !entry.file_type().is_file() || crate::source::is_editor_temp(&name) {
                 continue;
             }
             let inner = entry

@@ -1,11 +1,13 @@
 //! Lesson packs: what goes into the pack of one fortnight (a calendar slot),
-//! for the whole school or for one band. Pure planning over the model; the
-//! files are made by `site::packs` and zipped by `archive`.
+//! for the whole school or for one band, and which slots lack a lesson.
+//! Pure planning over the model; `render::pack` makes the files.
+//!
+//! Must not: render, read or write files.
 
-pub mod archive;
-
+use super::TermPlan;
+pub use crate::model::term_slug;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::schedule::{self, Slot};
+use crate::model::schedule::Slot;
 use crate::model::{Band, Break, Calendar, Curriculum, Event, EventKind, Handout, Lesson, Meeting};
 use std::collections::BTreeSet;
 
@@ -39,6 +41,19 @@ impl PackSpec<'_> {
         self.lessons.iter().map(|l| l.band).collect()
     }
 
+    /// The project assets the pack's pages use, as project paths.
+    pub fn assets(&self, c: &Curriculum, into: &mut BTreeSet<String>) {
+        for l in &self.lessons {
+            super::assets_of(&c.assets, &l.path, &l.body, into);
+        }
+        for m in &self.meetings {
+            super::assets_of(&c.assets, &m.path, &m.body, into);
+        }
+        for h in &self.handouts {
+            super::assets_of(&c.assets, &h.path, &h.body, into);
+        }
+    }
+
     /// Family-education sessions in the fortnight.
     pub fn family_sessions(&self) -> Vec<&Event> {
         self.events
@@ -68,10 +83,16 @@ const BEYOND_ONE_BY_ONE: usize = 5;
 /// builds; the affected packs are not made) and an error for `pack`. A
 /// lesson beyond the slots is always a warning: it is on the site, in no
 /// pack, and no pack is short because of it.
-pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<Diagnostic> {
+pub fn coverage(
+    c: &Curriculum,
+    terms: &[TermPlan],
+    severity: Severity,
+    only: Option<Band>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for cal in &c.calendars {
-        let slots = schedule::slots(cal).len() as u32;
+    for t in terms {
+        let cal = t.calendar;
+        let slots = t.slots.len() as u32;
         for band in bands_in_term(c, cal)
             .into_iter()
             .filter(|b| only.is_none_or(|o| o == *b))
@@ -148,11 +169,12 @@ pub fn coverage(c: &Curriculum, severity: Severity, only: Option<Band>) -> Vec<D
 /// Every pack the curriculum can make: for each calendar slot, a
 /// whole-school pack and one pack per band. A band that misses the slot's
 /// lesson is left out (see [`coverage`]).
-pub fn plan(c: &Curriculum) -> Vec<PackSpec<'_>> {
+pub fn specs<'c>(c: &'c Curriculum, terms: &[TermPlan<'c>]) -> Vec<PackSpec<'c>> {
     let mut out = Vec::new();
-    for cal in &c.calendars {
+    for t in terms {
+        let cal = t.calendar;
         let bands = bands_in_term(c, cal);
-        let slots = schedule::slots(cal).len() as u32;
+        let slots = t.slots.len() as u32;
         // A band with a gap anywhere in the term makes no packs: a school
         // must never receive a silently short pack.
         let complete: Vec<Band> = bands
@@ -170,11 +192,11 @@ pub fn plan(c: &Curriculum) -> Vec<PackSpec<'_>> {
         if complete.is_empty() {
             continue;
         }
-        for slot in schedule::slots(cal) {
-            let whole = spec(c, cal, &slot, None, &complete);
+        for slot in &t.slots {
+            let whole = spec(c, cal, slot, None, &complete);
             out.push(whole);
             for b in &complete {
-                out.push(spec(c, cal, &slot, Some(*b), &complete));
+                out.push(spec(c, cal, slot, Some(*b), &complete));
             }
         }
     }
@@ -251,21 +273,5 @@ fn spec<'a>(
             .iter()
             .filter(|b| in_slot(b.start, b.end))
             .collect(),
-    }
-}
-
-/// A short ASCII name for a term: the calendar's file name when it is
-/// ASCII (`2026-autumn`), else year and term (`2026-autumn` for
-/// `calendars/2026秋季.toml`).
-pub fn term_slug(cal: &Calendar) -> String {
-    let ascii = !cal.id.is_empty()
-        && cal
-            .id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ascii {
-        cal.id.to_ascii_lowercase()
-    } else {
-        format!("{}-{}", cal.first_monday.year(), cal.term.slug())
     }
 }

@@ -1,7 +1,7 @@
 //! Machine-readable pack listings: `packs.json` and an Atom feed, so a
 //! school's system can notice a new pack.
 
-use super::pages::PackListing;
+use super::pages::downloads::PackListing;
 use crate::model::Curriculum;
 use serde::Serialize;
 
@@ -17,7 +17,7 @@ struct PacksJson<'a> {
 /// `packs.json`: every pack with term, slot, dates, bands, size and sha256.
 pub fn packs_json(c: &Curriculum, packs: &[PackListing]) -> Vec<u8> {
     let doc = PacksJson {
-        format_version: crate::pack::archive::FORMAT_VERSION,
+        format_version: crate::render::archive::FORMAT_VERSION,
         title: &c.settings.title,
         publisher: &c.settings.publisher,
         generator: format!("xinyu {}", env!("CARGO_PKG_VERSION")),
@@ -54,7 +54,7 @@ pub fn atom(c: &Curriculum, packs: &[PackListing]) -> String {
     ));
     s.push_str(&format!(
         "  <id>urn:xinyu:{}</id>\n",
-        crate::pack::archive::sha256_hex(c.settings.title.as_bytes())
+        crate::render::archive::sha256_hex(c.settings.title.as_bytes())
     ));
     s.push_str(&format!("  <updated>{updated}T00:00:00+08:00</updated>\n"));
     s.push_str(&format!(

@@ -1,21 +1,23 @@
-//! Making lesson packs: render the pages of one fortnight under short ASCII
-//! paths, add the theme's static files and the assets those pages use, and
-//! seal it all into a zip with its manifest.
+//! Making one lesson pack: render the pages of one fortnight under short
+//! ASCII paths, add the theme's static files and the assets those pages
+//! use, optionally print PDFs, and seal it all into a zip with its manifest.
+//!
+//! Must not: decide what goes into a pack (`plan::packs` does).
 
-use super::pages::{self, Cx, PackListing};
+use super::archive::{self, Manifest, TermInfo};
+use super::pages::{self, Cx, downloads::PackListing};
 use super::theme::Theme;
-use super::urls::Urls;
 use super::{Failure, Renderer};
-use crate::load::normalize;
-use crate::model::{Band, Body, Curriculum, Date};
-use crate::pack::archive::{self, Manifest, TermInfo};
-use crate::pack::{self, PackSpec, term_slug};
-use percent_encoding::percent_decode_str;
+use crate::model::{Band, Curriculum, Date};
+use crate::plan::paths::{self, Urls};
+use crate::plan::{PackSpec, Plan};
+use crate::writer::{Out, Scratch};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// A finished pack.
+/// A finished pack (its zip is already written).
+#[derive(Debug)]
 pub struct MadePack {
     /// Pack id (file name without `.zip`).
     pub id: String,
@@ -33,8 +35,8 @@ pub struct MadePack {
     pub bands: Vec<Band>,
     /// Whole-school pack?
     pub whole_school: bool,
-    /// The zip.
-    pub zip: Vec<u8>,
+    /// Size of the zip in bytes.
+    pub size: u64,
     /// sha256 of the zip.
     pub sha256: String,
 }
@@ -45,63 +47,40 @@ struct PackNav {
     title: String,
 }
 
-/// The assets a body links to, as project paths.
-fn assets_of(c: &Curriculum, path: &str, body: &Body, into: &mut BTreeSet<String>) {
-    let dir = path.rfind('/').map_or("", |i| &path[..i]);
-    for l in &body.links {
-        let p = l.target.split(['#', '?']).next().unwrap_or("");
-        let decoded = percent_decode_str(p).decode_utf8_lossy().replace('\\', "/");
-        if let Some(t) = normalize(dir, &decoded)
-            && c.assets.binary_search(&t).is_ok()
-        {
-            into.insert(t);
-        }
+/// Where each item of a pack lives inside it.
+fn urls_of(c: &Curriculum, spec: &PackSpec) -> Urls {
+    let mut urls = Urls::default();
+    for l in &spec.lessons {
+        urls.add_page(&l.path, paths::pack::lesson(l.band));
     }
+    for (i, m) in spec.meetings.iter().enumerate() {
+        urls.add_page(&m.path, paths::pack::meeting(i));
+    }
+    for (i, h) in spec.handouts.iter().enumerate() {
+        urls.add_page(&h.path, paths::pack::handout(i));
+    }
+    let mut used = BTreeSet::new();
+    spec.assets(c, &mut used);
+    for (i, a) in used.iter().enumerate() {
+        urls.add_asset(a, paths::pack::asset(i, a));
+    }
+    urls
 }
 
-/// Makes one pack.
+/// Makes the zip of one pack: (its bytes, what the listings say of it).
 pub fn make(
     root: &Path,
-    c: &Curriculum,
+    plan: &Plan,
     r: &Renderer,
     spec: &PackSpec,
     browser: Option<&Path>,
-) -> Result<MadePack, Failure> {
-    let mut urls = Urls::default();
-    for l in &spec.lessons {
-        urls.add_page(&l.path, format!("lessons/{}.html", l.band.slug()));
-    }
-    for (i, m) in spec.meetings.iter().enumerate() {
-        urls.add_page(&m.path, format!("meetings/m{}.html", i + 1));
-    }
-    for (i, h) in spec.handouts.iter().enumerate() {
-        urls.add_page(&h.path, format!("parents/p{}.html", i + 1));
-    }
-    let mut used = BTreeSet::new();
-    for l in &spec.lessons {
-        assets_of(c, &l.path, &l.body, &mut used);
-    }
-    for m in &spec.meetings {
-        assets_of(c, &m.path, &m.body, &mut used);
-    }
-    for h in &spec.handouts {
-        assets_of(c, &h.path, &h.body, &mut used);
-    }
-    for (i, a) in used.iter().enumerate() {
-        // Short ASCII names; the extension is kept so browsers know the type.
-        let ext = a
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .filter(|e| {
-                !e.is_empty() && e.len() <= 5 && e.chars().all(|c| c.is_ascii_alphanumeric())
-            })
-            .unwrap_or_else(|| "bin".into());
-        urls.add_asset(a, format!("assets/a{}.{ext}", i + 1));
-    }
-    let cx = Cx::new(c, &r.theme, &urls, true);
-    let mut pages = pages::pack(&cx, spec);
-    let docs = pages::search_docs(&cx, &spec.lessons, &spec.meetings, &spec.handouts);
-    pages.push(pages::search_page(&cx, &docs));
+) -> Result<(Vec<u8>, MadePack), Failure> {
+    let c = plan.c;
+    let urls = urls_of(c, spec);
+    let cx = Cx::new(plan, &r.theme, &urls, true);
+    let mut pages = pages::pack::pages_of(&cx, spec);
+    let docs = pages::search::docs(&cx, &spec.lessons, &spec.meetings, &spec.handouts);
+    pages.push(pages::search::page_of(&cx, &docs));
     let nav = PackNav {
         id: spec.id.clone(),
         title: format!(
@@ -121,7 +100,7 @@ pub fn make(
         files.insert(path, js.into_bytes());
     }
     for (name, bytes) in &r.theme.statics {
-        files.insert(format!("static/{name}"), bytes.clone());
+        files.insert(paths::static_file(name), bytes.clone());
     }
     for (source, out) in urls.assets() {
         let bytes = std::fs::read(root.join(source))
@@ -130,29 +109,28 @@ pub fn make(
     }
     if let Some(browser) = browser {
         // Print from a copy of the pack on disk, so relative links resolve.
-        let tmp = tempfile::tempdir().map_err(|e| Failure::Io(e.into()))?;
+        let tmp = Scratch::new()?;
         for (path, bytes) in &files {
-            let dest = tmp.path().join(path);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Failure::Io(e.into()))?;
-            }
-            std::fs::write(&dest, bytes).map_err(|e| Failure::Io(e.into()))?;
+            tmp.put(path, bytes)?;
         }
         let stamp = spec.slot.start.strftime("%Y%m%d").to_string();
         for l in &spec.lessons {
-            let html = tmp.path().join(format!("print/{}.html", l.band.slug()));
+            let html = tmp.path().join(paths::pack::print(l.band));
             let pdf = crate::print::to_pdf(browser, &html, &stamp).map_err(Failure::Io)?;
-            files.insert(format!("pdf/{}.pdf", l.band.slug()), pdf);
+            files.insert(paths::pack::pdf(l.band), pdf);
         }
     }
     let bands = spec.bands();
+    let term_id = plan
+        .term(spec.calendar)
+        .map_or_else(|| crate::plan::term_slug(spec.calendar), |t| t.slug.clone());
     let manifest = Manifest {
         format_version: archive::FORMAT_VERSION,
         id: spec.id.clone(),
         title: c.settings.title.clone(),
         publisher: c.settings.publisher.clone(),
         term: TermInfo {
-            id: term_slug(spec.calendar),
+            id: term_id.clone(),
             name: spec.calendar.name.clone(),
             term: spec.calendar.term.slug().into(),
         },
@@ -164,43 +142,19 @@ pub fn make(
         files: vec![],
     };
     let zip = archive::seal(files, manifest).map_err(Failure::Io)?;
-    Ok(MadePack {
+    let made = MadePack {
         id: spec.id.clone(),
-        term_id: term_slug(spec.calendar),
+        term_id,
         term_name: spec.calendar.name.clone(),
         slot: spec.slot.number,
         first: spec.slot.start,
         last: spec.slot.end,
         bands,
         whole_school: spec.band.is_none(),
+        size: zip.len() as u64,
         sha256: archive::sha256_hex(&zip),
-        zip,
-    })
-}
-
-/// Every pack of the curriculum, in term, slot, band order.
-pub fn make_all(
-    root: &Path,
-    c: &Curriculum,
-    r: &Renderer,
-    browser: Option<&Path>,
-) -> Result<Vec<MadePack>, Failure> {
-    make_some(root, c, r, browser, |_| true)
-}
-
-/// The packs whose spec passes `keep`.
-pub fn make_some(
-    root: &Path,
-    c: &Curriculum,
-    r: &Renderer,
-    browser: Option<&Path>,
-    keep: impl Fn(&PackSpec) -> bool,
-) -> Result<Vec<MadePack>, Failure> {
-    pack::plan(c)
-        .iter()
-        .filter(|s| keep(s))
-        .map(|s| make(root, c, r, s, browser))
-        .collect()
+    };
+    Ok((zip, made))
 }
 
 /// The downloads-page view of made packs.
@@ -208,13 +162,13 @@ pub fn listings(c: &Curriculum, theme: &Theme, made: &[MadePack]) -> Vec<PackLis
     made.iter()
         .map(|p| PackListing {
             id: p.id.clone(),
-            file: format!("packs/{}.zip", p.id),
+            file: paths::pack_zip(&p.id),
             term_id: p.term_id.clone(),
             term_name: p.term_name.clone(),
             slot: p.slot,
             first_date: p.first.to_string(),
             last_date: p.last.to_string(),
-            dates: pages::listing_dates(c, theme, p.first, p.last),
+            dates: pages::downloads::listing_dates(c, theme, p.first, p.last),
             bands: p.bands.iter().map(|b| b.slug().to_string()).collect(),
             band_names: if p.whole_school {
                 vec![theme.label("ui", "whole_school")]
@@ -224,8 +178,8 @@ pub fn listings(c: &Curriculum, theme: &Theme, made: &[MadePack]) -> Vec<PackLis
                     .map(|b| theme.label("bands", b.slug()))
                     .collect()
             },
-            size: p.zip.len() as u64,
-            size_text: human_size(p.zip.len() as u64),
+            size: p.size,
+            size_text: human_size(p.size),
             sha256: p.sha256.clone(),
             whole_school: p.whole_school,
         })

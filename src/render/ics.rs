@@ -8,10 +8,9 @@
 //! duplicating them; DTSTAMP is fixed, so the same calendar gives the same
 //! bytes.
 
-use crate::model::schedule;
-use crate::model::{Band, Calendar, Curriculum, Date};
-use crate::pack::archive::sha256_hex;
-use crate::pack::term_slug;
+use crate::model::{Band, Curriculum, Date};
+use crate::plan::TermPlan;
+use crate::render::archive::sha256_hex;
 use icalendar::{Calendar as Ical, Component, Event as IcalEvent, Property};
 
 fn ymd(d: Date) -> String {
@@ -46,8 +45,8 @@ fn all_day(
 }
 
 /// The `.ics` text of one term.
-pub fn term(c: &Curriculum, cal: &Calendar) -> String {
-    let slug = term_slug(cal);
+pub fn term(c: &Curriculum, t: &TermPlan) -> String {
+    let (cal, slug) = (t.calendar, &t.slug);
     let uid = |kind: &str, key: &str| {
         format!("{slug}-{kind}-{}@xinyu", &sha256_hex(key.as_bytes())[..16])
     };
@@ -81,7 +80,7 @@ pub fn term(c: &Curriculum, cal: &Calendar) -> String {
             e.kind.slug(),
         ));
     }
-    for s in schedule::slots(cal) {
+    for s in &t.slots {
         for band in Band::ALL {
             let Some(l) = c
                 .lessons

@@ -1,6 +1,10 @@
-//! The one place output is written. Pages go into a staging folder next to
-//! the output folder; only a complete build is swapped in, so a failed or
-//! interrupted build leaves the previous output exactly as it was.
+//! The one place the tool writes files. A build goes into a staging folder
+//! next to the output folder and only a complete build is swapped in, so a
+//! failed or interrupted build leaves the previous output exactly as it
+//! was; single files (zips, PDFs, serve's rewrites, new skeletons) are
+//! written beside their final name and renamed into place.
+//!
+//! Must not: decide what is written (the plan does) or render anything.
 
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -86,21 +90,7 @@ impl Staging {
 
     /// Writes one file (project-relative `/` path) into the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        // Only plain relative names: nothing may land outside the staging folder.
-        let plain = !rel.is_empty()
-            && Path::new(rel)
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-            && !rel.contains(':');
-        if !plain {
-            bail!("拒绝写入输出文件夹之外的路径 {rel}");
-        }
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("无法创建文件夹 {}", parent.display()))?;
-        }
-        fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+        write_inside(&self.dir, rel, bytes)
     }
 
     /// Swaps the finished build in place of the previous output.
@@ -143,6 +133,140 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Where a run of the pipeline puts its files.
+pub trait Out: Sync {
+    /// Writes one file at `rel` (a `/`-separated path inside the output).
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+}
+
+impl Out for Staging {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.write(rel, bytes)
+    }
+}
+
+/// Refuses anything but a plain relative name, so nothing lands outside
+/// `dir`, then writes the file.
+fn write_inside(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+    let plain = !rel.is_empty()
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        && !rel.contains(':');
+    if !plain {
+        bail!("拒绝写入输出文件夹之外的路径 {rel}");
+    }
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("无法创建文件夹 {}", parent.display()))?;
+    }
+    fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+}
+
+/// A live folder whose files are replaced one at a time (serve's quick
+/// rebuilds): a reader sees each file's old or new bytes, never half.
+pub struct Live<'a>(pub &'a Path);
+
+impl Out for Live<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        replace(&self.0.join(rel), bytes).with_context(|| format!("无法写入 {rel}"))
+    }
+}
+
+/// Replaces one file so a reader sees the old or the new bytes, never half.
+pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Files held in memory until the whole run succeeded, then written to
+/// another output in path order (serve's quick rebuilds: a failed one
+/// leaves the live folder untouched).
+#[derive(Default)]
+pub struct Batch(std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
+
+impl Out for Batch {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+impl Batch {
+    /// Writes every file into `out`; returns their paths.
+    pub fn write_to(self, out: &dyn Out) -> Result<Vec<String>> {
+        let files = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
+        for (rel, bytes) in &files {
+            out.put(rel, bytes)?;
+        }
+        Ok(files.into_keys().collect())
+    }
+}
+
+/// A private temporary folder (for pages a browser prints to PDF), removed
+/// when dropped.
+pub struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    /// A new, empty folder.
+    pub fn new() -> Result<Scratch> {
+        Ok(Scratch(
+            tempfile::tempdir().context("无法创建临时文件夹")?,
+        ))
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Out for Scratch {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        write_inside(self.path(), rel, bytes)
+    }
+}
+
+/// A folder of finished files (zips from `pack`, PDFs from `print`), each
+/// written atomically with [`write_atomically`]; other files in it stay.
+pub struct Folder<'a>(pub &'a Path);
+
+impl Out for Folder<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let (dir, name) = match rel.rsplit_once('/') {
+            Some((d, n)) => (self.0.join(d), n),
+            None => (self.0.to_path_buf(), rel),
+        };
+        write_atomically(&dir, name, bytes)
+    }
+}
+
+/// Writes a file next to its final name and renames it into place, so a
+/// reader never sees half a zip or PDF.
+pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    let tmp = dir.join(format!(".{name}.tmp"));
+    fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
+    fs::rename(&tmp, dir.join(name))
+        .with_context(|| format!("无法写入 {}", dir.join(name).display()))
+}
+
+/// Creates a new file (a skeleton from `init` or `new`) with its folders.
+pub fn create(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| anyhow::anyhow!("无法创建文件夹 {}\u{FF1A}{e}", parent.display()))?;
+    }
+    fs::write(path, bytes).map_err(|e| anyhow::anyhow!("无法写入 {}\u{FF1A}{e}", path.display()))
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {

@@ -1,0 +1,120 @@
+//! Render: turn jobs of the plan into bytes (pages through Tera, search
+//! index files, `.ics`, zips) and hand them to the writer.
+//! [`pipeline::run`] runs any selection of jobs; everything else here makes
+//! the bytes of one kind of output.
+//!
+//! Must not: import `load`, decide which outputs exist (the plan does), or
+//! write files except through `crate::writer`.
+
+pub mod archive;
+pub mod feed;
+pub mod ics;
+pub mod pack;
+pub mod pages;
+pub mod pipeline;
+pub mod theme;
+
+use crate::diagnostic::Diagnostic;
+use crate::markdown::external_assets_in_html;
+use crate::model::Curriculum;
+pub use pages::Page;
+use rayon::prelude::*;
+use std::path::Path;
+use tera::Tera;
+
+/// What a finished build reports.
+#[derive(Debug)]
+pub struct Summary {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Other files copied or made.
+    pub files: usize,
+    /// Lesson packs made, in plan order.
+    pub packs: Vec<pack::MadePack>,
+}
+
+/// Why a build stopped.
+pub enum Failure {
+    /// Problems in the user's input (templates included).
+    Input(Vec<Diagnostic>),
+    /// The file system said no.
+    Io(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+/// A theme ready to render: templates with the site-wide data set once.
+pub struct Renderer {
+    tera: Tera,
+    /// Minify pages (`minify = true` in xinyu.toml).
+    minify: bool,
+    /// The theme (labels, static files).
+    pub theme: theme::Theme,
+}
+
+impl Renderer {
+    /// Loads the theme and sets the global data.
+    pub fn new(root: &Path, c: &Curriculum) -> Result<Renderer, Failure> {
+        let theme = theme::load(root, &c.settings).map_err(Failure::Input)?;
+        let mut tera = theme.tera.clone();
+        tera.global_context().extend(pages::globals(c, &theme));
+        Ok(Renderer {
+            tera,
+            minify: c.settings.minify,
+            theme,
+        })
+    }
+
+    /// Renders one page and, if the project asks for it, minifies it. Every
+    /// page is checked for external assets, since the offline rule holds
+    /// for the theme too.
+    pub fn render_one(&self, p: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let html = self.tera.render(p.template, &p.context).map_err(|e| {
+            Diagnostic::error(
+                &format!("templates/{}", p.template),
+                0,
+                0,
+                format!("生成 {} 时模板出错\u{FF1A}{e:#}", p.out),
+            )
+        })?;
+        if let Some(url) = external_assets_in_html(&html).into_iter().next() {
+            return Err(Diagnostic::error(
+                &format!("templates/{}", p.template),
+                0,
+                0,
+                format!("页面 {} 引用了网上的资源 {url}", p.out),
+            )
+            .with_hint("离线网站不能加载网上的样式、字体、脚本或图片\u{FF1B}请把它们放进主题的 static/ 文件夹"));
+        }
+        Ok(if self.minify {
+            crate::writer::minify(&html)
+        } else {
+            html.into_bytes()
+        })
+    }
+
+    /// Renders pages in parallel; all template problems at once.
+    pub fn render(&self, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
+            .par_iter()
+            .map(|p| Ok((p.out.clone(), self.render_one(p)?)))
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(x) => out.push(x),
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.is_empty() {
+            Ok(out)
+        } else {
+            Err(Failure::Input(diags))
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! A lesson's pages: the screen page with its band sidebar, the teacher's
+//! print copy and the student worksheet; and the lesson data the "print
+//! this fortnight" page reuses.
+
+use super::{Cx, Link, Named, Page, PhaseView, SectionView, page, print_page};
+use crate::markdown;
+use crate::model::Lesson;
+use crate::plan::paths::{self, variant};
+use serde::Serialize;
+
+/// What the lesson templates see.
+#[derive(Serialize, Clone)]
+pub(super) struct LessonData {
+    title: String,
+    band: Named,
+    grades: String,
+    term: String,
+    order: u32,
+    duration: u32,
+    areas: Vec<String>,
+    forms: Vec<String>,
+    topics: Vec<String>,
+    objectives: [(String, String); 3],
+    key_points: Option<String>,
+    difficulties: Option<String>,
+    materials: Vec<String>,
+    phases: Vec<PhaseView>,
+    sections: Vec<SectionView>,
+    pub(super) worksheet: Option<SectionView>,
+    parent: Option<Link>,
+    sensitive: bool,
+    prev: Option<Link>,
+    next: Option<Link>,
+}
+
+/// The data of lesson `l` for the page at `out` (links are relative to it).
+pub(super) fn lesson_data(cx: &Cx, l: &Lesson, out: &str) -> LessonData {
+    let (c, n) = (cx.c, &cx.n);
+    let mut sections = cx.sections(&l.body, &l.path, out, None);
+    let worksheet = sections
+        .iter()
+        .position(|s| s.title.as_deref().is_some_and(|t| t.starts_with("学习单")))
+        .map(|i| sections.remove(i));
+    // Phase headings are the `###` under 活动过程; their ids come from the same slugging.
+    let phases = {
+        let process = sections
+            .iter()
+            .find(|s| matches!(s.title.as_deref(), Some("活动过程" | "教学过程")));
+        let ids: Vec<String> = process.map(|s| phase_ids(&s.html)).unwrap_or_default();
+        l.phases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PhaseView {
+                title: p.title.clone(),
+                minutes: p.minutes,
+                id: ids
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| markdown::slug(&p.title)),
+            })
+            .collect()
+    };
+    // Lessons are sorted by (band, term, order, path), so the neighbours in
+    // the band's term sequence are the neighbours in the list: a binary
+    // search, not a scan per page (which made a big site quadratic).
+    let pos = c
+        .lessons
+        .binary_search_by(|x| {
+            (x.band, x.term, x.order, &x.path).cmp(&(l.band, l.term, l.order, &l.path))
+        })
+        .ok();
+    let link = |x: &Lesson| {
+        (x.band == l.band && x.term == l.term).then_some(())?;
+        Some(Link {
+            title: x.title.clone(),
+            url: cx.url(&x.path)?,
+        })
+    };
+    let prev = pos
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| c.lessons.get(i))
+        .and_then(link);
+    let next = pos.and_then(|i| c.lessons.get(i + 1)).and_then(link);
+    let parent = l.parents.as_ref().and_then(|p| {
+        let h = c.handouts.iter().find(|h| &h.path == p)?;
+        Some(Link {
+            title: h.title.clone(),
+            url: cx.url(&h.path)?,
+        })
+    });
+    let t = |k: &str| n.theme.label("ui", k);
+    let band_url = (!cx.pack).then(|| paths::band(l.band));
+    LessonData {
+        title: l.title.clone(),
+        band: Named {
+            name: n.band(l.band),
+            url: band_url,
+        },
+        grades: n.grades(l.band, &l.grades),
+        term: n.term(l.term),
+        order: l.order,
+        duration: l.duration,
+        areas: n.areas(&l.areas),
+        forms: n.forms(&l.forms),
+        topics: l.topics.clone(),
+        objectives: [
+            (t("objective_cognitive"), l.objectives.cognitive.clone()),
+            (t("objective_affective"), l.objectives.affective.clone()),
+            (t("objective_behavioral"), l.objectives.behavioral.clone()),
+        ],
+        key_points: l.key_points.clone(),
+        difficulties: l.difficulties.clone(),
+        materials: l.materials.clone(),
+        phases,
+        sections,
+        worksheet,
+        parent,
+        sensitive: l.sensitive,
+        prev,
+        next,
+    }
+}
+
+
+/// A lesson's screen page, its teacher print copy and, if it has one, its
+/// student worksheet.
+pub fn pages_of(cx: &Cx, l: &Lesson) -> Vec<Page> {
+    let Some(out) = cx.url(&l.path) else {
+        return vec![];
+    };
+    let data = lesson_data(cx, l, &out);
+    let print = variant(&out, "print");
+    let sheet = variant(&out, "worksheet");
+    let mut pages = Vec::new();
+    if data.worksheet.is_some() {
+        pages.push(print_page(
+            sheet.clone(),
+            "print-worksheet.html",
+            &l.title,
+            &data,
+        ));
+    }
+    pages.push(print_page(
+        print.clone(),
+        "print-lesson.html",
+        &l.title,
+        &data,
+    ));
+    let mut screen = page(out.clone(), "lesson.html", &l.title, &data);
+    screen.context.insert("print_url", &print);
+    if data.worksheet.is_some() {
+        screen.context.insert("worksheet_url", &sheet);
+    }
+    // The site's lesson pages get the band sidebar; a pack is a handful of
+    // pages with its own index, so its pages do not.
+    if !cx.pack {
+        #[derive(Serialize)]
+        struct Sidebar {
+            slug: &'static str,
+            band_link: String,
+            current: String,
+        }
+        screen.context.insert(
+            "sidebar",
+            &Sidebar {
+                slug: l.band.slug(),
+                band_link: cx
+                    .n
+                    .theme
+                    .label("ui", "sidebar_band")
+                    .replace("{}", &cx.n.band(l.band)),
+                current: out,
+            },
+        );
+    }
+    pages.push(screen);
+    pages
+}
+
+
+/// Ids of the `<h3>` headings in rendered HTML, in order.
+fn phase_ids(html: &str) -> Vec<String> {
+    html.match_indices("<h3 id=\"")
+        .filter_map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_ids_in_order() {
+        assert_eq!(
+            phase_ids("<h3 id=\"a\">x</h3><p/><h3 id=\"b-2\">y</h3>"),
+            vec!["a", "b-2"]
+        );
+    }
+}

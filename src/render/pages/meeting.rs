@@ -1,0 +1,66 @@
+//! A class meeting's screen page and print copy.
+
+use super::{Cx, Page, PhaseView, SectionView, page, print_page};
+use crate::model::Meeting;
+use crate::plan::paths::variant;
+use serde::Serialize;
+
+/// What the meeting templates see.
+#[derive(Serialize)]
+pub(super) struct MeetingData {
+    title: String,
+    bands: Vec<String>,
+    term: String,
+    month: String,
+    duration: u32,
+    roles: Vec<String>,
+    areas: Vec<String>,
+    segments: Vec<PhaseView>,
+    sections: Vec<SectionView>,
+    sensitive: bool,
+}
+
+/// The data of meeting `m` for the page at `out`.
+pub(super) fn meeting_data(cx: &Cx, m: &Meeting, out: &str) -> MeetingData {
+    let n = &cx.n;
+    let sections = cx.sections(&m.body, &m.path, out, Some(&m.roles));
+    let segments = sections
+        .iter()
+        .filter_map(|s| {
+            s.minutes.map(|minutes| PhaseView {
+                title: s.title.clone().unwrap_or_default(),
+                minutes,
+                id: s.id.clone(),
+            })
+        })
+        .collect();
+    MeetingData {
+        title: m.title.clone(),
+        bands: m.bands.iter().map(|b| n.band(*b)).collect(),
+        term: n.term(m.term),
+        month: n.month(m.month),
+        duration: m.duration,
+        roles: m.roles.clone(),
+        areas: n.areas(&m.areas),
+        segments,
+        sections,
+        sensitive: m.sensitive,
+    }
+}
+
+
+/// The screen page and print copy of meeting `m`.
+pub fn pages_of(cx: &Cx, m: &Meeting) -> Vec<Page> {
+    let Some(out) = cx.url(&m.path) else {
+        return vec![];
+    };
+    let data = meeting_data(cx, m, &out);
+    let print = variant(&out, "print");
+    let mut screen = page(out, "meeting.html", &m.title, &data);
+    screen.context.insert("print_url", &print);
+    vec![
+        print_page(print, "print-meeting.html", &m.title, &data),
+        screen,
+    ]
+}
+

@@ -1,0 +1,186 @@
+//! The search documents of an output and the search page.
+
+use super::{Cx, Page, page};
+use crate::markdown;
+use crate::model::{Band, Handout, Lesson, Meeting, Term};
+use crate::plan::paths;
+use serde::Serialize;
+
+/// The search documents of the pages in this output.
+pub fn docs(
+    cx: &Cx,
+    lessons: &[&Lesson],
+    meetings: &[&Meeting],
+    handouts: &[&Handout],
+) -> Vec<crate::search::Doc> {
+    let n = &cx.n;
+    let t = |k: &str| n.theme.label("ui", k);
+    // Plain text means parsing every body again: do lessons in parallel.
+    use rayon::prelude::*;
+    let mut docs: Vec<crate::search::Doc> = lessons
+        .par_iter()
+        .filter_map(|l| {
+            let u = cx.url(&l.path)?;
+            let mut meta: Vec<String> = l.topics.clone();
+            meta.extend(n.areas(&l.areas));
+            meta.extend(n.forms(&l.forms));
+            // Each grade on its own ("3年级"), so a grade finds its lessons.
+            let unit = n.theme.label("ui", "grade_unit");
+            let grades: Vec<u8> = if l.grades.is_empty() {
+                l.band.grades().collect()
+            } else {
+                l.grades.clone()
+            };
+            meta.extend(grades.iter().map(|g| unit.replace("{}", &g.to_string())));
+            Some(crate::search::Doc {
+                t: l.title.clone(),
+                u,
+                k: t("lesson_kind_short"),
+                b: vec![n.band(l.band)],
+                r: n.term(l.term),
+                g: vec![l.band.slug().into()],
+                a: l.areas.iter().map(|a| a.slug().into()).collect(),
+                f: l.forms.iter().map(|f| f.slug().into()).collect(),
+                s: l.term.slug().into(),
+                m: meta.join(" "),
+                x: format!(
+                    "{} {} {}\n{}",
+                    l.objectives.cognitive,
+                    l.objectives.affective,
+                    l.objectives.behavioral,
+                    markdown::plain_text(&l.body.markdown)
+                ),
+            })
+        })
+        .collect();
+    for m in meetings {
+        let Some(u) = cx.url(&m.path) else { continue };
+        docs.push(crate::search::Doc {
+            t: m.title.clone(),
+            u,
+            k: t("meeting_kind"),
+            b: m.bands.iter().map(|b| n.band(*b)).collect(),
+            r: n.term(m.term),
+            g: m.bands.iter().map(|b| b.slug().into()).collect(),
+            a: m.areas.iter().map(|a| a.slug().into()).collect(),
+            f: vec![],
+            s: m.term.slug().into(),
+            m: n.areas(&m.areas).join(" "),
+            x: markdown::plain_text(&m.body.markdown),
+        });
+    }
+    for h in handouts {
+        let Some(u) = cx.url(&h.path) else { continue };
+        docs.push(crate::search::Doc {
+            t: h.title.clone(),
+            u,
+            k: t("handout_kind"),
+            b: h.bands.iter().map(|b| n.band(*b)).collect(),
+            r: n.term(h.term),
+            g: h.bands.iter().map(|b| b.slug().into()).collect(),
+            a: vec![],
+            f: vec![],
+            s: h.term.slug().into(),
+            m: String::new(),
+            x: markdown::plain_text(&h.body.markdown),
+        });
+    }
+    docs
+}
+
+/// The search page. Without JavaScript it lists every document by band.
+pub fn page_of(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
+    #[derive(Serialize)]
+    struct Group<'a> {
+        band: String,
+        docs: Vec<&'a crate::search::Doc>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for b in Band::ALL {
+        let name = cx.n.band(*b);
+        let mine: Vec<&crate::search::Doc> = docs.iter().filter(|d| d.b.contains(&name)).collect();
+        if !mine.is_empty() {
+            groups.push(Group {
+                band: name,
+                docs: mine,
+            });
+        }
+    }
+    #[derive(Serialize)]
+    struct Choice {
+        value: &'static str,
+        label: String,
+    }
+    #[derive(Serialize)]
+    struct Filter {
+        /// URL parameter and the id of the `<select>` (`f-…`).
+        name: &'static str,
+        label: String,
+        choices: Vec<Choice>,
+    }
+    // Only the values that occur in this output, in the vocabulary's order.
+    let theme = cx.n.theme;
+    let filter = |name: &'static str,
+                  label: &str,
+                  section: &str,
+                  slugs: Vec<&'static str>,
+                  has: &dyn Fn(&crate::search::Doc, &str) -> bool| Filter {
+        name,
+        label: theme.label("ui", label),
+        choices: slugs
+            .into_iter()
+            .filter(|v| docs.iter().any(|d| has(d, v)))
+            .map(|value| Choice {
+                value,
+                label: theme.label(section, value),
+            })
+            .collect(),
+    };
+    let filters = vec![
+        filter(
+            "band",
+            "band",
+            "bands",
+            Band::ALL.iter().map(|b| b.slug()).collect(),
+            &|d, v| d.g.iter().any(|x| x == v),
+        ),
+        filter(
+            "area",
+            "areas",
+            "areas",
+            crate::model::Area::ALL.iter().map(|a| a.slug()).collect(),
+            &|d, v| d.a.iter().any(|x| x == v),
+        ),
+        filter(
+            "form",
+            "forms",
+            "forms",
+            crate::model::Form::ALL.iter().map(|f| f.slug()).collect(),
+            &|d, v| d.f.iter().any(|x| x == v),
+        ),
+        filter(
+            "term",
+            "term",
+            "terms",
+            Term::ALL.iter().map(|t| t.slug()).collect(),
+            &|d, v| d.s == v,
+        ),
+    ];
+    #[derive(Serialize)]
+    struct Data<'a> {
+        groups: Vec<Group<'a>>,
+        total: usize,
+        filters: Vec<Filter>,
+    }
+    page(
+        paths::SEARCH.into(),
+        "search.html",
+        &cx.n.theme.label("ui", "search"),
+        Data {
+            groups,
+            total: docs.len(),
+            filters,
+        },
+    )
+}
+

@@ -1,0 +1,107 @@
+//! "Print this fortnight": everything printable of one band for one slot
+//! on one page, one item per printed page.
+
+use super::handout::{HandoutData, handout_data};
+use super::lesson::{LessonData, lesson_data};
+use super::meeting::{MeetingData, meeting_data};
+use super::{Cx, Page, page};
+use crate::model::{Band, Lesson, Meeting};
+use crate::plan::{PackSpec, paths};
+use serde::Serialize;
+
+/// The site's "print this fortnight" page of a band pack (`None` for a
+/// whole-school pack, which has one per band instead).
+pub fn site_page(cx: &Cx, spec: &PackSpec) -> Option<Page> {
+    let (band, l) = (spec.band?, spec.lessons.first()?);
+    let term = cx.plan.term(spec.calendar)?;
+    let out = paths::slot_print(&term.slug, spec.slot.number, band);
+    let title = format!(
+        "{} · {} · {}",
+        spec.calendar.name,
+        cx.n.theme
+            .label("ui", "slot_n")
+            .replace("{}", &spec.slot.number.to_string()),
+        cx.n.band(band)
+    );
+    Some(page_of(cx, out, band, &title, l, &spec.meetings))
+}
+
+#[derive(Serialize)]
+struct PrintItem {
+    kind: &'static str,
+    lesson: Option<LessonData>,
+    meeting: Option<MeetingData>,
+    handout: Option<HandoutData>,
+}
+
+/// Everything printable of one band for one fortnight, one item per page:
+/// the lesson (teacher copy), its worksheet, the month's class meetings and
+/// the parent handouts.
+pub(super) fn page_of(
+    cx: &Cx,
+    out: String,
+    band: Band,
+    title: &str,
+    lesson: &Lesson,
+    meetings: &[&Meeting],
+) -> Page {
+    let c = cx.c;
+    let mut items = Vec::new();
+    let ld = lesson_data(cx, lesson, &out);
+    // The worksheet item shows the same rendered lesson: render it once.
+    let sheet = ld.worksheet.is_some().then(|| ld.clone());
+    items.push(PrintItem {
+        kind: "lesson",
+        lesson: Some(ld),
+        meeting: None,
+        handout: None,
+    });
+    if let Some(sheet) = sheet {
+        items.push(PrintItem {
+            kind: "worksheet",
+            lesson: Some(sheet),
+            meeting: None,
+            handout: None,
+        });
+    }
+    for m in meetings.iter().filter(|m| m.bands.contains(&band)) {
+        items.push(PrintItem {
+            kind: "meeting",
+            lesson: None,
+            meeting: Some(meeting_data(cx, m, &out)),
+            handout: None,
+        });
+    }
+    if let Some(h) = lesson
+        .parents
+        .as_ref()
+        .and_then(|p| c.handouts.iter().find(|h| &h.path == p))
+    {
+        items.push(PrintItem {
+            kind: "handout",
+            lesson: None,
+            meeting: None,
+            handout: Some(handout_data(cx, h, &out)),
+        });
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        title: &'a str,
+        band: String,
+        items: Vec<PrintItem>,
+        count: usize,
+    }
+    let count = items.len();
+    page(
+        out,
+        "print-slot.html",
+        title,
+        Data {
+            title,
+            band: cx.n.band(band),
+            items,
+            count,
+        },
+    )
+}
+

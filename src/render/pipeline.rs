@@ -1,0 +1,241 @@
+//! The one pipeline: runs a selection of the plan's jobs and hands every
+//! file to one [`Out`]. `build` runs every job into a staging folder,
+//! `serve` the site without packs (and, after an edit, one lesson's jobs
+//! into the live folder), `pack` the chosen pack jobs into a folder, and
+//! `print` the chosen print pages into a scratch folder for the browser.
+//!
+//! Jobs run in parallel, each file written as soon as it is made, so a big
+//! site is never held in memory. Jobs that list the packs (downloads,
+//! feed) run after the pack jobs.
+
+use super::pack::{self, MadePack};
+use super::pages::{self, Cx, Page};
+use super::{Failure, Renderer, Summary, feed};
+use crate::diagnostic::Diagnostic;
+use crate::model::Band;
+use crate::plan::paths::{self, Urls};
+use crate::plan::{Job, Plan};
+use crate::writer::Out;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What a run needs besides its jobs.
+pub struct Run<'a> {
+    /// The project folder (assets are read from it).
+    pub root: &'a Path,
+    /// The plan.
+    pub plan: &'a Plan<'a>,
+    /// The theme, ready to render.
+    pub renderer: &'a Renderer,
+    /// Print PDFs into the packs with this browser.
+    pub pdf_browser: Option<&'a Path>,
+    /// Where a pack's zip goes in this output, from its id.
+    pub zip_path: fn(&str) -> String,
+}
+
+/// Hands files to the output as they are made; refuses two inputs for one
+/// output file (e.g. `a.md` and `a.print.md`), which would race.
+struct Sink<'a> {
+    out: &'a dyn Out,
+    renderer: &'a Renderer,
+    claimed: Mutex<HashSet<String>>,
+    diags: Mutex<Vec<Diagnostic>>,
+    pages: AtomicUsize,
+    files: AtomicUsize,
+}
+
+impl Sink<'_> {
+    fn claim(&self, path: &str) -> bool {
+        let fresh = self
+            .claimed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_string());
+        if !fresh {
+            self.problem(
+                Diagnostic::error("", 0, 0, format!("两个不同的输入都要生成 {path}"))
+                    .with_hint("请给其中一个文件改名\u{FF08}文件名不要以 .print.md 或 .worksheet.md 结尾\u{FF09}"),
+            );
+        }
+        fresh
+    }
+
+    fn problem(&self, d: Diagnostic) {
+        self.diags.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+    }
+
+    fn page(&self, p: &Page) -> anyhow::Result<()> {
+        match self.renderer.render_one(p) {
+            Ok(bytes) => {
+                if self.claim(&p.out) {
+                    self.pages.fetch_add(1, Ordering::Relaxed);
+                    self.out.put(&p.out, &bytes)?;
+                }
+                Ok(())
+            }
+            Err(d) => {
+                self.problem(d);
+                Ok(())
+            }
+        }
+    }
+
+    fn pages(&self, pages: &[Page]) -> anyhow::Result<()> {
+        pages.iter().try_for_each(|p| self.page(p))
+    }
+
+    fn file(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        if self.claim(path) {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.out.put(path, bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs `jobs` of the plan into `out`. Nothing is committed here: the
+/// caller decides what happens to `out` (swap a staging folder in, keep a
+/// scratch folder for the browser). On any problem every diagnostic is
+/// returned at once.
+pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
+    let c = r.plan.c;
+    let urls = Urls::site(c);
+    let cx = Cx::new(r.plan, &r.renderer.theme, &urls, false);
+    let sink = Sink {
+        out,
+        renderer: r.renderer,
+        claimed: Mutex::default(),
+        diags: Mutex::default(),
+        pages: AtomicUsize::new(0),
+        files: AtomicUsize::new(0),
+    };
+    let (first, rest): (Vec<Job>, Vec<Job>) = jobs
+        .iter()
+        .copied()
+        .filter(|j| !matches!(j, Job::Pack(_)))
+        .partition(|j| !j.needs_packs());
+    first
+        .par_iter()
+        .try_for_each(|job| one(r, &cx, &sink, *job))?;
+    // Packs one after another: each renders its pages in parallel, and a
+    // school-wide build holds only one zip at a time.
+    let mut made: Vec<MadePack> = Vec::new();
+    for job in jobs {
+        let Job::Pack(i) = *job else { continue };
+        let Some(spec) = r.plan.packs.get(i) else {
+            continue;
+        };
+        let (zip, m) = pack::make(r.root, r.plan, r.renderer, spec, r.pdf_browser)?;
+        sink.file(&(r.zip_path)(&m.id), &zip)?;
+        made.push(m);
+    }
+    let preview = !jobs.contains(&Job::Feed);
+    let listings = pack::listings(c, &r.renderer.theme, &made);
+    for job in rest {
+        match job {
+            Job::Downloads => sink.page(&pages::downloads::page_of(&cx, &listings, preview))?,
+            Job::Feed => {
+                sink.file(paths::PACKS_JSON, &feed::packs_json(c, &listings))?;
+                sink.file(paths::PACKS_ATOM, feed::atom(c, &listings).as_bytes())?;
+            }
+            _ => one(r, &cx, &sink, job)?,
+        }
+    }
+    let mut diags = sink.diags.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !diags.is_empty() {
+        diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        return Err(Failure::Input(diags));
+    }
+    Ok(Summary {
+        pages: sink.pages.into_inner(),
+        files: sink.files.into_inner(),
+        packs: made,
+    })
+}
+
+/// Makes and hands over the files of one job of the site.
+fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
+    let c = r.plan.c;
+    match job {
+        Job::Index => sink.page(&pages::index::page_of(cx)),
+        Job::Lists => {
+            sink.page(&pages::lists::meetings(cx))?;
+            sink.page(&pages::lists::parents(cx))
+        }
+        Job::Band(b) => sink.page(&pages::band::page_of(cx, b)),
+        Job::Lesson(i) => sink.pages(&pages::lesson::pages_of(cx, &c.lessons[i])),
+        Job::Meeting(i) => sink.pages(&pages::meeting::pages_of(cx, &c.meetings[i])),
+        Job::Handout(i) => sink.pages(&pages::handout::pages_of(cx, &c.handouts[i])),
+        Job::Calendar(k) => sink.page(&pages::calendar::page_of(cx, &c.calendars[k], false)),
+        Job::CalendarPrint(k) => sink.page(&pages::calendar::page_of(cx, &c.calendars[k], true)),
+        Job::Ics(k) => {
+            let Some(t) = r.plan.terms.get(k) else {
+                return Ok(());
+            };
+            sink.file(&paths::ics(&t.calendar.id), super::ics::term(c, t).as_bytes())
+        }
+        Job::SlotPrint(i) => match r.plan.packs.get(i) {
+            Some(spec) => pages::slot_print::site_page(cx, spec)
+                .map_or(Ok(()), |p| sink.page(&p)),
+            None => Ok(()),
+        },
+        Job::Search => {
+            let lessons: Vec<_> = c.lessons.iter().collect();
+            let meetings: Vec<_> = c.meetings.iter().collect();
+            let handouts: Vec<_> = c.handouts.iter().collect();
+            let docs = pages::search::docs(cx, &lessons, &meetings, &handouts);
+            sink.page(&pages::search::page_of(cx, &docs))?;
+            crate::search::index_files(&docs)
+                .par_iter()
+                .try_for_each(|(path, js)| sink.file(path, js.as_bytes()))
+        }
+        Job::Nav(b) => nav(cx, sink, b),
+        Job::Static => r
+            .renderer
+            .theme
+            .statics
+            .iter()
+            .try_for_each(|(name, bytes)| sink.file(&paths::static_file(name), bytes)),
+        Job::Asset(i) => {
+            let asset = &c.assets[i];
+            let bytes = std::fs::read(r.root.join(asset))
+                .map_err(|e| anyhow::anyhow!("无法读取 {asset}\u{FF1A}{e}"))?;
+            sink.file(cx.urls.asset(asset).unwrap_or(asset), &bytes)
+        }
+        // Run by `run` itself, in order.
+        Job::Pack(_) | Job::Downloads | Job::Feed => Ok(()),
+    }
+}
+
+fn nav(cx: &Cx, sink: &Sink, b: Band) -> anyhow::Result<()> {
+    match pages::nav::js(cx, b) {
+        Some((path, js)) => sink.file(&path, js.as_bytes()),
+        None => Ok(()),
+    }
+}
+
+/// The site of `plan` (with every pack when `packs`), rendered into a
+/// staging folder and swapped in for `out` only when all of it succeeded.
+pub fn site(
+    root: &Path,
+    plan: &Plan,
+    renderer: &Renderer,
+    out: &Path,
+    packs: bool,
+    pdf_browser: Option<&Path>,
+) -> Result<Summary, Failure> {
+    let staging = crate::writer::Staging::begin(out, root)?;
+    let run_ = Run {
+        root,
+        plan,
+        renderer,
+        pdf_browser,
+        zip_path: paths::pack_zip,
+    };
+    let summary = run(&run_, &plan.site(packs), &staging)?;
+    staging.commit()?;
+    Ok(summary)
+}
