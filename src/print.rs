@@ -118,7 +118,7 @@ pub fn to_pdf(browser: &Path, html: &Path, stamp: &str) -> Result<Vec<u8>> {
 }
 
 fn run_browser(browser: &Path, html: &Path, no_sandbox: bool) -> Result<Vec<u8>> {
-    let profile = tempfile::tempdir().context("无法创建临时文件夹")?;
+    let profile = crate::writer::Scratch::new()?;
     let pdf = profile.path().join("out.pdf");
     let mut cmd = Command::new(browser);
     cmd.args([

@@ -57,10 +57,10 @@ s.addEventListener("build-error",function(e){show(e.data);});})();</script>"#;
 
 /// Serves until interrupted; returns the exit code.
 pub fn run(project: &Path, o: &Options) -> i32 {
-    let work = match tempfile::tempdir() {
+    let work = match crate::writer::Scratch::new() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: 无法创建临时文件夹\u{FF1A}{e}");
+            eprintln!("error: {e:#}");
             return 1;
         }
     };
