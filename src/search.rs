@@ -9,6 +9,7 @@
 //! words. A query's candidates come from the postings; the browser then
 //! confirms them with a substring match, which drops bigram false positives.
 
+use crate::plan::paths;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -216,7 +217,7 @@ pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
         t2s,
     };
     let mut out = vec![(
-        "search-index.js".to_string(),
+        paths::SEARCH_INDEX.to_string(),
         format!("window.XINYU_SEARCH={};\n", script_json(&index)),
     )];
     let shard_files: Vec<(String, String)> = postings
@@ -240,7 +241,7 @@ pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
                 })
                 .collect();
             (
-                format!("search/p-{n}.js"),
+                paths::search_shard(n),
                 format!("XINYU_SHARD({n},{});\n", script_json(&delta)),
             )
         })
@@ -252,7 +253,7 @@ pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
             .map(|d| d.x.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect();
         out.push((
-            format!("search/x-{k}.js"),
+            paths::search_text(k),
             format!("XINYU_TEXT({k},{});\n", script_json(&texts)),
         ));
     }

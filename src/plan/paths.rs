@@ -24,6 +24,19 @@ pub const PACKS_JSON: &str = "packs.json";
 /// Every pack, as an Atom feed.
 pub const PACKS_ATOM: &str = "packs.atom";
 
+/// The search index: titles, URLs and filter fields of every document.
+pub const SEARCH_INDEX: &str = "search-index.js";
+
+/// Search postings shard `n` (loaded only when a query needs it).
+pub fn search_shard(n: usize) -> String {
+    format!("search/p-{n}.js")
+}
+
+/// Search text block `k` (the text of a few documents, for snippets).
+pub fn search_text(k: usize) -> String {
+    format!("search/x-{k}.js")
+}
+
 /// A project-relative `.md` path → its page in the site (`x.md` → `x.html`).
 pub fn page(source: &str) -> String {
     let n = source.len();

@@ -61,7 +61,10 @@ pub fn atom(c: &Curriculum, packs: &[PackListing]) -> String {
         "  <author><name>{}</name></author>\n",
         esc(&c.settings.publisher)
     ));
-    s.push_str("  <link rel=\"alternate\" href=\"downloads.html\"/>\n");
+    s.push_str(&format!(
+        "  <link rel=\"alternate\" href=\"{}\"/>\n",
+        crate::plan::paths::DOWNLOADS
+    ));
     s.push_str(&format!(
         "  <generator>xinyu {}</generator>\n",
         env!("CARGO_PKG_VERSION")
