@@ -18,9 +18,9 @@ use crate::plan::{Job, Plan};
 use crate::render::pages::{self, Cx};
 use crate::render::pipeline::{self, Run};
 use crate::render::{Failure, Renderer};
+use crate::writer::{self, Batch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use crate::writer::{self, Batch};
 use std::sync::Arc;
 
 /// The last good build, kept in memory between edits.

@@ -219,9 +219,7 @@ pub struct Scratch(tempfile::TempDir);
 impl Scratch {
     /// A new, empty folder.
     pub fn new() -> Result<Scratch> {
-        Ok(Scratch(
-            tempfile::tempdir().context("无法创建临时文件夹")?,
-        ))
+        Ok(Scratch(tempfile::tempdir().context("无法创建临时文件夹")?))
     }
 
     /// Where it is.

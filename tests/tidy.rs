@@ -121,7 +121,10 @@ fn rules_catch_violations() {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     };
-    put("writer.rs", "fn w() { std::fs::write(\"a\", b\"\").unwrap(); }\n");
+    put(
+        "writer.rs",
+        "fn w() { std::fs::write(\"a\", b\"\").unwrap(); }\n",
+    );
     put(
         "commands/build.rs",
         "// fs::write in a comment is fine\nfn f() { std::fs::write(\"x\", b\"\").ok(); }\n",
@@ -137,7 +140,10 @@ fn rules_catch_violations() {
     assert!(!has("writer.rs:"), "{found:#?}");
     assert!(has("model/mod.rs:1: names pulldown_cmark"), "{found:#?}");
     assert!(has("plan/mod.rs:1: names std::fs"), "{found:#?}");
-    assert!(has("render/pages/x.rs:1: render imports load"), "{found:#?}");
+    assert!(
+        has("render/pages/x.rs:1: render imports load"),
+        "{found:#?}"
+    );
     assert!(has("render/big.rs: 601 lines"), "{found:#?}");
     assert_eq!(found.len(), 6, "{found:#?}");
 }

@@ -30,8 +30,8 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
         crate::diagnostic::Severity::Warning,
         None,
     )
-        .into_iter()
-        .for_each(|d| coverage.push(d));
+    .into_iter()
+    .for_each(|d| coverage.push(d));
     diags.extend(coverage);
     let browser = if pdf {
         match crate::print::find_browser(browser) {

@@ -268,7 +268,6 @@ pub fn is_inside(real_root: &Path, path: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::model::normalize;
 
     #[test]

@@ -8,10 +8,10 @@ mod fields;
 mod handout;
 mod lesson;
 mod links;
+pub use crate::model::{normalize, term_month_rank};
 pub use calendar::parse as parse_calendar;
 pub use handout::parse as parse_handout;
 pub use lesson::parse as parse_lesson;
-pub use crate::model::{normalize, term_month_rank};
 pub use meeting::parse as parse_meeting;
 pub use toml_file::parse as parse_toml;
 mod meeting;
@@ -216,7 +216,6 @@ pub fn load(root: &Path) -> Loaded {
     }
 }
 
-
 /// Finds the content files and assets of a project.
 fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) {
     let mut files = Vec::new();
@@ -239,7 +238,9 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
         let walker = WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !crate::source::is_editor_temp(&e.file_name().to_string_lossy()));
+            .filter_entry(|e| {
+                e.depth() == 0 || !crate::source::is_editor_temp(&e.file_name().to_string_lossy())
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,

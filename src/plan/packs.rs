@@ -5,9 +5,9 @@
 //! Must not: render, read or write files.
 
 use super::TermPlan;
-pub use crate::model::term_slug;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::schedule::Slot;
+pub use crate::model::term_slug;
 use crate::model::{Band, Break, Calendar, Curriculum, Event, EventKind, Handout, Lesson, Meeting};
 use std::collections::BTreeSet;
 

@@ -258,7 +258,10 @@ mod tests {
     fn pages_and_variants() {
         assert_eq!(page("lessons/a/01.MD"), "lessons/a/01.html");
         assert_eq!(variant("lessons/a.html", "print"), "lessons/a.print.html");
-        assert_eq!(print_pdf("print/2026-autumn-s01-junior-high.html"), "2026-autumn-s01-junior-high.pdf");
+        assert_eq!(
+            print_pdf("print/2026-autumn-s01-junior-high.html"),
+            "2026-autumn-s01-junior-high.pdf"
+        );
         assert_eq!(pack::asset(0, "assets/图.PNG"), "assets/a1.png");
         assert_eq!(pack::asset(2, "assets/x"), "assets/a3.bin");
     }

@@ -22,17 +22,6 @@ use rayon::prelude::*;
 use std::path::Path;
 use tera::Tera;
 
-/// What a finished build reports.
-#[derive(Debug)]
-pub struct Summary {
-    /// HTML pages written.
-    pub pages: usize,
-    /// Other files copied or made.
-    pub files: usize,
-    /// Lesson packs made, in plan order.
-    pub packs: Vec<pack::MadePack>,
-}
-
 /// Why a build stopped.
 pub enum Failure {
     /// Problems in the user's input (templates included).

@@ -10,7 +10,7 @@
 
 use super::pack::{self, MadePack};
 use super::pages::{self, Cx, Page};
-use super::{Failure, Renderer, Summary, feed};
+use super::{Failure, Renderer, feed};
 use crate::diagnostic::Diagnostic;
 use crate::model::Band;
 use crate::plan::paths::{self, Urls};
@@ -21,6 +21,17 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What a finished run reports.
+#[derive(Debug)]
+pub struct Summary {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Other files copied or made.
+    pub files: usize,
+    /// Lesson packs made, in plan order.
+    pub packs: Vec<MadePack>,
+}
 
 /// What a run needs besides its jobs.
 pub struct Run<'a> {
@@ -175,11 +186,13 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
             let Some(t) = r.plan.terms.get(k) else {
                 return Ok(());
             };
-            sink.file(&paths::ics(&t.calendar.id), super::ics::term(c, t).as_bytes())
+            sink.file(
+                &paths::ics(&t.calendar.id),
+                super::ics::term(c, t).as_bytes(),
+            )
         }
         Job::SlotPrint(i) => match r.plan.packs.get(i) {
-            Some(spec) => pages::slot_print::site_page(cx, spec)
-                .map_or(Ok(()), |p| sink.page(&p)),
+            Some(spec) => pages::slot_print::site_page(cx, spec).map_or(Ok(()), |p| sink.page(&p)),
             None => Ok(()),
         },
         Job::Search => {

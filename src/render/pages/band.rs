@@ -1,6 +1,6 @@
 //! A band's page: its lessons by term and its parent handouts.
 
-use super::{Cx, Link, LessonItem, Page, lesson_item, page};
+use super::{Cx, LessonItem, Link, Page, lesson_item, page};
 use crate::model::{Band, Term};
 use crate::plan::paths;
 use serde::Serialize;
@@ -49,11 +49,5 @@ pub fn page_of(cx: &Cx, b: Band) -> Page {
         terms,
         handouts,
     };
-    page(
-        paths::band(b),
-        "band.html",
-        &n.band(b),
-        data,
-    )
+    page(paths::band(b), "band.html", &n.band(b), data)
 }
-

@@ -99,7 +99,13 @@ fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
         .collect()
 }
 
-pub(super) fn event_view(n: &Names, name: &str, a: Date, b: Date, kind: Option<EventKind>) -> EventView {
+pub(super) fn event_view(
+    n: &Names,
+    name: &str,
+    a: Date,
+    b: Date,
+    kind: Option<EventKind>,
+) -> EventView {
     EventView {
         name: name.to_string(),
         dates: n.span(a, b),
@@ -312,12 +318,6 @@ pub fn page_of(cx: &Cx, k: &Calendar, print: bool) -> Page {
             data,
         )
     } else {
-        page(
-            paths::calendar(&k.id),
-            "calendar.html",
-            &k.name,
-            data,
-        )
+        page(paths::calendar(&k.id), "calendar.html", &k.name, data)
     }
 }
-

@@ -93,4 +93,3 @@ pub fn listing_dates(c: &Curriculum, theme: &Theme, a: Date, b: Date) -> String 
     };
     format!("{} – {}", n.date_long(a), n.date_long(b))
 }
-

@@ -43,7 +43,6 @@ pub(super) fn handout_data(cx: &Cx, h: &Handout, out: &str) -> HandoutData {
     }
 }
 
-
 /// The screen page and print copy of handout `h`.
 pub fn pages_of(cx: &Cx, h: &Handout) -> Vec<Page> {
     let Some(out) = cx.url(&h.path) else {
@@ -58,4 +57,3 @@ pub fn pages_of(cx: &Cx, h: &Handout) -> Vec<Page> {
         screen,
     ]
 }
-

@@ -76,4 +76,3 @@ pub fn page_of(cx: &Cx) -> Page {
     };
     page(paths::INDEX.into(), "index.html", &c.settings.title, data)
 }
-

@@ -121,7 +121,6 @@ pub(super) fn lesson_data(cx: &Cx, l: &Lesson, out: &str) -> LessonData {
     }
 }
 
-
 /// A lesson's screen page, its teacher print copy and, if it has one, its
 /// student worksheet.
 pub fn pages_of(cx: &Cx, l: &Lesson) -> Vec<Page> {
@@ -177,7 +176,6 @@ pub fn pages_of(cx: &Cx, l: &Lesson) -> Vec<Page> {
     pages
 }
 
-
 /// Ids of the `<h3>` headings in rendered HTML, in order.
 fn phase_ids(html: &str) -> Vec<String> {
     html.match_indices("<h3 id=\"")
@@ -187,7 +185,6 @@ fn phase_ids(html: &str) -> Vec<String> {
         })
         .collect()
 }
-
 
 #[cfg(test)]
 mod tests {

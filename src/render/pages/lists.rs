@@ -112,4 +112,3 @@ pub fn parents(cx: &Cx) -> Page {
         Data { terms },
     )
 }
-

@@ -48,7 +48,6 @@ pub(super) fn meeting_data(cx: &Cx, m: &Meeting, out: &str) -> MeetingData {
     }
 }
 
-
 /// The screen page and print copy of meeting `m`.
 pub fn pages_of(cx: &Cx, m: &Meeting) -> Vec<Page> {
     let Some(out) = cx.url(&m.path) else {
@@ -63,4 +62,3 @@ pub fn pages_of(cx: &Cx, m: &Meeting) -> Vec<Page> {
         screen,
     ]
 }
-

@@ -342,7 +342,6 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
     g
 }
 
-
 /// A print page: the item's data under `x`, so the same partial serves a
 /// single print page and the gathered "print this slot" page.
 fn print_page(out: String, template: &'static str, title: &str, data: &impl Serialize) -> Page {
@@ -350,4 +349,3 @@ fn print_page(out: String, template: &'static str, title: &str, data: &impl Seri
     p.context.insert("x", data);
     p
 }
-

@@ -58,4 +58,3 @@ pub fn js(cx: &Cx, band: Band) -> Option<(String, String)> {
         format!("window.XINYU_NAV={};\n", json.replace('<', "\\u003c")),
     ))
 }
-

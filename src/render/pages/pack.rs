@@ -2,7 +2,7 @@
 //! dates and events), every item it carries, and a print page per band.
 
 use super::calendar::{EventView, event_view};
-use super::{Cx, Link, LessonItem, Page, handout, lesson, lesson_item, meeting, page, slot_print};
+use super::{Cx, LessonItem, Link, Page, handout, lesson, lesson_item, meeting, page, slot_print};
 use crate::model::EventKind;
 use crate::plan::{PackSpec, paths};
 use serde::Serialize;
@@ -146,4 +146,3 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
     );
     page(paths::INDEX.into(), "pack.html", &title, data)
 }
-

@@ -183,4 +183,3 @@ pub fn page_of(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
         },
     )
 }
-

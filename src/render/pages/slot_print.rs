@@ -104,4 +104,3 @@ pub(super) fn page_of(
         },
     )
 }
-
