@@ -7,6 +7,8 @@
 //! Must not: parse Markdown or know pulldown-cmark (it is handed HTML
 //! strings and destinations), or let an ammonia type out of this file.
 
+use std::ops::Range;
+
 /// URLs of external assets (things a browser would load) in a piece of HTML:
 /// `src`, `srcset`, `poster`, `data` attributes, `<link href>` and CSS `url()`.
 pub fn external_assets_in_html(html: &str) -> Vec<String> {
@@ -36,11 +38,13 @@ pub fn external_assets_in_html(html: &str) -> Vec<String> {
             }
         }
     }
-    // <link href="…"> loads a stylesheet or icon.
-    let mut from = 0;
-    while let Some(pos) = lower[from..].find("<link") {
-        let at = from + pos;
-        let end = lower[at..].find('>').map_or(lower.len(), |i| at + i);
+    // <link href="…"> loads a stylesheet or icon. The `href=` must be in
+    // the same tag as the first `<link` of that tag.
+    for tag in tag_spans(&lower) {
+        let Some(pos) = lower[tag.clone()].find("<link") else {
+            continue;
+        };
+        let (at, end) = (tag.start + pos, tag.end);
         if let Some(h) = lower[at..end].find("href=") {
             let vstart = at + h + "href=".len();
             let raw = &lower[vstart..end];
@@ -53,7 +57,6 @@ pub fn external_assets_in_html(html: &str) -> Vec<String> {
                 found.push(html[start..stop].to_string());
             }
         }
-        from = end.max(at + 1);
     }
     found
 }
@@ -89,19 +92,16 @@ pub fn active_content_in_html(html: &str) -> Vec<(usize, String)> {
         }
     }
     // Handlers and URLs only count inside a tag, not in text between tags.
-    let mut in_tag = vec![false; html.len() + 1];
-    let mut inside = false;
-    for (i, b) in html.bytes().enumerate() {
-        if b == b'<' {
-            inside = true;
-        } else if b == b'>' {
-            inside = false;
-        }
-        in_tag[i] = inside;
-    }
+    let tags: Vec<Range<usize>> = tag_spans(html).collect();
+    let in_tag = |at: usize| {
+        // The spans are sorted and disjoint: the only candidate is the
+        // first one that ends after `at`.
+        let i = tags.partition_point(|t| t.end <= at);
+        tags.get(i).is_some_and(|t| t.start <= at)
+    };
     for m in HANDLER.captures_iter(html) {
         if let Some(name) = m.get(1)
-            && in_tag[name.start()]
+            && in_tag(name.start())
         {
             found.push((
                 name.start(),
@@ -111,7 +111,7 @@ pub fn active_content_in_html(html: &str) -> Vec<(usize, String)> {
     }
     for m in URL.captures_iter(html) {
         if let Some(scheme) = m.get(1)
-            && in_tag[scheme.start()]
+            && in_tag(scheme.start())
         {
             found.push((
                 scheme.start(),
@@ -121,6 +121,23 @@ pub fn active_content_in_html(html: &str) -> Vec<(usize, String)> {
     }
     found.sort();
     found
+}
+
+/// Where the tags of `html` are, as byte ranges in order: each runs from a
+/// `<` up to (not including) the next `>`, or to the end of `html` if no
+/// `>` follows; a `<` inside a tag does not start another. This is the one
+/// notion of "inside a tag" the two scanners above share, so `<link href>`
+/// and event handlers are looked for in the same places. It is deliberately
+/// cruder than an HTML parser: the loader only has to point at suspicious
+/// text, and [`sanitize`] (a real parser) decides what gets through.
+fn tag_spans(html: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let start = from + html.get(from..)?.find('<')?;
+        let end = html[start..].find('>').map_or(html.len(), |i| start + i);
+        from = end;
+        Some(start..end)
+    })
 }
 
 /// True for link destinations that run code or embed a document instead of
@@ -357,5 +374,20 @@ mod tests {
         assert!(is_active_url("DATA:text/html,x"));
         assert!(!is_active_url("https://e.cn"));
         assert!(!is_active_url("metadata.md"));
+    }
+
+    #[test]
+    fn both_scanners_read_the_same_tags() {
+        // A `<` inside a tag starts no other; an unclosed tag runs to the end.
+        let spans: Vec<_> = tag_spans("a<b c<d>e>f<g").collect();
+        assert_eq!(spans, [1..7, 11..13]);
+        assert_eq!(
+            external_assets_in_html("<a <link href=//x.org/a.css>"),
+            ["//x.org/a.css"]
+        );
+        assert!(external_assets_in_html("<a> <link> href=//x.org/a.css").is_empty());
+        assert!(active_content_in_html("x> onclick=y").is_empty());
+        let found = active_content_in_html("<p title=a<b onclick=y");
+        assert_eq!(found, [(13, "onclick=".to_string())]);
     }
 }
