@@ -3,9 +3,9 @@
 //! the spoken lines of class meetings marked, and sections holding the
 //! author's raw HTML passed through the allow-list.
 //!
-//! Must not: report problems or places (the outline and the loader do that;
-//! a body reaches rendering only after it loaded cleanly), or decide which
-//! raw HTML is allowed (that is `html::sanitize`).
+//! Must not: report problems or places (the outline and the loader do that,
+//! with lines and columns this file does not track), or decide which raw
+//! HTML is allowed (that is `html::sanitize`).
 
 use super::html::{has_scheme, sanitize};
 use super::{FW_COLON, events};
