@@ -1,0 +1,208 @@
+//! Markdown bodies: the pulldown-cmark setup every reader shares, and the
+//! public paths of the three concerns built on it.
+//!
+//! Owns: the parser options, the event stream (`events`) with `**` paired
+//! the way Chinese text needs (`protect_strong` and its private-use
+//! stand-ins), and the full-width colon that speaker lines use in both the
+//! outline and the rendering. The concerns live in files of their own:
+//! `outline.rs` (what loading and checking need to know about a body, with
+//! places), `render.rs` (the HTML of a body in `##` sections) and `html.rs`
+//! (the author's raw HTML: what it loads, what it would run, the allow-list).
+//!
+//! Must not: hold code only one concern uses, or let a pulldown-cmark or
+//! ammonia type into a public signature. Callers use the `pub use` paths
+//! below (`crate::markdown::outline`, `crate::markdown::sanitize`…), which
+//! is why the concern modules themselves stay private.
+
+mod html;
+mod outline;
+mod render;
+
+// The public paths predate the split into files; every caller keeps using
+// them, so the concern modules can move code between them freely.
+/// A link or image of a body with its place (defined with the model, which
+/// keeps it for the cross-file link check).
+pub use crate::model::LinkRef;
+pub use html::{
+    active_content_in_html, external_assets_in_html, has_scheme, is_active_url, sanitize,
+};
+pub use outline::{
+    Heading, ImageWithoutAlt, Outline, SpeakerLine, images_without_alt, outline, plain_text,
+    split_minutes,
+};
+pub use render::{RenderOptions, Resolver, Section, render_sections, rewrite_link, slug};
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// The full-width colon, as Chinese input methods type it after a speaker's
+/// name; the outline and the renderer must agree on what a speaker line is.
+const FW_COLON: char = '\u{FF1A}';
+
+/// The extensions lessons use. [`protect_strong`]'s pre-pass and the real
+/// parse must use the same ones, or they would disagree on where code
+/// spans and HTML are.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// The events of `markdown` with their source ranges, with strong emphasis
+/// paired the way Chinese text needs (see [`protect_strong`]).
+fn events(markdown: &str) -> Vec<(Event<'static>, Range<usize>)> {
+    let protected = protect_strong(markdown);
+    let mut out = Vec::new();
+    for (e, r) in Parser::new_ext(&protected, options()).into_offset_iter() {
+        match e {
+            Event::Text(t) if t.contains([STRONG_OPEN, STRONG_CLOSE]) => {
+                let mut rest: &str = &t;
+                while let Some(i) = rest.find([STRONG_OPEN, STRONG_CLOSE]) {
+                    if i > 0 {
+                        out.push((Event::Text(CowStr::from(rest[..i].to_string())), r.clone()));
+                    }
+                    let open = rest[i..].starts_with(STRONG_OPEN);
+                    out.push((
+                        if open {
+                            Event::Start(Tag::Strong)
+                        } else {
+                            Event::End(TagEnd::Strong)
+                        },
+                        r.clone(),
+                    ));
+                    rest = &rest[i + STRONG_OPEN.len_utf8()..];
+                }
+                if !rest.is_empty() {
+                    out.push((Event::Text(CowStr::from(rest.to_string())), r));
+                }
+            }
+            e => out.push((e.into_static(), r)),
+        }
+    }
+    out
+}
+
+/// Stand-ins for a pair of `**`. Two bytes each, like `**`, so byte offsets
+/// (and with them every line and column in diagnostics) stay exact; code
+/// points that are unassigned, so no text contains them.
+const STRONG_OPEN: char = '\u{0378}';
+const STRONG_CLOSE: char = '\u{0379}';
+
+/// CommonMark closes `**` only when the delimiter is "right-flanking", which
+/// fails exactly where Chinese puts it: `**教师提示：**学生…` (punctuation
+/// inside the bold, a character right after it). pulldown-cmark then prints
+/// the asterisks, or pairs the wrong ones. So before parsing, the `**` on
+/// each line are paired in order and replaced by stand-ins that [`events`]
+/// turns into strong emphasis. Left alone: code spans, code blocks, HTML,
+/// escaped `\*`, runs of three or more `*`, a line with an odd count, and
+/// pairs with nothing or only spaces inside.
+fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
+    if !src.contains("**") {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    // Places where `**` is not emphasis.
+    let mut skip: Vec<Range<usize>> = Vec::new();
+    let mut block_start = None;
+    for (e, r) in Parser::new_ext(src, options()).into_offset_iter() {
+        match e {
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => skip.push(r),
+            Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::HtmlBlock) => {
+                block_start = Some(r.start)
+            }
+            Event::End(TagEnd::CodeBlock) | Event::End(TagEnd::HtmlBlock) => {
+                if let Some(s) = block_start.take() {
+                    skip.push(s..r.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    let bytes = src.as_bytes();
+    let mut out = src.as_bytes().to_vec();
+    let mut line_start = 0;
+    for line in src.split_inclusive('\n') {
+        let mut marks = Vec::new();
+        let mut i = line_start;
+        let end = line_start + line.len();
+        while i + 1 < end {
+            let run = bytes[i..end].iter().take_while(|b| **b == b'*').count();
+            if run == 0 {
+                i += 1;
+                continue;
+            }
+            let escaped = i > 0 && bytes[i - 1] == b'\\';
+            if run == 2 && !escaped && !skip.iter().any(|z| z.contains(&i)) {
+                marks.push(i);
+            }
+            i += run.max(1);
+        }
+        if marks.len() >= 2 && marks.len() % 2 == 0 {
+            for pair in marks.chunks_exact(2) {
+                let inner = &src[pair[0] + 2..pair[1]];
+                if inner.trim().is_empty() || inner.trim() != inner {
+                    continue;
+                }
+                let mut buf = [0u8; 4];
+                out[pair[0]..pair[0] + 2]
+                    .copy_from_slice(STRONG_OPEN.encode_utf8(&mut buf).as_bytes());
+                out[pair[1]..pair[1] + 2]
+                    .copy_from_slice(STRONG_CLOSE.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        line_start = end;
+    }
+    // Only ASCII `**` pairs were replaced by two-byte characters.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| src.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_colons_make_speaker_lines() {
+        let o = outline("**主持人甲**\u{FF1A}同学们好\n\n**班主任\u{FF1A}** 好\n", 1);
+        let names: Vec<_> = o.speakers.iter().map(|s| s.speaker.as_str()).collect();
+        assert_eq!(names, ["主持人甲", "班主任"]);
+        let roles = vec!["主持人甲".to_string()];
+        let s = render_sections(
+            "**主持人甲**\u{FF1A}好\n",
+            RenderOptions {
+                roles: Some(&roles),
+                resolve: None,
+            },
+        );
+        assert!(s[0].html.starts_with("<p class=\"line\">"), "{}", s[0].html);
+    }
+
+    #[test]
+    fn bold_closed_after_chinese_punctuation_renders_as_bold() {
+        let s = render_sections(
+            "**教师提示\u{FF1A}**学生可以\u{FF1B}看**\u{201C}情绪\u{201D}**吧\n",
+            RenderOptions::default(),
+        );
+        assert_eq!(
+            s[0].html,
+            "<p><strong>教师提示\u{FF1A}</strong>学生可以\u{FF1B}看<strong>\u{201C}情绪\u{201D}</strong>吧</p>\n"
+        );
+        let roles = vec!["主持人甲".to_string()];
+        let s = render_sections(
+            "**主持人甲\u{FF1A}**同学们好\n",
+            RenderOptions {
+                roles: Some(&roles),
+                resolve: None,
+            },
+        );
+        assert!(
+            s[0].html.starts_with("<p class=\"line\"><strong>主持人甲"),
+            "{}",
+            s[0].html
+        );
+        let o = outline("**主持人乙\u{FF1A}**同学们好\n", 1);
+        assert_eq!(o.speakers[0].speaker, "主持人乙");
+    }
+
+    #[test]
+    fn escaped_and_unpaired_asterisks_stay_literal() {
+        let s = render_sections("5 \\*\\* 3 与 2**x\n", RenderOptions::default());
+        assert_eq!(s[0].html, "<p>5 ** 3 与 2**x</p>\n");
+    }
+}

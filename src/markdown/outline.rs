@@ -1,0 +1,381 @@
+//! The outline of a body: what loading and checking need to know about it,
+//! each with its file line and column. Headings (and the minutes of timed
+//! parts), links and images, speaker lines, images without alt text, the
+//! external assets and active content of raw HTML, and the plain text the
+//! search index reads.
+//!
+//! Must not: produce HTML for pages (that is `render.rs`), or judge raw HTML
+//! itself (it asks `html.rs`); it reports what it finds and where, and
+//! leaves the verdict to the loader and the checks.
+
+use super::html::{active_content_in_html, external_assets_in_html};
+use super::{FW_COLON, events};
+use crate::model::LinkRef;
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+/// Full-width brackets, as Chinese input methods type them around the
+/// minutes of a timed heading.
+const FW_OPEN: char = '\u{FF08}';
+const FW_CLOSE: char = '\u{FF09}';
+
+/// A heading found in a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`…
+    pub level: u8,
+    /// Plain text of the heading.
+    pub text: String,
+    /// File line.
+    pub line: usize,
+}
+
+/// A spoken line: a top-level paragraph that starts with a bold speaker and a colon.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpeakerLine {
+    /// The speaker's name.
+    pub speaker: String,
+    /// File line and column.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+}
+
+/// What checking needs to know about a body.
+#[derive(Clone, Debug, Default)]
+pub struct Outline {
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+    /// Every link and image.
+    pub links: Vec<LinkRef>,
+    /// Every speaker line.
+    pub speakers: Vec<SpeakerLine>,
+    /// External assets found in raw HTML: (line, column, url).
+    pub raw_html_assets: Vec<(usize, usize, String)>,
+    /// Active content found in raw HTML (scripts, frames, event handlers,
+    /// `javascript:` URLs): (line, column, what was found).
+    pub raw_html_unsafe: Vec<(usize, usize, String)>,
+}
+
+/// Maps byte offsets of a body to file lines and columns.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            text,
+            starts,
+            first_line,
+        }
+    }
+
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let idx = self
+            .starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[idx];
+        let offset = offset.min(self.text.len());
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (self.first_line + idx, col)
+    }
+}
+
+impl Outline {
+    /// The body of a document, keeping what the link check needs.
+    pub fn into_body(self, markdown: &str, first_line: usize) -> crate::model::Body {
+        crate::model::Body {
+            markdown: markdown.to_string(),
+            first_line,
+            links: self.links,
+            raw_html_assets: self.raw_html_assets,
+            raw_html_unsafe: self.raw_html_unsafe,
+        }
+    }
+}
+
+/// Reads the outline of `markdown`, whose first line is file line `first_line`.
+pub fn outline(markdown: &str, first_line: usize) -> Outline {
+    let lines = Lines::new(markdown, first_line);
+    let mut out = Outline::default();
+    let mut heading: Option<(u8, String, usize)> = None;
+    // Depth of block containers (lists, quotes, tables…) around the cursor.
+    let mut container_depth = 0usize;
+    // State for speaker detection inside a top-level paragraph.
+    #[derive(PartialEq)]
+    enum Sp {
+        Idle,
+        ParaStart(usize),
+        InStrong(usize, String),
+        AfterStrong(usize, String),
+    }
+    let mut sp = Sp::Idle;
+    for (event, range) in events(markdown) {
+        match &event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((
+                    heading_level(*level),
+                    String::new(),
+                    lines.at(range.start).0,
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text, line)) = heading.take() {
+                    out.headings.push(Heading {
+                        level,
+                        text: text.trim().to_string(),
+                        line,
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text, _)) = heading.as_mut() {
+                    text.push_str(t);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
+                let (line, column) = lines.at(range.start);
+                out.links.push(LinkRef {
+                    target: dest_url.to_string(),
+                    line,
+                    column,
+                    image: matches!(event, Event::Start(Tag::Image { .. })),
+                });
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                for url in external_assets_in_html(h) {
+                    let (line, column) = lines.at(range.start);
+                    out.raw_html_assets.push((line, column, url));
+                }
+                for (at, what) in active_content_in_html(h) {
+                    let (line, column) = lines.at(range.start + at);
+                    out.raw_html_unsafe.push((line, column, what));
+                }
+            }
+            _ => {}
+        }
+        // Speaker lines: only paragraphs directly in the body.
+        match &event {
+            Event::Start(
+                Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_),
+            ) => container_depth += 1,
+            Event::End(
+                TagEnd::List(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition,
+            ) => container_depth = container_depth.saturating_sub(1),
+            _ => {}
+        }
+        sp = match (sp, &event) {
+            (_, Event::Start(Tag::Paragraph)) if container_depth == 0 => Sp::ParaStart(range.start),
+            (Sp::ParaStart(at), Event::Start(Tag::Strong)) => Sp::InStrong(at, String::new()),
+            (Sp::InStrong(at, mut s), Event::Text(t)) => {
+                s.push_str(t);
+                Sp::InStrong(at, s)
+            }
+            (Sp::InStrong(at, s), Event::End(TagEnd::Strong)) => {
+                let name = s.trim();
+                if let Some(n) = name
+                    .strip_suffix(':')
+                    .or_else(|| name.strip_suffix(FW_COLON))
+                {
+                    push_speaker(&mut out, &lines, at, n);
+                    Sp::Idle
+                } else {
+                    Sp::AfterStrong(at, name.to_string())
+                }
+            }
+            (Sp::AfterStrong(at, name), Event::Text(t)) => {
+                if t.starts_with(':') || t.starts_with(FW_COLON) {
+                    push_speaker(&mut out, &lines, at, &name);
+                }
+                Sp::Idle
+            }
+            _ => Sp::Idle,
+        };
+    }
+    out
+}
+
+fn push_speaker(out: &mut Outline, lines: &Lines, at: usize, name: &str) {
+    let (line, column) = lines.at(at);
+    out.speakers.push(SpeakerLine {
+        speaker: name.trim().to_string(),
+        line,
+        column,
+    });
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// An image written without a description: `![](photo.jpg)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageWithoutAlt {
+    /// File line of the `![`.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// Length of the whole image in characters, for the caret.
+    pub len: usize,
+}
+
+/// Every image whose alt text is empty or only spaces. Screen readers then
+/// read nothing (or the file name), and a missing file shows nothing.
+pub fn images_without_alt(markdown: &str, first_line: usize) -> Vec<ImageWithoutAlt> {
+    let lines = Lines::new(markdown, first_line);
+    let mut out = Vec::new();
+    // (start offset, end offset, alt text so far) of the open image.
+    let mut open: Option<(usize, usize, String)> = None;
+    for (event, range) in events(markdown) {
+        match event {
+            Event::Start(Tag::Image { .. }) => open = Some((range.start, range.end, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, alt)) = open.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((start, end, alt)) = open.take()
+                    && alt.trim().is_empty()
+                {
+                    let (line, column) = lines.at(start);
+                    let len = markdown.get(start..end).map_or(1, |s| s.chars().count());
+                    out.push(ImageWithoutAlt { line, column, len });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The plain text of a body (for the search index): text and code, with
+/// blocks separated by newlines.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for (e, _) in events(markdown) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) if !out.ends_with('\n') => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Splits a timed heading such as `暖身:情绪天气预报(5分钟)` into its title
+/// and minutes. Full- or half-width brackets; `分钟`, `分` or `min`.
+pub fn split_minutes(heading: &str) -> Option<(String, u32)> {
+    let h = heading.trim_end();
+    let inner_end = h.len()
+        - h.chars()
+            .next_back()
+            .filter(|c| *c == ')' || *c == FW_CLOSE)?
+            .len_utf8();
+    let open = h[..inner_end].rfind(['(', FW_OPEN])?;
+    let inner = h[open..inner_end].trim_start_matches(['(', FW_OPEN]).trim();
+    let digits: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let unit = inner[digits.len()..].trim().to_lowercase();
+    if digits.is_empty() || !matches!(unit.as_str(), "分钟" | "分" | "min" | "mins" | "minutes")
+    {
+        return None;
+    }
+    let minutes = digits.parse().ok()?;
+    Some((h[..open].trim().to_string(), minutes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_in_all_the_ways_teachers_write_them() {
+        assert_eq!(
+            split_minutes("暖身:情绪天气预报(5分钟)"),
+            Some(("暖身:情绪天气预报".into(), 5))
+        );
+        assert_eq!(split_minutes("分享 (10 min)"), Some(("分享".into(), 10)));
+        assert_eq!(split_minutes("总结(3分)"), Some(("总结".into(), 3)));
+        assert_eq!(split_minutes("总结(三分钟)"), None);
+        assert_eq!(split_minutes("总结"), None);
+        assert_eq!(split_minutes("(5分钟)"), Some(("".into(), 5)));
+        assert_eq!(
+            split_minutes("暖身\u{FF1A}情绪天气预报\u{FF08}5分钟\u{FF09}"),
+            Some(("暖身\u{FF1A}情绪天气预报".into(), 5))
+        );
+        assert_eq!(
+            split_minutes("分享\u{FF08}10 min\u{FF09}"),
+            Some(("分享".into(), 10))
+        );
+    }
+
+    #[test]
+    fn outline_finds_headings_links_and_speakers_with_lines() {
+        let md = "## 开场(5分钟)\n\n**主持人甲**:同学们好!\n\n- **注意**:不是台词\n\n[读本](../parents/a.md) ![图](img.png)\n";
+        let o = outline(md, 10);
+        assert_eq!(o.headings[0].text, "开场(5分钟)");
+        assert_eq!(o.headings[0].line, 10);
+        assert_eq!(o.speakers.len(), 1);
+        assert_eq!(o.speakers[0].speaker, "主持人甲");
+        assert_eq!(o.speakers[0].line, 12);
+        assert_eq!(o.links.len(), 2);
+        assert_eq!(o.links[0].target, "../parents/a.md");
+        assert_eq!((o.links[0].line, o.links[0].column), (16, 1));
+        assert!(o.links[1].image);
+    }
+
+    #[test]
+    fn colon_inside_bold_is_a_speaker_too() {
+        let o = outline("**班主任:** 同学们\n", 1);
+        assert_eq!(o.speakers[0].speaker, "班主任");
+    }
+
+    #[test]
+    fn images_without_alt_text_are_found_with_their_place() {
+        let md = "前言\n\n![](a.png) 和 ![照片](b.png)\n\n![  ](c.png)\n";
+        let found = images_without_alt(md, 10);
+        assert_eq!(
+            found,
+            [
+                ImageWithoutAlt {
+                    line: 12,
+                    column: 1,
+                    len: 10
+                },
+                ImageWithoutAlt {
+                    line: 14,
+                    column: 1,
+                    len: 12
+                },
+            ]
+        );
+    }
+}

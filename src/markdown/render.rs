@@ -1,0 +1,354 @@
+//! The HTML of a body, split into `##` sections: a unique id for every
+//! heading, links and images pointed at their output files (or dropped),
+//! the spoken lines of class meetings marked, and sections holding the
+//! author's raw HTML passed through the allow-list.
+//!
+//! Must not: report problems or places (the outline and the loader do that,
+//! with lines and columns this file does not track), or decide which raw
+//! HTML is allowed (that is `html::sanitize`).
+
+use super::html::{has_scheme, sanitize};
+use super::{FW_COLON, events};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use std::collections::BTreeMap;
+
+/// Rewrites a local link to a Markdown page into a link to its HTML page.
+pub fn rewrite_link(dest: &str) -> String {
+    if has_scheme(dest) || dest.starts_with('#') {
+        return dest.to_string();
+    }
+    let (path, frag) = match dest.find(['#', '?']) {
+        Some(i) => dest.split_at(i),
+        None => (dest, ""),
+    };
+    match path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.html{frag}"),
+        None => dest.to_string(),
+    }
+}
+
+/// A rendered `##` section of a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// The `##` heading text (`None` for text before the first heading).
+    pub title: Option<String>,
+    /// The heading's id.
+    pub id: String,
+    /// HTML of the section's content, without its `##` heading.
+    pub html: String,
+}
+
+/// Maps a link destination as written to the URL to use (`None`: drop it).
+pub type Resolver<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// How to render a body.
+#[derive(Clone, Copy, Default)]
+pub struct RenderOptions<'a> {
+    /// For class meetings: the roles whose lines are marked as spoken lines.
+    pub roles: Option<&'a [String]>,
+    /// Maps a local link or image destination, as written, to the URL to
+    /// use; `None` drops the link (its text stays) or the image (its alt
+    /// text stays). Without a resolver, `.md` links become `.html` links.
+    pub resolve: Option<Resolver<'a>>,
+}
+
+/// Renders `markdown` as HTML sections split at `##` headings. Every heading
+/// gets a unique id; links to `.md` pages point at their `.html` pages; in
+/// meetings, spoken lines get `class="line"`.
+pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
+    let events: Vec<Event> = events(markdown).into_iter().map(|(e, _)| e).collect();
+    // First pass: heading texts, to give every heading an id.
+    let mut ids = Vec::new();
+    let mut used = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for e in &events {
+        match e {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(t)
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let text = current.take().unwrap_or_default();
+                ids.push((text.trim().to_string(), unique_id(&mut used, &slug(&text))));
+            }
+            _ => {}
+        }
+    }
+    let mut ids = ids.into_iter();
+    let mut sections = vec![Section {
+        title: None,
+        id: String::new(),
+        html: String::new(),
+    }];
+    let mut buf: Vec<Event> = Vec::new();
+    let mut depth = 0usize;
+    let mut in_h2 = false;
+    let mut para_is_line = Vec::new();
+    // For each open link or image: was it dropped?
+    let mut dropped: Vec<bool> = Vec::new();
+    let n = events.len();
+    let mut i = 0;
+    while i < n {
+        let e = events[i].clone();
+        i += 1;
+        match e {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let (text, id) = ids.next().unwrap_or_default();
+                if level == HeadingLevel::H2 {
+                    flush(&mut sections, &mut buf);
+                    sections.push(Section {
+                        title: Some(text),
+                        id,
+                        html: String::new(),
+                    });
+                    in_h2 = true;
+                } else {
+                    buf.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes,
+                        attrs,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) if in_h2 => in_h2 = false,
+            _ if in_h2 => {}
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => match retarget(tag, opts)
+            {
+                Some(tag) => {
+                    dropped.push(false);
+                    buf.push(Event::Start(tag));
+                }
+                None => dropped.push(true),
+            },
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                if !dropped.pop().unwrap_or(false) {
+                    buf.push(Event::End(end));
+                }
+            }
+            Event::Start(Tag::Paragraph) if depth == 0 && opts.roles.is_some() => {
+                let line = is_spoken_line(&events[i..], opts.roles.unwrap_or_default());
+                para_is_line.push(line);
+                buf.push(if line {
+                    Event::Html(CowStr::from(LINE_OPEN))
+                } else {
+                    Event::Start(Tag::Paragraph)
+                });
+            }
+            Event::End(TagEnd::Paragraph) if depth == 0 && opts.roles.is_some() => {
+                let line = para_is_line.pop().unwrap_or(false);
+                buf.push(if line {
+                    Event::Html(CowStr::from(LINE_CLOSE))
+                } else {
+                    Event::End(TagEnd::Paragraph)
+                });
+            }
+            other => {
+                match &other {
+                    Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_)) => depth += 1,
+                    Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table) => {
+                        depth = depth.saturating_sub(1)
+                    }
+                    _ => {}
+                }
+                buf.push(other)
+            }
+        }
+    }
+    flush(&mut sections, &mut buf);
+    if sections[0].html.trim().is_empty() {
+        sections.remove(0);
+    }
+    sections
+}
+
+/// A link or image pointed at its new destination; `None` drops it (its
+/// text or alt text stays).
+fn retarget<'a>(tag: Tag<'a>, opts: RenderOptions) -> Option<Tag<'a>> {
+    let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &tag else {
+        return Some(tag);
+    };
+    let url = match local_target(dest_url, opts) {
+        None => return Some(tag),
+        Some(None) => return None,
+        Some(Some(url)) => CowStr::from(url),
+    };
+    Some(match tag {
+        Tag::Link {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Link {
+            link_type,
+            dest_url: url,
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Image {
+            link_type,
+            dest_url: url,
+            title,
+            id,
+        },
+        other => other,
+    })
+}
+
+/// `None` for destinations that are not local files (URLs with a scheme,
+/// in-page anchors); otherwise what the resolver (or the `.md` → `.html`
+/// rule) makes of it.
+fn local_target(dest: &str, opts: RenderOptions) -> Option<Option<String>> {
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with('#') {
+        return None;
+    }
+    Some(match opts.resolve {
+        Some(f) => f(dest),
+        None => Some(rewrite_link(dest)),
+    })
+}
+
+/// The markup xinyu itself adds around a speaker's line.
+const LINE_OPEN: &str = "<p class=\"line\">";
+const LINE_CLOSE: &str = "</p>\n";
+
+fn flush(sections: &mut [Section], buf: &mut Vec<Event>) {
+    if let Some(last) = sections.last_mut() {
+        // pulldown-cmark escapes text and attributes, and dangerous link
+        // targets are load errors: only raw HTML from the author needs the
+        // allow-list. Skipping it elsewhere saves a fifth of a build.
+        let raw = buf.iter().any(|e| {
+            matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.as_ref() != LINE_OPEN && h.as_ref() != LINE_CLOSE)
+        });
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, buf.drain(..));
+        if raw {
+            last.html.push_str(&sanitize(&html));
+        } else {
+            last.html.push_str(&html);
+        }
+    }
+}
+
+/// True when the paragraph starting at `rest` opens with `**Speaker**:` for a known role.
+fn is_spoken_line(rest: &[Event], roles: &[String]) -> bool {
+    let mut it = rest.iter();
+    if !matches!(it.next(), Some(Event::Start(Tag::Strong))) {
+        return false;
+    }
+    let mut name = String::new();
+    for e in it.by_ref() {
+        match e {
+            Event::Text(t) => name.push_str(t),
+            Event::End(TagEnd::Strong) => break,
+            _ => return false,
+        }
+    }
+    let name = name.trim();
+    if let Some(n) = name
+        .strip_suffix(':')
+        .or_else(|| name.strip_suffix(FW_COLON))
+    {
+        return roles.iter().any(|r| r == n.trim());
+    }
+    matches!(it.next(), Some(Event::Text(t)) if t.starts_with(':') || t.starts_with(FW_COLON))
+        && roles.iter().any(|r| r == name)
+}
+
+/// A heading id: letters, digits and CJK kept, spaces to `-`, punctuation dropped.
+pub fn slug(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "section".into() } else { s }
+}
+
+fn unique_id(used: &mut BTreeMap<String, usize>, base: &str) -> String {
+    let n = used.entry(base.to_string()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}-{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_split_at_h2_with_ids_and_rewritten_links() {
+        let md = "导言\n\n## 活动过程\n\n### 暖身(5分钟)\n\n见[读本](../../parents/a.md#做法)\n\n## 活动过程\n";
+        let s = render_sections(md, RenderOptions::default());
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[1].title.as_deref(), Some("活动过程"));
+        assert_eq!(s[1].id, "活动过程");
+        assert_eq!(s[2].id, "活动过程-2");
+        assert!(s[1].html.contains("<h3 id=\"暖身5分钟\">"), "{}", s[1].html);
+        // The HTML writer percent-encodes the fragment; browsers decode it.
+        assert!(
+            s[1].html
+                .contains("href=\"../../parents/a.html#%E5%81%9A%E6%B3%95\""),
+            "{}",
+            s[1].html
+        );
+    }
+
+    #[test]
+    fn spoken_lines_are_marked_for_known_roles_only() {
+        let roles = vec!["主持人甲".to_string()];
+        let s = render_sections(
+            "**主持人甲**:大家好\n\n**提示**:不是台词\n",
+            RenderOptions {
+                roles: Some(&roles),
+                resolve: None,
+            },
+        );
+        assert!(
+            s[0].html
+                .starts_with("<p class=\"line\"><strong>主持人甲</strong>"),
+            "{}",
+            s[0].html
+        );
+        assert!(
+            s[0].html.contains("<p><strong>提示</strong>"),
+            "{}",
+            s[0].html
+        );
+    }
+
+    #[test]
+    fn a_resolver_rewrites_or_drops_links_and_images() {
+        let resolve = |d: &str| (d == "a.md").then(|| "../x/a.html".to_string());
+        let s = render_sections(
+            "[甲](a.md) [乙](b.md#x) ![图](c.png) [网](https://e.cn)\n",
+            RenderOptions {
+                roles: None,
+                resolve: Some(&resolve),
+            },
+        );
+        assert_eq!(
+            s[0].html,
+            "<p><a href=\"../x/a.html\">甲</a> 乙 图 <a href=\"https://e.cn\">网</a></p>\n"
+        );
+    }
+}
