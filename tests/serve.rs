@@ -239,10 +239,21 @@ fn a_body_edit_rewrites_only_that_lesson_and_errors_stay_until_fixed() {
 
     // Break lesson A, then make a good edit to lesson B: A's error must stay
     // on screen, and nothing is written until A is fixed.
+    // Serve prints this line for every rebuild that fails, before the state
+    // shows the error (both under one lock).
+    let failed_rebuilds = || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .matches("浏览器里仍显示上一次成功的内容")
+            .count()
+    };
+    assert_eq!(failed_rebuilds(), 0);
     std::fs::write(&a, a_good.replace("duration: 45", "duration: 四十五")).unwrap();
     wait_for("A's error", || {
         get(port, "/__xinyu/state").1.contains("\"ok\":false")
     });
+    let after_a = failed_rebuilds();
+    assert!(after_a >= 1, "no failure line for A's error");
     let b = p.join("lessons/junior-high/02-pause.md");
     let b_good = std::fs::read_to_string(&b).unwrap();
     std::fs::write(
@@ -253,7 +264,10 @@ fn a_body_edit_rewrites_only_that_lesson_and_errors_stay_until_fixed() {
         ),
     )
     .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    // Wait until serve has tried to rebuild after B's edit (and failed on
+    // A): only then does "B's edit is not served" mean anything.
+    wait_for("the rebuild after B's edit", || failed_rebuilds() > after_a);
+    assert_eq!(generation(), 1, "a build was served while A is broken");
     let state = get(port, "/__xinyu/state").1;
     assert!(
         state.contains("01-emotion-weather.md"),
