@@ -462,23 +462,44 @@ fn a_read_only_output_folder_gives_a_clear_message() {
 #[test]
 fn a_chmod_read_only_output_folder_gives_a_clear_message() {
     use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
     let tmp = tempfile::tempdir().unwrap();
+    // Everything the build reads is inside the temp dir, open to all, so a
+    // build run as another user can reach it.
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let project = tmp.path().join("project");
+    copy_tree(&fixture("base"), &project);
     let parent = tmp.path().join("locked");
     fs::create_dir_all(&parent).unwrap();
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
-    // Root ignores permission bits; the tmpfs test above covers root.
-    if fs::write(parent.join("probe"), b"x").is_ok() {
-        eprintln!("skipping: running as root, chmod does not restrict (see the ro tmpfs test)");
-        return;
+    let mut cmd = Command::new(bin());
+    // Root ignores permission bits: then the build runs as `nobody`, from a
+    // copy of the binary it can reach.
+    let probe = parent.join("probe");
+    if fs::write(&probe, b"x").is_ok() {
+        fs::remove_file(&probe).unwrap();
+        let copy = tmp.path().join("xinyu");
+        fs::copy(bin(), &copy).unwrap();
+        cmd = Command::new(copy);
+        cmd.uid(65534).gid(65534);
     }
     let out = parent.join("site");
-    let (code, err) = build(&fixture("base"), &out);
+    let o = cmd
+        .arg("build")
+        .arg(&project)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run the build (as nobody when root)");
+    let err = String::from_utf8_lossy(&o.stderr);
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains("Permission denied") || err.contains("权限"),
         "{err}"
     );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out.exists());
 }
 
 #[test]
