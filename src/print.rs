@@ -46,20 +46,31 @@ fn usual_places() -> Vec<PathBuf> {
 /// Finds a browser: the one given, else `XINYU_BROWSER`, else PATH, else the
 /// usual install locations.
 pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf> {
+    let env = std::env::var_os("XINYU_BROWSER").map(PathBuf::from);
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    search_browser(explicit, env.as_deref(), &dirs, &usual_places())
+}
+
+/// [`find_browser`] with its inputs given: the `--browser` path, the value
+/// of `XINYU_BROWSER`, the PATH folders and the usual install locations, in
+/// that order. Only files that exist count.
+fn search_browser(
+    explicit: Option<&Path>,
+    env: Option<&Path>,
+    path_dirs: &[PathBuf],
+    places: &[PathBuf],
+) -> Result<PathBuf> {
     if let Some(p) = explicit {
         if p.is_file() {
             return Ok(p.to_path_buf());
         }
         bail!("--browser 指定的 {} 不存在", p.display());
     }
-    if let Some(p) = std::env::var_os("XINYU_BROWSER")
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-    {
-        return Ok(p);
+    if let Some(p) = env.filter(|p| p.is_file()) {
+        return Ok(p.to_path_buf());
     }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
+    for dir in path_dirs {
         for n in NAMES {
             for candidate in [dir.join(n), dir.join(format!("{n}.exe"))] {
                 if candidate.is_file() {
@@ -68,8 +79,8 @@ pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf> {
             }
         }
     }
-    if let Some(p) = usual_places().into_iter().find(|p| p.is_file()) {
-        return Ok(p);
+    if let Some(p) = places.iter().find(|p| p.is_file()) {
+        return Ok(p.clone());
     }
     bail!(
         "没有找到 Chrome、Edge 或 Chromium 浏览器\u{FF0C}无法生成 PDF。\n\
@@ -196,6 +207,75 @@ mod tests {
             String::from_utf8(fixed).unwrap(),
             "<</CreationDate (D:20260831000000+00'00')/ModDate (D:20260831000000+00'00')>>"
         );
+    }
+
+    #[test]
+    fn with_no_browser_anywhere_the_message_says_how_to_get_one() {
+        let e = search_browser(None, None, &[], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("没有找到 Chrome、Edge 或 Chromium"), "{e}");
+        assert!(e.contains("Ctrl+P"), "{e}");
+        assert!(
+            e.contains("sudo apt install chromium fonts-noto-cjk"),
+            "{e}"
+        );
+        assert!(e.contains("--browser"), "{e}");
+        // Names that do not exist are not a browser either.
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("chromium");
+        let e = search_browser(
+            None,
+            Some(&missing),
+            &[tmp.path().to_path_buf()],
+            std::slice::from_ref(&missing),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("没有找到 Chrome、Edge 或 Chromium"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_explicit_browser_is_named_and_not_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let found = tmp.path().join("chromium");
+        std::fs::write(&found, b"").unwrap();
+        let missing = tmp.path().join("no-such-browser");
+        let e = search_browser(Some(&missing), Some(&found), &[], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("--browser 指定的") && e.contains("no-such-browser"),
+            "{e}"
+        );
+        assert!(e.contains("不存在"), "{e}");
+    }
+
+    #[test]
+    fn the_browser_is_taken_from_flag_then_variable_then_path_then_usual_places() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = |name: &str| {
+            let p = tmp.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, b"").unwrap();
+            p
+        };
+        let flag = file("flag/browser");
+        let var = file("var/browser");
+        let on_path = file("bin/google-chrome.exe");
+        let usual = file("usual/chrome");
+        let dirs = [tmp.path().join("empty"), tmp.path().join("bin")];
+        let places = [tmp.path().join("usual/missing"), usual.clone()];
+        let find = |f: Option<&Path>, v: Option<&Path>, d: &[PathBuf]| {
+            search_browser(f, v, d, &places).unwrap()
+        };
+        assert_eq!(find(Some(&flag), Some(&var), &dirs), flag);
+        assert_eq!(find(None, Some(&var), &dirs), var);
+        // A variable naming a missing file is passed over.
+        let gone = tmp.path().join("var/gone");
+        assert_eq!(find(None, Some(&gone), &dirs), on_path);
+        assert_eq!(find(None, None, &dirs), on_path);
+        assert_eq!(find(None, None, &[]), usual);
     }
 
     #[test]

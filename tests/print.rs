@@ -64,11 +64,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 #[test]
+#[ignore = "needs Chromium and pdftotext (poppler-utils): run by .ci/run with --include-ignored"]
 fn printed_pdfs_are_a4_large_type_for_parents_and_keep_the_help_box_whole() {
-    let Some(browser) = chromium() else { return };
-    let Some(pdftotext) = tool(&["pdftotext"], "PDF checks (poppler-utils)") else {
-        return;
-    };
+    let browser = chromium();
+    let pdftotext = tool(&["pdftotext"], "PDF checks (poppler-utils)");
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("pdf");
     let o = xinyu()
@@ -223,14 +222,19 @@ fn printed_pdfs_are_a4_large_type_for_parents_and_keep_the_help_box_whole() {
     assert_eq!(n, 1);
 }
 
+/// The message for "no browser anywhere" is checked by the unit tests in
+/// `src/print.rs`, with no PATH and no usual install locations; a machine
+/// with a browser in one of those locations cannot show it end to end. This
+/// checks that `print` stops with `find_browser`'s error and makes nothing.
 #[test]
 fn without_a_browser_print_says_how_to_get_one() {
     let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("pdf");
     let o = xinyu()
         .arg("print")
         .arg(fixture("base"))
         .arg("--out")
-        .arg(tmp.path())
+        .arg(&out)
         .arg("--browser")
         .arg(tmp.path().join("no-such-browser"))
         .output()
@@ -238,31 +242,18 @@ fn without_a_browser_print_says_how_to_get_one() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("no-such-browser") && err.contains("不存在"),
+        err.contains("error: --browser 指定的")
+            && err.contains("no-such-browser")
+            && err.contains("不存在"),
         "{err}"
     );
-    // With no browser anywhere, the message says how to get one and that HTML printing still works.
-    let o = xinyu()
-        .arg("print")
-        .arg(fixture("base"))
-        .arg("--out")
-        .arg(tmp.path())
-        .env("PATH", tmp.path())
-        .env_remove("XINYU_BROWSER")
-        .output()
-        .unwrap();
-    if o.status.success() {
-        // A browser sits in one of the usual install locations; nothing to check.
-        return;
-    }
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("没有找到 Chrome、Edge 或 Chromium"), "{err}");
-    assert!(err.contains("Ctrl+P") && err.contains("--browser"), "{err}");
+    assert!(!out.exists(), "print wrote PDFs without a browser");
 }
 
 #[test]
+#[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
 fn packs_with_pdfs_stay_byte_identical_and_list_the_pdfs() {
-    let Some(browser) = chromium() else { return };
+    let browser = chromium();
     let tmp = tempfile::tempdir().unwrap();
     for run in ["a", "b"] {
         let o = xinyu()

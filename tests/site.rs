@@ -97,6 +97,7 @@ fn a_lesson_page_is_a_lesson_plan() {
     );
     // Every timeline entry jumps to its phase heading.
     let anchors = Selector::parse(".phases a").unwrap();
+    assert_eq!(doc.select(&anchors).count(), 4, "one link per phase");
     for a in doc.select(&anchors) {
         let id = a.value().attr("href").unwrap().trim_start_matches('#');
         let target = Selector::parse(&format!("h3[id=\"{id}\"]")).unwrap();

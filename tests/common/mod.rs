@@ -167,36 +167,32 @@ pub fn normalize(p: &Path) -> String {
     parts.join("/")
 }
 
-/// True under CI, where a missing tool is a failure, never a skip.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-/// A program on PATH, or `None`; under CI a missing program fails the test.
-pub fn tool(names: &[&str], why: &str) -> Option<PathBuf> {
+/// A program on PATH. A missing one fails the test, saying what it is for:
+/// a test never passes without checking. Tests that need a tool a plain
+/// machine may lack are `#[ignore]`d; `.ci/run` installs the tools and runs
+/// them with `--include-ignored`.
+pub fn tool(names: &[&str], why: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {
         for n in names {
             let p = dir.join(n);
             if p.is_file() {
-                return Some(p);
+                return p;
             }
         }
     }
-    assert!(
-        !in_ci(),
-        "{} is required for {why} but is not installed",
+    panic!(
+        "{} is required for {why} but is not on PATH (.ci/run installs it)",
         names[0]
-    );
-    eprintln!("skipping: {} is not installed ({why})", names[0]);
-    None
+    )
 }
 
-/// Real headless Chromium, as `.ci/run` installs it.
-pub fn chromium() -> Option<PathBuf> {
+/// Real headless Chromium, as `.ci/run` installs it; fails the test when
+/// there is none.
+pub fn chromium() -> PathBuf {
     tool(
         &["chromium", "chromium-browser", "google-chrome"],
-        "browser tests",
+        "browser tests (Debian: apt install chromium fonts-noto-cjk)",
     )
 }
 
