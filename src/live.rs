@@ -14,7 +14,7 @@ use crate::diagnostic::{self, Diagnostic, Diagnostics};
 use crate::load::{self, Reload};
 use crate::model::{Curriculum, Lesson};
 use crate::plan::paths::{self, Urls};
-use crate::plan::{Job, Plan};
+use crate::plan::{Job, Plan, Release};
 use crate::render::pages::{self, Cx};
 use crate::render::pipeline::{self, Run};
 use crate::render::{Failure, Renderer};
@@ -64,7 +64,7 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), String> {
         Err(Failure::Input(d)) => return Err(render(d, &loaded.sources)),
         Err(Failure::Io(e)) => return Err(format!("{e:#}")),
     };
-    let plan = Plan::new(&c);
+    let plan = Plan::new(&c, Release::Ready);
     match pipeline::site(project, &plan, &renderer, out, false, None) {
         Ok(s) => Ok((
             s.pages,
@@ -158,7 +158,7 @@ impl Live {
         for (i, l) in fresh.iter().cloned() {
             self.c.lessons[i] = l;
         }
-        let plan = Plan::new(&self.c);
+        let plan = Plan::new(&self.c, Release::Ready);
         let jobs: Vec<Job> = fresh.iter().flat_map(|(i, _)| plan.lesson(*i)).collect();
         let run = Run {
             root: project,
@@ -206,7 +206,7 @@ pub fn write_search(
     cancelled: impl Fn() -> bool,
 ) -> Result<(), String> {
     let c = &job.c;
-    let plan = Plan::new(c);
+    let plan = Plan::new(c, Release::Ready);
     let urls = Urls::site(c);
     let cx = Cx::new(&plan, &job.renderer.theme, &urls, false);
     let lessons: Vec<&Lesson> = c.lessons.iter().collect();

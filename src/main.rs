@@ -38,6 +38,24 @@ struct Selection {
     band: Option<String>,
 }
 
+/// Which slots get packs and print pages.
+#[derive(Args)]
+struct Release {
+    /// 只为整个学期都写完的学段生成课程包（默认：哪个课次写好了就生成哪个课次）
+    #[arg(long)]
+    require_complete: bool,
+}
+
+impl Release {
+    fn rule(&self) -> xinyu::plan::Release {
+        if self.require_complete {
+            xinyu::plan::Release::Complete
+        } else {
+            xinyu::plan::Release::Ready
+        }
+    }
+}
+
 /// PDFs through a local browser.
 #[derive(Args)]
 struct Pdf {
@@ -101,6 +119,8 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         pdf: Pdf,
+        #[command(flatten)]
+        release: Release,
     },
     /// 生成每两周一个的离线课程包（zip）；不写 --band 时生成全校课程包
     Pack {
@@ -113,6 +133,8 @@ enum Command {
         sel: Selection,
         #[command(flatten)]
         pdf: Pdf,
+        #[command(flatten)]
+        release: Release,
     },
     /// 用本机浏览器把每个学段每个课次的全部打印材料和校历生成 PDF
     Print {
@@ -126,6 +148,8 @@ enum Command {
         /// 浏览器程序（Chrome、Edge 或 Chromium）
         #[arg(long)]
         browser: Option<PathBuf>,
+        #[command(flatten)]
+        release: Release,
     },
     /// 只做检查,不生成输出:格式、安全表述、隐私、教学规范、离线
     Check {
@@ -165,11 +189,28 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { p, out, pdf } => {
+        Command::Build {
+            p,
+            out,
+            pdf,
+            release,
+        } => {
             let out = out.unwrap_or_else(|| p.project.join("site"));
-            xinyu::commands::build::run(&p.project, &out, pdf.pdf, pdf.browser.as_deref())
+            xinyu::commands::build::run(
+                &p.project,
+                &out,
+                pdf.pdf,
+                pdf.browser.as_deref(),
+                release.rule(),
+            )
         }
-        Command::Pack { p, out, sel, pdf } => {
+        Command::Pack {
+            p,
+            out,
+            sel,
+            pdf,
+            release,
+        } => {
             let out = out.unwrap_or_else(|| p.project.join("packs"));
             let filter = xinyu::commands::pack::Filter {
                 term: sel.term,
@@ -177,6 +218,7 @@ fn main() -> ExitCode {
                 band: sel.band,
                 pdf: pdf.pdf,
                 browser: pdf.browser,
+                release: release.rule(),
             };
             xinyu::commands::pack::run(&p.project, &out, &filter)
         }
@@ -185,6 +227,7 @@ fn main() -> ExitCode {
             out,
             sel,
             browser,
+            release,
         } => {
             let out = out.unwrap_or_else(|| p.project.join("pdf"));
             let o = xinyu::commands::print::Options {
@@ -192,6 +235,7 @@ fn main() -> ExitCode {
                 slot: sel.slot,
                 band: sel.band,
                 browser,
+                release: release.rule(),
             };
             xinyu::commands::print::run(&p.project, &out, &o)
         }

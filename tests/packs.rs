@@ -256,7 +256,7 @@ fn pack_filters_by_term_slot_and_band() {
 }
 
 #[test]
-fn a_slot_without_a_lesson_stops_pack_but_not_build() {
+fn require_complete_stops_pack_on_a_slot_without_a_lesson() {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join("p");
     copy_tree(&fixture("base"), &project);
@@ -264,6 +264,7 @@ fn a_slot_without_a_lesson_stops_pack_but_not_build() {
     let o = xinyu()
         .arg("pack")
         .arg(&project)
+        .arg("--require-complete")
         .arg("--out")
         .arg(tmp.path().join("packs"))
         .output()
@@ -275,6 +276,7 @@ fn a_slot_without_a_lesson_stops_pack_but_not_build() {
         err.contains("小学低年级秋季学期共 2 个课次，第 2 课次还没有教案"),
         "{err}"
     );
+    assert!(err.contains("--require-complete"), "{err}");
     assert!(
         !tmp.path().join("packs").exists(),
         "a failed pack run wrote files"
@@ -283,15 +285,25 @@ fn a_slot_without_a_lesson_stops_pack_but_not_build() {
     let o = xinyu()
         .arg("pack")
         .arg(&project)
+        .arg("--require-complete")
         .arg("--out")
         .arg(tmp.path().join("jh"))
         .args(["--band", "junior-high"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // build still makes the site, warns, and leaves out that band's packs.
-    let (code, err) = build(&project, &tmp.path().join("site"));
-    assert_eq!(code, 0, "{err}");
+    // build --require-complete still makes the site, warns, and leaves out
+    // every pack of that band.
+    let o = xinyu()
+        .arg("build")
+        .arg(&project)
+        .arg("--require-complete")
+        .arg("--out")
+        .arg(tmp.path().join("site"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
     assert!(
         err.contains("warning") && err.contains("第 2 课次还没有教案"),
         "{err}"
@@ -304,6 +316,136 @@ fn a_slot_without_a_lesson_stops_pack_but_not_build() {
         "{packs:?}"
     );
     assert!(packs.iter().any(|p| p.contains("junior-high")), "{packs:?}");
+}
+
+/// The base fixture with only the first fortnight written, as a county
+/// office has it after writing and before releasing slot 1.
+fn only_slot_one(dir: &std::path::Path) {
+    copy_tree(&fixture("base"), dir);
+    fs::remove_file(dir.join("lessons/lower-primary/02-line-up.md")).unwrap();
+    fs::remove_file(dir.join("lessons/junior-high/02-pause.md")).unwrap();
+    let first = dir.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&first)
+        .unwrap()
+        .replace("[按下暂停键](02-pause.md)", "按下暂停键");
+    fs::write(&first, text).unwrap();
+}
+
+#[test]
+fn the_first_fortnight_is_released_before_the_rest_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    only_slot_one(&project);
+    // build: every pack of slot 1, a warning naming each band's missing slot.
+    let (code, err) = build(&project, &tmp.path().join("site"));
+    assert_eq!(code, 0, "{err}");
+    for band in ["初中", "小学低年级"] {
+        assert!(
+            err.contains(&format!("{band}秋季学期共 2 个课次，第 2 课次还没有教案")),
+            "{err}"
+        );
+    }
+    assert!(err.contains("calendars/2026-autumn.toml:4:1"), "{err}");
+    let site = tmp.path().join("site");
+    let packs: Vec<String> = snapshot_tree(&site.join("packs")).into_keys().collect();
+    assert_eq!(
+        packs,
+        [
+            "2026-autumn-s01-junior-high.zip",
+            "2026-autumn-s01-lower-primary.zip",
+            "2026-autumn-s01.zip"
+        ],
+        "{packs:?}"
+    );
+    // The listings name exactly what exists; the calendar links only the
+    // print pages that exist.
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(site.join("packs.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = json["packs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.iter().all(|id| id.contains("-s01")), "{ids:?}");
+    let downloads = fs::read_to_string(site.join("downloads.html")).unwrap();
+    assert!(downloads.contains("2026-autumn-s01.zip"));
+    assert!(!downloads.contains("-s02"));
+    let calendar = fs::read_to_string(site.join("calendars/2026-autumn.html")).unwrap();
+    assert!(calendar.contains("print/2026-autumn-s01-junior-high.html"));
+    assert!(
+        !calendar.contains("print/2026-autumn-s02-"),
+        "a link to a print page that does not exist"
+    );
+    assert_offline_and_complete(&site);
+
+    // pack --slot 1 (school and band) succeeds; --slot 2 names what is missing.
+    for args in [vec![], vec!["--band", "初中"]] {
+        let o = xinyu()
+            .arg("pack")
+            .arg(&project)
+            .args(["--slot", "1"])
+            .args(&args)
+            .arg("--out")
+            .arg(tmp.path().join("packs"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(tmp.path().join("packs/2026-autumn-s01.zip").is_file());
+    assert!(
+        tmp.path()
+            .join("packs/2026-autumn-s01-junior-high.zip")
+            .is_file()
+    );
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .args(["--slot", "2"])
+        .arg("--out")
+        .arg(tmp.path().join("packs"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("第 2 课次还不能打包")
+            && err.contains("小学低年级、初中还没有 order: 2 的教案"),
+        "{err}"
+    );
+
+    // print --slot 1 prints both bands' fortnight (a stand-in browser
+    // writes the PDF files; real printing is tests/print.rs's).
+    let fake = tmp.path().join("fake-browser.sh");
+    fs::write(
+        &fake,
+        "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) printf '%%PDF-1.4\\n' > \"${a#--print-to-pdf=}\";; esac; done\n",
+    )
+    .unwrap();
+    let mut perm = fs::metadata(&fake).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    fs::set_permissions(&fake, perm).unwrap();
+    let o = xinyu()
+        .arg("print")
+        .arg(&project)
+        .args(["--slot", "1", "--browser"])
+        .arg(&fake)
+        .arg("--out")
+        .arg(tmp.path().join("pdf"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("第 2 课次还没有教案"), "{err}");
+    let pdfs: Vec<String> = snapshot_tree(&tmp.path().join("pdf")).into_keys().collect();
+    assert_eq!(
+        pdfs,
+        [
+            "2026-autumn-s01-junior-high.pdf",
+            "2026-autumn-s01-lower-primary.pdf"
+        ]
+    );
 }
 
 #[test]

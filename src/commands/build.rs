@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostics;
 use crate::load;
-use crate::plan::Plan;
+use crate::plan::{Plan, Release};
 use crate::render::{Failure, Renderer, pipeline};
 use std::path::Path;
 
@@ -13,7 +13,7 @@ pub const FAILED: i32 = 1;
 
 /// Builds the project at `project` into `out`; prints diagnostics and a
 /// summary to stderr; returns the exit code.
-pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32 {
+pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, release: Release) -> i32 {
     let loaded = load::load(project);
     let mut diags = loaded.diagnostics;
     let Some(curriculum) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
@@ -21,12 +21,13 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>) -> i32
         eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
-    let plan = Plan::new(&curriculum);
-    // A band with gaps in its term still builds, but its packs are not made.
+    let plan = Plan::new(&curriculum, release);
+    // Slots without their lessons still build; they only get no packs.
     let mut coverage = Diagnostics::default();
     crate::plan::coverage(
         &curriculum,
         &plan.terms,
+        release,
         crate::diagnostic::Severity::Warning,
         None,
     )

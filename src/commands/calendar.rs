@@ -30,7 +30,7 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
     let Some(c) = loaded.curriculum else {
         return super::build::FAILED;
     };
-    let plan = crate::plan::Plan::new(&c);
+    let plan = crate::plan::Plan::new(&c, crate::plan::Release::Ready);
     let cals: Vec<_> = c
         .calendars
         .iter()

@@ -19,9 +19,15 @@ pub fn run(project: &std::path::Path, format: Format, deny_warnings: bool) -> i3
     let mut diags = loaded.diagnostics;
     if let Some(c) = &loaded.curriculum {
         let mut more = Diagnostics::default();
-        crate::plan::coverage(c, &crate::plan::terms(c), Severity::Warning, None)
-            .into_iter()
-            .for_each(|d| more.push(d));
+        crate::plan::coverage(
+            c,
+            &crate::plan::terms(c),
+            crate::plan::Release::Ready,
+            Severity::Warning,
+            None,
+        )
+        .into_iter()
+        .for_each(|d| more.push(d));
         match crate::check::Rules::load(project) {
             Ok(rules) => crate::check::run(c, &loaded.sources, &rules, super::today())
                 .into_iter()

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::load;
-use crate::plan::{PackSpec, Plan, paths};
+use crate::plan::{PackSpec, Plan, Release, paths};
 use crate::render::pipeline::{self, Run};
 use crate::render::{Failure, Renderer};
 use crate::writer::Folder;
@@ -21,6 +21,8 @@ pub struct Filter {
     pub pdf: bool,
     /// The browser for PDFs, if not found by itself.
     pub browser: Option<std::path::PathBuf>,
+    /// Which slots get packs.
+    pub release: Release,
 }
 
 /// Makes the packs that pass the filter into `out`; returns the exit code.
@@ -53,11 +55,17 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         );
         return 2;
     }
-    let plan = Plan::new(&c);
-    // Coverage problems are errors here: a school must never get a short pack.
+    let plan = Plan::new(&c, filter.release);
+    // Missing lessons are warnings: the slots that are written are packed
+    // (a pack is never short; see plan::packs). With --require-complete
+    // they are errors, as a whole term must be written first.
+    let severity = match filter.release {
+        Release::Ready => Severity::Warning,
+        Release::Complete => Severity::Error,
+    };
     let mut cov = Diagnostics::default();
     // A whole-school pack needs every band; a band pack only its band.
-    for d in crate::plan::coverage(&c, &plan.terms, Severity::Error, band) {
+    for d in crate::plan::coverage(&c, &plan.terms, filter.release, severity, band) {
         let in_term = |t: crate::model::Term| c.calendars.iter().any(|k| k.term == t && term_ok(k));
         let relevant = c.calendars.iter().any(|k| d.file == k.path && term_ok(k))
             || c.lessons
@@ -73,6 +81,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         eprintln!("没有生成课程包\u{FF1A}请先补齐上面缺的教案。");
         return super::build::FAILED;
     }
+    diags.extend(cov);
     let keep = |s: &PackSpec| {
         term_ok(s.calendar) && filter.slot.is_none_or(|n| n == s.slot.number) && s.band == band
     };
@@ -89,7 +98,22 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     };
     let jobs = plan.packs_where(keep);
     if jobs.is_empty() {
-        eprintln!("error: 没有符合条件的课程包（请检查 --term 和 --slot）");
+        super::report(&diags, &loaded.sources);
+        match filter.slot {
+            Some(n)
+                if plan
+                    .terms
+                    .iter()
+                    .any(|t| term_ok(t.calendar) && t.slots.iter().any(|s| s.number == n)) =>
+            {
+                eprintln!(
+                    "error: 第 {n} 课次{}还不能打包\u{FF1A}{}",
+                    band.map(|b| format!("（{}）", b.zh())).unwrap_or_default(),
+                    missing_for_slot(&c, &plan, n, band, &term_ok)
+                );
+            }
+            _ => eprintln!("error: 没有符合条件的课程包（请检查 --term 和 --slot）"),
+        }
         return super::build::FAILED;
     }
     let made = Renderer::new(project, &c).and_then(|r| {
@@ -120,4 +144,53 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     }
     eprintln!("已生成 {} 个课程包 → {}", made.len(), out.display());
     super::build::OK
+}
+
+/// Which bands still lack their lesson for slot `n` (in the terms asked),
+/// in words: `2026—2027学年第一学期 小学低年级、初中还没有 order: 3 的教案`.
+fn missing_for_slot(
+    c: &crate::model::Curriculum,
+    plan: &Plan,
+    n: u32,
+    only: Option<crate::model::Band>,
+    term_ok: &dyn Fn(&crate::model::Calendar) -> bool,
+) -> String {
+    let mut parts = Vec::new();
+    for t in plan.terms.iter().filter(|t| term_ok(t.calendar)) {
+        let teaching: std::collections::BTreeSet<crate::model::Band> = c
+            .lessons
+            .iter()
+            .filter(|l| l.term == t.calendar.term)
+            .map(|l| l.band)
+            .collect();
+        let lacking: Vec<&str> = teaching
+            .into_iter()
+            .filter(|b| only.is_none_or(|o| o == *b))
+            .filter(|b| {
+                !c.lessons
+                    .iter()
+                    .any(|l| l.band == *b && l.term == t.calendar.term && l.order == n)
+            })
+            .map(|b| b.zh())
+            .collect();
+        if !lacking.is_empty() {
+            parts.push(format!(
+                "{} {}还没有 order: {n} 的教案（{}）",
+                t.calendar.name,
+                lacking.join("、"),
+                t.calendar.path
+            ));
+        } else if only.is_some_and(|o| {
+            !c.lessons
+                .iter()
+                .any(|l| l.band == o && l.term == t.calendar.term)
+        }) {
+            parts.push(format!("{} 这个学段没有教案", t.calendar.name));
+        }
+    }
+    if parts.is_empty() {
+        "这个课次没有教案".to_string()
+    } else {
+        parts.join("\u{FF1B}")
+    }
 }

@@ -1,9 +1,9 @@
 //! `xinyu print`: PDFs of everything printable, one per band per fortnight,
 //! and the term calendars, through a local headless browser.
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, Severity};
 use crate::load;
-use crate::plan::{Plan, paths};
+use crate::plan::{Plan, Release, paths};
 use crate::render::pipeline::{self, Run};
 use crate::render::{Failure, Renderer};
 use crate::writer::{Folder, Out, Scratch};
@@ -20,6 +20,8 @@ pub struct Options {
     pub band: Option<String>,
     /// The browser, if not found by itself.
     pub browser: Option<PathBuf>,
+    /// Which slots have print pages.
+    pub release: Release,
 }
 
 /// Makes the PDFs into `out`; returns the exit code.
@@ -36,15 +38,22 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         }
     };
     let loaded = load::load(project);
-    let diags = loaded.diagnostics;
+    let mut diags = loaded.diagnostics;
     let Some(c) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
         super::report(&diags, &loaded.sources);
         eprintln!("没有生成 PDF\u{FF1A}请先修正上面的错误。");
         return super::build::FAILED;
     };
-    super::report(&diags, &loaded.sources);
     let term_ok = |k: &crate::model::Calendar| super::term_matches(o.term.as_deref(), k);
-    let plan = Plan::new(&c);
+    let plan = Plan::new(&c, o.release);
+    // Slots without their lessons have no print pages: say which.
+    let mut cov = Diagnostics::default();
+    crate::plan::coverage(&c, &plan.terms, o.release, Severity::Warning, band)
+        .into_iter()
+        .filter(|d| c.calendars.iter().any(|k| d.file == k.path && term_ok(k)))
+        .for_each(|d| cov.push(d));
+    diags.extend(cov);
+    super::report(&diags, &loaded.sources);
     let slot_prints: Vec<usize> = plan
         .slot_prints()
         .filter(|(_, s)| term_ok(s.calendar))

@@ -11,7 +11,7 @@
 pub mod packs;
 pub mod paths;
 
-pub use packs::{PackSpec, coverage, term_slug};
+pub use packs::{PackSpec, Release, coverage, term_slug};
 
 use crate::model::schedule::{self, Slot};
 use crate::model::{Band, Body, Calendar, Curriculum};
@@ -91,10 +91,11 @@ pub struct Plan<'c> {
 }
 
 impl<'c> Plan<'c> {
-    /// Plans the whole output of `c`.
-    pub fn new(c: &'c Curriculum) -> Plan<'c> {
+    /// Plans the whole output of `c`; `release` says which packs a
+    /// term with missing lessons gets.
+    pub fn new(c: &'c Curriculum, release: Release) -> Plan<'c> {
         let terms = terms(c);
-        let packs = packs::specs(c, &terms);
+        let packs = packs::specs(c, &terms, release);
         let mut jobs = vec![Job::Index, Job::Lists];
         jobs.extend(Band::ALL.iter().map(|b| Job::Band(*b)));
         jobs.extend((0..c.lessons.len()).map(Job::Lesson));
@@ -190,12 +191,12 @@ impl<'c> Plan<'c> {
         self.terms.iter().find(|t| t.calendar.path == cal.path)
     }
 
-    /// (calendar id, band) pairs that have packs, hence "print this
-    /// fortnight" pages.
-    pub fn printable(&self) -> BTreeSet<(String, Band)> {
+    /// (calendar id, slot, band) of every band pack, hence of every "print
+    /// this fortnight" page.
+    pub fn printable(&self) -> BTreeSet<(String, u32, Band)> {
         self.packs
             .iter()
-            .filter_map(|s| Some((s.calendar.id.clone(), s.band?)))
+            .filter_map(|s| Some((s.calendar.id.clone(), s.slot.number, s.band?)))
             .collect()
     }
 }

@@ -86,6 +86,7 @@ const BEYOND_ONE_BY_ONE: usize = 5;
 pub fn coverage(
     c: &Curriculum,
     terms: &[TermPlan],
+    release: Release,
     severity: Severity,
     only: Option<Band>,
 ) -> Vec<Diagnostic> {
@@ -120,8 +121,13 @@ pub fn coverage(
                     ),
                 )
                 .with_hint(format!(
-                    "在 lessons/{}/ 里为这些课次各加一份教案（order 写课次号）\u{FF1B}缺课的课次不会生成课程包",
-                    band.slug()
+                    "在 lessons/{}/ 里为这些课次各加一份教案（order 写课次号）\u{FF1B}{}",
+                    band.slug(),
+                    match release {
+                        Release::Ready => "缺课的课次不会生成课程包\u{FF0C}已写好的课次照常生成",
+                        Release::Complete =>
+                            "按 --require-complete\u{FF0C}整个学期写完之前这个学段不生成课程包",
+                    }
                 ));
                 d.severity = severity;
                 out.push(d);
@@ -166,37 +172,58 @@ pub fn coverage(
     out
 }
 
+/// Which packs a plan makes when lessons are missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Release {
+    /// Every slot that has its lessons: a band pack when the band's lesson
+    /// for the slot exists, a whole-school pack when every band teaching
+    /// that term has it. How a county releases a fortnight at a time.
+    #[default]
+    Ready,
+    /// Only bands whose whole term is written get packs
+    /// (`--require-complete`).
+    Complete,
+}
+
 /// Every pack the curriculum can make: for each calendar slot, a
-/// whole-school pack and one pack per band. A band that misses the slot's
-/// lesson is left out (see [`coverage`]).
-pub fn specs<'c>(c: &'c Curriculum, terms: &[TermPlan<'c>]) -> Vec<PackSpec<'c>> {
+/// whole-school pack and one pack per band. A pack is never short: a band
+/// that misses the slot's lesson gets no pack for it, and the whole-school
+/// pack of a slot needs every band's lesson (see [`coverage`]).
+pub fn specs<'c>(c: &'c Curriculum, terms: &[TermPlan<'c>], release: Release) -> Vec<PackSpec<'c>> {
     let mut out = Vec::new();
     for t in terms {
         let cal = t.calendar;
         let bands = bands_in_term(c, cal);
         let slots = t.slots.len() as u32;
-        // A band with a gap anywhere in the term makes no packs: a school
-        // must never receive a silently short pack.
+        let have = |b: Band, n: u32| {
+            c.lessons
+                .iter()
+                .any(|l| l.band == b && l.term == cal.term && l.order == n)
+        };
         let complete: Vec<Band> = bands
-            .into_iter()
-            .filter(|b| {
-                let have: BTreeSet<u32> = c
-                    .lessons
-                    .iter()
-                    .filter(|l| l.band == *b && l.term == cal.term)
-                    .map(|l| l.order)
-                    .collect();
-                (1..=slots).all(|n| have.contains(&n))
-            })
+            .iter()
+            .copied()
+            .filter(|b| (1..=slots).all(|n| have(*b, n)))
             .collect();
-        if complete.is_empty() {
-            continue;
-        }
         for slot in &t.slots {
-            let whole = spec(c, cal, slot, None, &complete);
-            out.push(whole);
-            for b in &complete {
-                out.push(spec(c, cal, slot, Some(*b), &complete));
+            let ready: Vec<Band> = match release {
+                Release::Complete => complete.clone(),
+                Release::Ready => bands
+                    .iter()
+                    .copied()
+                    .filter(|b| have(*b, slot.number))
+                    .collect(),
+            };
+            if ready.is_empty() {
+                continue;
+            }
+            // The whole-school pack carries every band that teaches this
+            // term, or it is not made.
+            if release == Release::Complete || ready.len() == bands.len() {
+                out.push(spec(c, cal, slot, None, &ready));
+            }
+            for b in &ready {
+                out.push(spec(c, cal, slot, Some(*b), &ready));
             }
         }
     }

@@ -91,7 +91,7 @@ fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
                         }),
                     print: cx
                         .printable
-                        .contains(&(k.id.clone(), *b))
+                        .contains(&(k.id.clone(), s.number, *b))
                         .then(|| paths::slot_print(&crate::plan::term_slug(k), s.number, *b)),
                 })
                 .collect(),

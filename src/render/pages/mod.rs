@@ -43,7 +43,7 @@ pub struct Cx<'a> {
     pub pack: bool,
     /// (calendar id, band) pairs that have packs, hence "print this slot"
     /// pages; computed once, not per calendar page.
-    printable: std::collections::BTreeSet<(String, Band)>,
+    printable: std::collections::BTreeSet<(String, u32, Band)>,
 }
 
 impl<'a> Cx<'a> {
