@@ -466,9 +466,25 @@ fn a_lesson_whose_order_has_no_slot_is_named() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    // Slot 1 is written for every band, so it is packed; the lesson that
+    // fits no slot is named, and junior high's empty slot 2 too.
+    assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("lessons/junior-high/02-pause.md:4:1"), "{err}");
     assert!(err.contains("order: 7"), "{err}");
+    assert!(tmp.path().join("packs/2026-autumn-s01.zip").is_file());
+    assert!(!tmp.path().join("packs/2026-autumn-s02.zip").exists());
+    // A whole term at once: junior high's gap stops the pack.
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .arg("--require-complete")
+        .arg("--out")
+        .arg(tmp.path().join("strict"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("lessons/junior-high/02-pause.md:4:1"), "{err}");
 }
 
 #[test]
