@@ -26,17 +26,40 @@ def tree(path, suffix=None):
 def times(work, tool, runs):
     """(wall, CPU, RSS KB) of every measured run; a tool that was too slow
     may have fewer runs than asked for."""
-    rows = []
+    return [t for t in (times_of_run(work, tool, r) for r in range(1, runs + 1)) if t]
+
+
+def paired_walls(work, a, b, runs):
+    """(wall of a, wall of b) for every run number both have."""
+    pairs = []
     for r in range(1, runs + 1):
-        f = Path(work) / "times" / f"{tool}.{r}"
-        if f.exists() and f.read_text().strip():
-            wall, user, sys_, rss = f.read_text().split()[-4:]
-            rows.append((float(wall), float(user) + float(sys_), int(rss)))
-    return rows
+        x, y = times_of_run(work, a, r), times_of_run(work, b, r)
+        if x and y:
+            pairs.append((x[0], y[0]))
+    return pairs
+
+
+def times_of_run(work, tool, r):
+    """(wall, CPU, RSS KB) of run r of tool, or None if it was not measured."""
+    f = Path(work) / "times" / f"{tool}.{r}"
+    if f.exists() and f.read_text().strip():
+        wall, user, sys_, rss = f.read_text().split()[-4:]
+        return float(wall), float(user) + float(sys_), int(rss)
+    return None
 
 
 def fmt(x, nd=2):
     return f"{x:.{nd}f}"
+
+
+NAMES = {"xinyu": "xinyu", "xinyu-before": "xinyu-before", "hugo": "Hugo", "mdbook": "mdBook"}
+
+
+def summary(rows):
+    """Medians of wall and CPU, the largest RSS (MB), every wall time."""
+    return dict(wall=statistics.median(r[0] for r in rows), cpu=statistics.median(r[1] for r in rows),
+                rss=max(r[2] for r in rows) / 1024, walls=[r[0] for r in rows],
+                cpus=[r[1] for r in rows], rsss=[r[2] / 1024 for r in rows], runs=len(rows))
 
 
 def main():
@@ -45,20 +68,35 @@ def main():
     ap.add_argument("--runs", type=int, required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--corpus", required=True)
-    ap.add_argument("--versions", nargs="+", required=True)
+    ap.add_argument("--versions", nargs="+", required=True,
+                    help="TOOL=VERSION for every tool measured (xinyu, hugo, and xinyu-before, mdbook if run)")
+    ap.add_argument("--skipped", nargs="*", default=[], help="tools left out on purpose (mdbook)")
     a = ap.parse_args()
     w, c = Path(a.work), Path(a.corpus)
     versions = dict(v.split("=", 1) for v in a.versions)
+    tools = [t for t in ("xinyu", "xinyu-before", "hugo", "mdbook") if t in versions]
+    before = "xinyu-before" in versions
     cpus = os.cpu_count()
     load = Path("/proc/loadavg").read_text().split()[:3]
+    turns = " → ".join(NAMES[t] for t in tools)
+    if before:
+        turns += " (the two xinyus swap places every other run)"
     out = [f"## N = {a.n} lessons", "",
-           f"{a.runs} runs per tool (unless the table says fewer), alternating xinyu → Hugo → mdBook, each into a fresh folder; "
+           f"{a.runs} runs per tool (unless the table says fewer), alternating {turns}, each into a fresh folder; "
            f"medians shown; peak RSS is the largest of the runs. Machine: {cpus} CPUs, "
            f"load average at report time {' '.join(load)} (other jobs were running: figures are indicative).", ""]
+    if before:
+        out += [f"xinyu is `{versions['xinyu'].split(', ', 1)[-1]}`; xinyu-before (the code before the change) is "
+                f"`{versions['xinyu-before'].split(', ', 1)[-1]}`. pack and print are the same commands run by each; "
+                "`-before` marks xinyu-before's rows.", ""]
+    for t in a.skipped:
+        out += [f"**{NAMES.get(t, t)} was skipped in this run** (SKIP_{t.upper()}=1): it was neither built nor measured, "
+                "and its rows say so.", ""]
+    versions = {t: v.split(", ", 1)[0] for t, v in versions.items()}
 
     stats = {}
     killed = {}
-    for tool in ("xinyu", "hugo", "mdbook"):
+    for tool in tools:
         # A run stopped by hand leaves TOOL.<run>.killed: "elapsed-s cpu-time rss-KB"
         # then "pages_written P". It is reported, not counted as a build.
         for k in sorted((w / "times").glob(f"{tool}.*.killed")):
@@ -70,15 +108,18 @@ def main():
             continue
         pages, _ = tree(w / f"out-{tool}", ".html")
         _, size = tree(w / f"out-{tool}")
-        wall = statistics.median(r[0] for r in rows)
-        cpu = statistics.median(r[1] for r in rows)
-        rss = max(r[2] for r in rows) / 1024
-        stats[tool] = dict(pages=pages, size=size / 2**20, wall=wall, cpu=cpu, rss=rss,
-                           pps=pages / wall if wall else float("inf"),
-                           walls=[r[0] for r in rows], runs=len(rows))
+        st = summary(rows)
+        stats[tool] = dict(st, pages=pages, size=size / 2**20,
+                           pps=pages / st["wall"] if st["wall"] else float("inf"))
     out += ["| tool | version | pages (*.html) | median wall s | median CPU s | peak RSS MB | output MB | pages/s | runs: wall s each |",
             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
-    for tool in ("xinyu", "hugo", "mdbook"):
+    for tool in tools + a.skipped:
+        if tool in a.skipped:
+            out.append(f"| {tool} | not measured | skipped (SKIP_{tool.upper()}=1) | – | – | – | – | – | 0 |")
+            continue
+        if tool not in stats and tool not in killed:
+            out.append(f"| {tool} | {versions[tool]} | no run finished | – | – | – | – | – | 0 |")
+            continue
         if tool not in stats:
             e, cpu, rss, pages = killed[tool]
             out.append(f"| {tool} | {versions[tool]} | {pages} written, unfinished | > {e} (stopped) | "
@@ -93,6 +134,11 @@ def main():
             "RSS ratio > 1: xinyu uses more memory; wall ratio > 1: xinyu takes longer):", "",
             "| vs | pages/s ratio | wall-time ratio | peak RSS ratio |", "|---|---:|---:|---:|"]
     for peer in ("hugo", "mdbook"):
+        if peer in a.skipped:
+            out.append(f"| {peer} | skipped | skipped | skipped |")
+            continue
+        if peer not in stats and peer not in killed:
+            continue
         if peer not in stats:
             out.append(f"| {peer} | n/a (build stopped unfinished) | < {fmt(x['wall'] / killed[peer][0])} | n/a |")
             continue
@@ -102,18 +148,67 @@ def main():
     # What each tool did.
     n_pack_zips, pack_bytes = tree(w / "out-xinyu" / "packs", ".zip")
     out += ["", "Work done: Hugo renders one page per lesson, one list page per band and the home page. "
-            "mdBook renders one page per lesson and per band plus print.html (the whole book on one page), "
-            "and builds a search index (its default), like xinyu. "
-            f"xinyu also renders meetings, parent handouts, calendars, a print page and a worksheet page per lesson, "
+            + ("mdBook renders one page per lesson and per band plus print.html (the whole book on one page), "
+               "and builds a search index (its default), like xinyu. " if "mdbook" in tools else "")
+            + f"xinyu also renders meetings, parent handouts, calendars, a print page and a worksheet page per lesson, "
             f"the search index and {n_pack_zips} zip packs ({fmt(pack_bytes / 2**20, 1)} MB of zips, not counted as pages)."]
 
     # (a) pack
     rows = times(w, "pack", a.runs)
     zips, zbytes = tree(w / "out-pack", ".zip")
-    out += ["", "### `xinyu pack --term 2026-autumn --slot 1`", "",
-            "| median wall s | median CPU s | peak RSS MB | zips | zip MB |", "|---:|---:|---:|---:|---:|",
-            f"| {fmt(statistics.median(r[0] for r in rows))} | {fmt(statistics.median(r[1] for r in rows))} | "
-            f"{fmt(max(r[2] for r in rows) / 1024, 1)} | {zips} | {fmt(zbytes / 2**20, 2)} |"]
+    out += ["", "### `xinyu pack --term 2026-autumn --slot 1`", ""]
+    if not before:
+        out += ["| median wall s | median CPU s | peak RSS MB | zips | zip MB |", "|---:|---:|---:|---:|---:|",
+                f"| {fmt(statistics.median(r[0] for r in rows))} | {fmt(statistics.median(r[1] for r in rows))} | "
+                f"{fmt(max(r[2] for r in rows) / 1024, 1)} | {zips} | {fmt(zbytes / 2**20, 2)} |"]
+    else:
+        out += ["| run as | median wall s | median CPU s | peak RSS MB | zips | zip MB | runs: wall s each |",
+                "|---|---:|---:|---:|---:|---:|---|"]
+        for name in ("pack", "pack-before"):
+            rows = times(w, name, a.runs)
+            if not rows:
+                out.append(f"| {name} | no run finished | | | | | 0 |")
+                continue
+            st = summary(rows)
+            zips, zbytes = tree(w / f"out-{name}", ".zip")
+            out.append(f"| {name} | {fmt(st['wall'])} | {fmt(st['cpu'])} | {fmt(st['rss'], 1)} | {zips} | "
+                       f"{fmt(zbytes / 2**20, 2)} | {st['runs']}: {', '.join(fmt(x) for x in st['walls'])} |")
+
+    # (a') print, with a fake browser
+    prints = [n for n in ("print", "print-before")[: 2 if before else 1] if times(w, n, a.runs)]
+    if prints:
+        out += ["", "### `xinyu print --term 2026-autumn --slot 1` (fake browser)", "",
+                "`--browser` is a shell script that only writes a 14-byte file to its `--print-to-pdf=` path, "
+                "so these figures are xinyu's own work (load, check, render what is printed), not the browser's. "
+                "CPU and RSS include the script's runs, which are tiny.", "",
+                "| run as | median wall s | median CPU s | peak RSS MB | PDFs | runs: wall s each |",
+                "|---|---:|---:|---:|---:|---|"]
+        for name in prints:
+            st = summary(times(w, name, a.runs))
+            pdfs, _ = tree(w / f"out-{name}", ".pdf")
+            out.append(f"| {name} | {fmt(st['wall'])} | {fmt(st['cpu'])} | {fmt(st['rss'], 1)} | {pdfs} | "
+                       f"{st['runs']}: {', '.join(fmt(x) for x in st['walls'])} |")
+
+    # Before vs after: the same commands, same run, same load.
+    if before:
+        out += ["", "### Before vs after (xinyu / xinyu-before)", "",
+                "Ratios are after / before of the medians (< 1: the new code is faster or smaller). "
+                "*Paired wall ratios*: run r of one against run r of the other, taken back to back.", "",
+                "| command | median wall s after / before | wall ratio | paired wall ratios | "
+                "median CPU s after / before | CPU ratio | peak RSS MB after / before | RSS ratio |",
+                "|---|---:|---:|---|---:|---:|---:|---:|"]
+        for label, after_name, before_name in (("build", "xinyu", "xinyu-before"),
+                                               ("pack --slot 1", "pack", "pack-before"),
+                                               ("print --slot 1", "print", "print-before")):
+            ra, rb = times(w, after_name, a.runs), times(w, before_name, a.runs)
+            if not ra or not rb:
+                out.append(f"| {label} | n/a | | | | | | |")
+                continue
+            sa, sb = summary(ra), summary(rb)
+            paired = ", ".join(fmt(x / y) for x, y in paired_walls(w, after_name, before_name, a.runs))
+            out.append(f"| {label} | {fmt(sa['wall'])} / {fmt(sb['wall'])} | {fmt(sa['wall'] / sb['wall'])} | {paired} | "
+                       f"{fmt(sa['cpu'])} / {fmt(sb['cpu'])} | {fmt(sa['cpu'] / sb['cpu'])} | "
+                       f"{fmt(sa['rss'], 1)} / {fmt(sb['rss'], 1)} | {fmt(sa['rss'] / sb['rss'])} |")
 
     # (b) search index
     site = w / "out-xinyu"

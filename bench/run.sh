@@ -5,17 +5,31 @@
 #
 # For each N: generates a corpus (bench/gen.py) once, builds it with the three
 # tools in alternation (fresh output folder per run, /usr/bin/time for wall,
-# CPU and peak RSS), then measures `xinyu pack` for one slot, the search index
-# size, `xinyu serve` edit-to-reload latency (bench/reload.py) and search
+# CPU and peak RSS), then measures `xinyu pack` for one slot, `xinyu print`
+# for one slot (with a fake browser, see below), the search index size,
+# `xinyu serve` edit-to-reload latency (bench/reload.py) and search
 # time-to-first-result in headless Chromium. Writes bench/results-<N>.md and
 # prints it.
 #
+# `xinyu print --term 2026-autumn --slot 1` is timed with `--browser` set to
+# a fake browser ($BENCH_DIR/fake-browser.sh, written by this script) that
+# only writes a tiny file to its --print-to-pdf=PATH: the figures are xinyu's
+# own work (load, plan, render the pages to print), not Chromium's.
+#
 # Environment:
 #   XINYU_BIN     use this xinyu binary instead of `cargo build --release`
+#   XINYU_BEFORE  a second xinyu binary (e.g. built from the commit before a
+#                 change), measured as its own tool in the same run: the build
+#                 as `xinyu-before` (in the alternation with xinyu, Hugo and
+#                 mdBook; the two xinyus swap places every other run), and
+#                 pack and print of one slot as `pack-before` / `print-before`.
+#                 The report adds a before-vs-after table (ratios after/before).
 #   BENCH_DIR     scratch folder (default /tmp/xinyu-bench)
 #   RUNS          runs per tool for every N (default: 5 below N=10000, else 3)
 #   RELOAD_RUNS   edits for the reload probe (default 10)
 #   SKIP_RELOAD=1, SKIP_SEARCH=1   leave those parts out
+#   SKIP_MDBOOK=1 leave mdBook out: not installed, not built (the report says
+#                 it was skipped)
 #   MAX_TOOL_S    a tool whose build took longer than this (default 600 s)
 #                 gets no further runs for that N (the report says how many)
 #   RESUME=1      keep the measurements already in the scratch folder and
@@ -49,7 +63,9 @@ fi
 # mdBook compiles for minutes: start it first, wait for it before measuring.
 MDBOOK="$TOOLS/bin/mdbook"
 mdbook_pid=""
-if ! [ -x "$MDBOOK" ] || ! "$MDBOOK" --version | grep -q "$MDBOOK_VERSION"; then
+if [ -n "${SKIP_MDBOOK:-}" ]; then
+  log "SKIP_MDBOOK set: mdBook is neither installed nor measured"
+elif ! [ -x "$MDBOOK" ] || ! "$MDBOOK" --version | grep -q "$MDBOOK_VERSION"; then
   log "installing mdBook $MDBOOK_VERSION into $TOOLS (log: $SCRATCH/mdbook-install.log)"
   cargo install mdbook --version "$MDBOOK_VERSION" --locked --root "$TOOLS" \
     >"$SCRATCH/mdbook-install.log" 2>&1 &
@@ -65,6 +81,25 @@ else
   (cd "$ROOT" && cargo build --release --quiet)
   XINYU="$ROOT/target/release/xinyu"
 fi
+XINYU_BEFORE=${XINYU_BEFORE:-}
+if [ -n "$XINYU_BEFORE" ]; then
+  [ -x "$XINYU_BEFORE" ] || { log "XINYU_BEFORE=$XINYU_BEFORE is not an executable"; exit 1; }
+  log "using XINYU_BEFORE=$XINYU_BEFORE as xinyu-before"
+fi
+
+# The fake browser for `xinyu print`: writes a tiny PDF-looking file where
+# --print-to-pdf= says, nothing else, so print's timing is xinyu's alone.
+FAKE_BROWSER="$SCRATCH/fake-browser.sh"
+cat >"$FAKE_BROWSER" <<'FAKE'
+#!/bin/sh
+# Written by bench/run.sh: stands in for Chromium in `xinyu print --browser`.
+for a in "$@"; do
+  case $a in
+    --print-to-pdf=*) printf '%%PDF-1.4\n%%%%EOF\n' >"${a#--print-to-pdf=}" ;;
+  esac
+done
+FAKE
+chmod +x "$FAKE_BROWSER"
 
 if [ -n "$mdbook_pid" ]; then
   log "waiting for the mdBook install"
@@ -73,7 +108,19 @@ fi
 
 XINYU_VERSION=$("$XINYU" --version | awk '{print $2}')
 HUGO_VERSION=$(hugo version | awk '{print $2}' | sed 's/+.*//')
-MDBOOK_V=$("$MDBOOK" --version | awk '{print $2}')
+VERSIONS=("xinyu=$XINYU_VERSION, $XINYU" "hugo=$HUGO_VERSION")
+BUILD_TOOLS=(xinyu hugo)
+if [ -n "$XINYU_BEFORE" ]; then
+  VERSIONS+=("xinyu-before=$("$XINYU_BEFORE" --version | awk '{print $2}'), $XINYU_BEFORE")
+  BUILD_TOOLS=(xinyu xinyu-before hugo)
+fi
+SKIPPED=()
+if [ -n "${SKIP_MDBOOK:-}" ]; then
+  SKIPPED+=(mdbook)
+else
+  VERSIONS+=("mdbook=$("$MDBOOK" --version | awk '{print $2}')")
+  BUILD_TOOLS+=(mdbook)
+fi
 GEN_HASH=$(cat "$HERE/gen.py" "$HERE/pools.py" "$ROOT/curriculum/xinyu.toml" \
   "$ROOT"/curriculum/calendars/*.toml | sha256sum | cut -c1-16)
 
@@ -112,7 +159,13 @@ for N in "${NS[@]}"; do
   fi
 
   for r in $(seq 1 "$R"); do
-    for tool in xinyu hugo mdbook; do
+    order=("${BUILD_TOOLS[@]}")
+    # The two xinyus swap places every other run, so neither always goes
+    # first (after Hugo or mdBook has filled the page cache).
+    if [ -n "$XINYU_BEFORE" ] && [ $((r % 2)) -eq 0 ]; then
+      order=(xinyu-before xinyu "${BUILD_TOOLS[@]:2}")
+    fi
+    for tool in "${order[@]}"; do
       [ -s "$W/times/$tool.$r" ] && continue  # RESUME: already measured
       if [ "$(too_slow "$W" "$tool")" = yes ]; then
         log "N=$N run $r/$R: $tool skipped (an earlier run took over ${MAX_TOOL_S:-600} s)"
@@ -123,6 +176,7 @@ for N in "${NS[@]}"; do
       log "N=$N run $r/$R: $tool"
       case $tool in
         xinyu) time_run "$W/times/$tool.$r" "$XINYU" build "$C/xinyu" --out "$out" ;;
+        xinyu-before) time_run "$W/times/$tool.$r" "$XINYU_BEFORE" build "$C/xinyu" --out "$out" ;;
         hugo) time_run "$W/times/$tool.$r" hugo -s "$C/hugo" -d "$out" --quiet ;;
         mdbook) time_run "$W/times/$tool.$r" "$MDBOOK" build "$C/mdbook" -d "$out" ;;
       esac
@@ -130,12 +184,30 @@ for N in "${NS[@]}"; do
   done
   cp "$(ls "$W"/times/xinyu.*.err | tail -1)" "$W/xinyu-build.log"
 
-  # (a) xinyu pack for one slot
-  for r in $(seq 1 "$R"); do
-    [ -s "$W/times/pack.$r" ] && continue
-    rm -rf "$W/out-pack"
-    log "N=$N run $r/$R: xinyu pack"
-    time_run "$W/times/pack.$r" "$XINYU" pack "$C/xinyu" --term 2026-autumn --slot 1 --out "$W/out-pack"
+  # (a) xinyu pack for one slot; (a') xinyu print for one slot, fake browser.
+  # pack/print use $XINYU, pack-before/print-before $XINYU_BEFORE, in turns.
+  for what in pack print; do
+    for r in $(seq 1 "$R"); do
+      order=("$what"); bins=("$XINYU")
+      if [ -n "$XINYU_BEFORE" ]; then
+        order=("$what" "$what-before"); bins=("$XINYU" "$XINYU_BEFORE")
+        if [ $((r % 2)) -eq 0 ]; then
+          order=("$what-before" "$what"); bins=("$XINYU_BEFORE" "$XINYU")
+        fi
+      fi
+      for i in "${!order[@]}"; do
+        name=${order[$i]}
+        [ -s "$W/times/$name.$r" ] && continue
+        rm -rf "$W/out-$name"
+        log "N=$N run $r/$R: $name"
+        case $what in
+          pack) time_run "$W/times/$name.$r" "${bins[$i]}" pack "$C/xinyu" \
+            --term 2026-autumn --slot 1 --out "$W/out-$name" ;;
+          print) time_run "$W/times/$name.$r" "${bins[$i]}" print "$C/xinyu" \
+            --term 2026-autumn --slot 1 --browser "$FAKE_BROWSER" --out "$W/out-$name" ;;
+        esac
+      done
+    done
   done
 
   # (c) serve: edit-to-reload latency
@@ -175,7 +247,7 @@ for N in "${NS[@]}"; do
   fi
 
   python3 "$HERE/report.py" --n "$N" --runs "$R" --work "$W" --corpus "$C" \
-    --versions "xinyu=$XINYU_VERSION" "hugo=$HUGO_VERSION" "mdbook=$MDBOOK_V" \
+    --versions "${VERSIONS[@]}" ${SKIPPED[@]+--skipped "${SKIPPED[@]}"} \
     >"$HERE/results-$N.md"
   cat "$HERE/results-$N.md"
 done
