@@ -134,6 +134,7 @@ pub fn search(data: &[u8]) {
         a: vec![],
         f: vec![],
         s: String::new(),
+        y: vec![],
         m: text.to_string(),
         x: text.to_string(),
     };

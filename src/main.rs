@@ -36,6 +36,9 @@ struct Selection {
     /// 学段（如 junior-high 或 初中）
     #[arg(long)]
     band: Option<String>,
+    /// 年级（1–12）：只要这个年级的课
+    #[arg(long)]
+    grade: Option<u8>,
 }
 
 /// Which slots get packs and print pages.
@@ -216,6 +219,7 @@ fn main() -> ExitCode {
                 term: sel.term,
                 slot: sel.slot,
                 band: sel.band,
+                grade: sel.grade,
                 pdf: pdf.pdf,
                 browser: pdf.browser,
                 release: release.rule(),
@@ -234,6 +238,7 @@ fn main() -> ExitCode {
                 term: sel.term,
                 slot: sel.slot,
                 band: sel.band,
+                grade: sel.grade,
                 browser,
                 release: release.rule(),
             };

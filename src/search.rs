@@ -36,6 +36,8 @@ pub struct Doc {
     pub f: Vec<String>,
     /// Term slug, for the term filter.
     pub s: String,
+    /// Grades taught (`"7"`), for the grade filter.
+    pub y: Vec<String>,
     /// Topics, areas and forms: ranked after the title.
     pub m: String,
     /// Objectives and body, as plain text: in the text blocks, not in
@@ -288,6 +290,7 @@ mod tests {
             a: vec!["emotions".into()],
             f: vec!["game".into()],
             s: "autumn".into(),
+            y: vec![],
             m: "".into(),
             x: "</script>".into(),
         };
@@ -320,6 +323,7 @@ mod tests {
             a: vec![],
             f: vec![],
             s: String::new(),
+            y: vec![],
             m: String::new(),
             x: x.into(),
         };

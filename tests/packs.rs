@@ -318,6 +318,21 @@ fn require_complete_stops_pack_on_a_slot_without_a_lesson() {
     assert!(packs.iter().any(|p| p.contains("junior-high")), "{packs:?}");
 }
 
+/// A stand-in browser that writes a small file wherever `--print-to-pdf=`
+/// says: for tests of what `print` prints, not of how it looks.
+fn fake_browser(dir: &Path) -> std::path::PathBuf {
+    let fake = dir.join("fake-browser.sh");
+    fs::write(
+        &fake,
+        "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) printf '%%PDF-1.4\\n' > \"${a#--print-to-pdf=}\";; esac; done\n",
+    )
+    .unwrap();
+    let mut perm = fs::metadata(&fake).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    fs::set_permissions(&fake, perm).unwrap();
+    fake
+}
+
 /// The base fixture with only the first fortnight written, as a county
 /// office has it after writing and before releasing slot 1.
 fn only_slot_one(dir: &std::path::Path) {
@@ -417,15 +432,7 @@ fn the_first_fortnight_is_released_before_the_rest_is_written() {
 
     // print --slot 1 prints both bands' fortnight (a stand-in browser
     // writes the PDF files; real printing is tests/print.rs's).
-    let fake = tmp.path().join("fake-browser.sh");
-    fs::write(
-        &fake,
-        "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) printf '%%PDF-1.4\\n' > \"${a#--print-to-pdf=}\";; esac; done\n",
-    )
-    .unwrap();
-    let mut perm = fs::metadata(&fake).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
-    fs::set_permissions(&fake, perm).unwrap();
+    let fake = fake_browser(tmp.path());
     let o = xinyu()
         .arg("print")
         .arg(&project)
@@ -445,6 +452,157 @@ fn the_first_fortnight_is_released_before_the_rest_is_written() {
             "2026-autumn-s01-junior-high.pdf",
             "2026-autumn-s01-lower-primary.pdf"
         ]
+    );
+}
+
+/// The base fixture with two lessons in junior high's slot 1: one for
+/// grade 7, one for grades 8 and 9.
+fn grade_level(dir: &Path) {
+    copy_tree(&fixture("base"), dir);
+    let first = dir.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&first).unwrap();
+    let seven = text.replacen(
+        "\n# 不写 grades：整个学段（7–9 年级）都上这一课\n",
+        "\ngrades: [7]\n",
+        1,
+    );
+    assert_ne!(seven, text, "the fixture changed: update grade_level()");
+    fs::write(&first, &seven).unwrap();
+    let eight = seven
+        .replacen("title: 情绪气象站", "title: 八年级的情绪晴雨表", 1)
+        .replacen("grades: [7]", "grades: [8, 9]", 1);
+    fs::write(dir.join("lessons/junior-high/01-grade8.md"), eight).unwrap();
+}
+
+#[test]
+fn grade_level_lessons_share_a_slot_and_each_grade_gets_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    grade_level(&project);
+    let site = tmp.path().join("site");
+    let (code, err) = build(&project, &site);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !err.contains("还没有教案"),
+        "slot 1 is covered for every grade: {err}"
+    );
+    assert_offline_and_complete(&site);
+
+    // Both lessons have pages; the band page and the calendar name each
+    // with its grades; the sidebar says whose lesson it is.
+    let band = fs::read_to_string(site.join("bands/junior-high.html")).unwrap();
+    assert!(band.contains("情绪气象站") && band.contains("八年级的情绪晴雨表"));
+    let calendar = fs::read_to_string(site.join("calendars/2026-autumn.html")).unwrap();
+    assert!(calendar.contains("7年级：情绪气象站"), "{calendar}");
+    assert!(calendar.contains("8–9年级：八年级的情绪晴雨表"));
+    let nav = fs::read_to_string(site.join("nav/junior-high.js")).unwrap();
+    assert!(nav.contains("八年级的情绪晴雨表（8–9年级）"), "{nav}");
+    // The grade-8 lesson's neighbours are its own grades' lessons.
+    let eight = fs::read_to_string(site.join("lessons/junior-high/01-grade8.html")).unwrap();
+    assert!(
+        eight.contains("02-pause.html"),
+        "next lesson for grades 8–9"
+    );
+    assert!(
+        !eight.contains("01-emotion-weather.html"),
+        "the grade-7 lesson is not a neighbour"
+    );
+
+    // The print-this-fortnight page holds both, each with its grade.
+    let print = fs::read_to_string(site.join("print/2026-autumn-s01-junior-high.html")).unwrap();
+    assert!(print.contains("情绪气象站") && print.contains("八年级的情绪晴雨表"));
+    assert!(
+        print.contains("<td>7年级</td>") && print.contains("<td>8–9年级</td>"),
+        "{print}"
+    );
+
+    // Search: a grade filter, and each lesson filed under its grades.
+    let search = fs::read_to_string(site.join("search.html")).unwrap();
+    assert!(search.contains("id=\"f-grade\""), "no grade filter");
+    assert!(search.contains("<option value=\"8\">8年级</option>"));
+    let index = fs::read_to_string(site.join("search-index.js")).unwrap();
+    assert!(
+        index.contains("\"t\":\"八年级的情绪晴雨表\"") && index.contains("\"y\":[\"8\",\"9\"]"),
+        "{index}"
+    );
+
+    // The band pack carries both lessons under names that say the grades.
+    let dir = tmp.path().join("jh");
+    unzip(&site.join("packs/2026-autumn-s01-junior-high.zip"), &dir);
+    assert!(dir.join("lessons/junior-high-7.html").is_file());
+    assert!(dir.join("lessons/junior-high-8-9.html").is_file());
+    let index = fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(index.contains("7年级") && index.contains("8–9年级"));
+    assert_offline_and_complete(&dir);
+
+    // pack --grade and print --grade: only that grade's lesson.
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .args(["--slot", "1", "--grade", "8"])
+        .arg("--out")
+        .arg(tmp.path().join("packs"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let g8 = tmp.path().join("g8");
+    unzip(&tmp.path().join("packs/2026-autumn-s01-grade8.zip"), &g8);
+    let pages = snapshot_tree(&g8);
+    assert!(
+        pages.contains_key("lessons/junior-high.html"),
+        "{:?}",
+        pages.keys()
+    );
+    let all: String = pages
+        .iter()
+        .filter(|(k, _)| k.ends_with(".html"))
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .collect();
+    assert!(all.contains("八年级的情绪晴雨表") && !all.contains("<h1>情绪气象站</h1>"));
+    let fake = fake_browser(tmp.path());
+    let o = xinyu()
+        .arg("print")
+        .arg(&project)
+        .args(["--slot", "1", "--grade", "7", "--browser"])
+        .arg(&fake)
+        .arg("--out")
+        .arg(tmp.path().join("pdf"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pdfs: Vec<String> = snapshot_tree(&tmp.path().join("pdf")).into_keys().collect();
+    assert_eq!(pdfs, ["2026-autumn-s01-grade7.pdf"]);
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .args(["--grade", "8", "--band", "小学低年级"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("8 年级不属于小学低年级"));
+
+    // Two lessons for one grade in one slot: both files named, nothing written.
+    let before = snapshot_tree(&site);
+    let clash = project.join("lessons/junior-high/01-grade8.md");
+    let text =
+        fs::read_to_string(&clash)
+            .unwrap()
+            .replacen("grades: [8, 9]", "grades: [7, 8, 9]", 1);
+    fs::write(&clash, text).unwrap();
+    let (code, err) = build(&project, &site);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("有 2 份教案都适用于 7 年级"), "{err}");
+    assert!(
+        err.contains("lessons/junior-high/01-grade8.md:5:1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("lessons/junior-high/01-emotion-weather.md:5:1"),
+        "{err}"
+    );
+    assert!(
+        before == snapshot_tree(&site),
+        "a rejected build changed the site"
     );
 }
 

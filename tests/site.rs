@@ -83,7 +83,7 @@ fn a_lesson_page_is_a_lesson_plan() {
     assert_eq!(text("h1"), ["情绪气象站"]);
     let facts = text(".facts dd");
     assert!(facts.contains(&"初中".to_string()), "{facts:?}");
-    assert!(facts.contains(&"7年级".to_string()), "{facts:?}");
+    assert!(facts.contains(&"7–9年级".to_string()), "{facts:?}");
     assert!(facts.contains(&"45 分钟".to_string()), "{facts:?}");
     assert!(
         facts.contains(&"情绪调适、认识自我".to_string()),

@@ -72,14 +72,27 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
                 wk.join("、")
             );
             for b in Band::ALL {
-                if let Some(l) = c
-                    .lessons
-                    .iter()
-                    .find(|l| l.band == *b && l.term == k.term && l.order == s.number)
-                {
-                    let _ = writeln!(out, "  {}{}", pad(b.zh(), 12), l.title);
-                } else if c.lessons.iter().any(|l| l.band == *b && l.term == k.term) {
+                let mine = crate::plan::packs::slot_lessons(&c, *b, k.term, s.number);
+                for l in mine {
+                    let label = if l.grades.is_empty() {
+                        b.zh().to_string()
+                    } else {
+                        let g: Vec<String> = l.grades.iter().map(u8::to_string).collect();
+                        format!("{} {}年级", b.zh(), g.join("、"))
+                    };
+                    let _ = writeln!(out, "  {}{}", pad(&label, 12), l.title);
+                }
+                let taught = c.lessons.iter().any(|l| l.band == *b && l.term == k.term);
+                let lacking: Vec<String> = b
+                    .grades()
+                    .filter(|g| !mine.iter().any(|l| l.serves(*g)))
+                    .map(|g| g.to_string())
+                    .collect();
+                if taught && lacking.len() == b.grades().count() {
                     let _ = writeln!(out, "  {}\u{FF08}缺教案\u{FF09}", pad(b.zh(), 12));
+                } else if taught && !lacking.is_empty() {
+                    let label = format!("{} {}年级", b.zh(), lacking.join("、"));
+                    let _ = writeln!(out, "  {}\u{FF08}缺教案\u{FF09}", pad(&label, 12));
                 }
             }
             for e in k

@@ -70,6 +70,33 @@ pub fn band_arg(s: &str) -> Result<Band, i32> {
     })
 }
 
+/// Checks `--grade` (1–12, inside `--band` when both are given) and
+/// returns the band to use: the grade's band, or `--band`.
+pub fn grade_arg(grade: Option<u8>, band: Option<Band>) -> Result<Option<Band>, i32> {
+    let Some(g) = grade else { return Ok(band) };
+    let Some(of) = Band::ALL
+        .iter()
+        .copied()
+        .find(|b| b.grades().any(|x| x == g))
+    else {
+        eprintln!(
+            "error: `--grade {g}` 不是年级\u{FF1B}年级写 1 到 12 的数字（七年级写 7\u{FF0C}高一写 10）"
+        );
+        return Err(2);
+    };
+    if let Some(b) = band
+        && b != of
+    {
+        eprintln!(
+            "error: {g} 年级不属于{}\u{FF08}它属于{}\u{FF09}\u{FF1B}只写 --grade 即可",
+            b.zh(),
+            of.zh()
+        );
+        return Err(2);
+    }
+    Ok(Some(of))
+}
+
 /// True when a `--term` value names this calendar: its file name, its pack
 /// name (`2026-autumn`) or `autumn` / `spring`. No value matches all.
 pub fn term_matches(term: Option<&str>, cal: &Calendar) -> bool {

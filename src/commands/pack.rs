@@ -17,6 +17,8 @@ pub struct Filter {
     pub slot: Option<u32>,
     /// A band: its band packs. Without it, the whole-school packs.
     pub band: Option<String>,
+    /// A grade: its one-grade packs.
+    pub grade: Option<u8>,
     /// Also print PDFs into the packs.
     pub pdf: bool,
     /// The browser for PDFs, if not found by itself.
@@ -27,7 +29,13 @@ pub struct Filter {
 
 /// Makes the packs that pass the filter into `out`; returns the exit code.
 pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
-    let band = match filter.band.as_deref().map(super::band_arg).transpose() {
+    let band = match filter
+        .band
+        .as_deref()
+        .map(super::band_arg)
+        .transpose()
+        .and_then(|b| super::grade_arg(filter.grade, b))
+    {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -83,7 +91,12 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     }
     diags.extend(cov);
     let keep = |s: &PackSpec| {
-        term_ok(s.calendar) && filter.slot.is_none_or(|n| n == s.slot.number) && s.band == band
+        term_ok(s.calendar)
+            && filter.slot.is_none_or(|n| n == s.slot.number)
+            && match filter.grade {
+                Some(g) => s.grade == Some(g),
+                None => s.grade.is_none() && s.band == band,
+            }
     };
     let browser = if filter.pdf {
         match crate::print::find_browser(filter.browser.as_deref()) {

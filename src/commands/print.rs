@@ -18,6 +18,8 @@ pub struct Options {
     pub slot: Option<u32>,
     /// Band (slug or Chinese name).
     pub band: Option<String>,
+    /// Grade: that grade's lessons only.
+    pub grade: Option<u8>,
     /// The browser, if not found by itself.
     pub browser: Option<PathBuf>,
     /// Which slots have print pages.
@@ -26,7 +28,13 @@ pub struct Options {
 
 /// Makes the PDFs into `out`; returns the exit code.
 pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
-    let band = match o.band.as_deref().map(super::band_arg).transpose() {
+    let band = match o
+        .band
+        .as_deref()
+        .map(super::band_arg)
+        .transpose()
+        .and_then(|b| super::grade_arg(o.grade, b))
+    {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -58,7 +66,9 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         .slot_prints()
         .filter(|(_, s)| term_ok(s.calendar))
         .filter(|(_, s)| {
-            o.slot.is_none_or(|n| n == s.slot.number) && band.is_none_or(|b| Some(b) == s.band)
+            o.slot.is_none_or(|n| n == s.slot.number)
+                && band.is_none_or(|b| Some(b) == s.band)
+                && s.grade == o.grade
         })
         .map(|(i, _)| i)
         .collect();
@@ -113,7 +123,10 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         let (Some(b), Some(t)) = (s.band, plan.term(s.calendar)) else {
             continue;
         };
-        let page = paths::slot_print(&t.slug, s.slot.number, b);
+        let page = match s.grade {
+            Some(g) => paths::slot_print_grade(&t.slug, s.slot.number, g),
+            None => paths::slot_print(&t.slug, s.slot.number, b),
+        };
         jobs.push((
             paths::print_pdf(&page),
             scratch.path().join(&page),

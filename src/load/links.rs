@@ -92,33 +92,55 @@ pub fn check(root: &Path, c: &mut Curriculum, known: &Known, diags: &mut Vec<Dia
 /// Files (path, line of `order:`) that claim one band/term/order.
 type ByOrder<'a> = BTreeMap<(Band, Term, u32), Vec<(&'a str, usize)>>;
 
+/// Several lessons may share a band, term and slot when they serve
+/// different grades (a lesson without `grades` serves the whole band); two
+/// that serve a grade in common are an error on both, each naming the
+/// other.
 fn duplicate_lessons(c: &Curriculum, diags: &mut Vec<Diagnostic>) {
-    let mut slots = ByOrder::new();
+    let mut slots: BTreeMap<(Band, Term, u32), Vec<&crate::model::Lesson>> = BTreeMap::new();
     for l in &c.lessons {
-        slots
-            .entry((l.band, l.term, l.order))
-            .or_default()
-            .push((&l.path, l.order_line));
+        slots.entry((l.band, l.term, l.order)).or_default().push(l);
     }
-    for ((band, term, order), files) in slots {
-        if files.len() < 2 {
-            continue;
-        }
-        for (path, line) in &files {
-            let others: Vec<&str> = files
+    for ((band, term, order), lessons) in slots {
+        for l in &lessons {
+            let clashes: Vec<(&crate::model::Lesson, Vec<u8>)> = lessons
                 .iter()
-                .filter(|(p, _)| p != path)
-                .map(|(p, _)| *p)
+                .filter(|o| o.path != l.path)
+                .filter_map(|o| {
+                    let shared: Vec<u8> = l.served_grades().filter(|g| o.serves(*g)).collect();
+                    (!shared.is_empty()).then_some((*o, shared))
+                })
+                .collect();
+            if clashes.is_empty() {
+                continue;
+            }
+            let grades: std::collections::BTreeSet<u8> = clashes
+                .iter()
+                .flat_map(|(_, g)| g.iter().copied())
+                .collect();
+            let grades: Vec<String> = grades.iter().map(u8::to_string).collect();
+            let others: Vec<String> = clashes
+                .iter()
+                .map(|(o, _)| format!("{}:{}", o.path, o.order_line))
                 .collect();
             diags.push(
-                Diagnostic::error(path, *line, 1, format!(
-                    "{}{}的第 {order} 次课有 {} 份教案",
-                    band.zh(),
-                    term.zh(),
-                    files.len()
-                ))
+                Diagnostic::error(
+                    &l.path,
+                    l.order_line,
+                    1,
+                    format!(
+                        "{}{}的第 {order} 次课有 {} 份教案都适用于 {} 年级",
+                        band.zh(),
+                        term.zh(),
+                        clashes.len() + 1,
+                        grades.join("、")
+                    ),
+                )
                 .with_len(5)
-                .with_hint(format!("与 {} 的 order 相同；每个学段每学期每个课次只能有一份教案，请改其中一份的 order", others.join("、"))),
+                .with_hint(format!(
+                    "与 {} 的 order 相同\u{FF1B}同一课次的几份教案要分给不同的年级（grades 不能重叠\u{FF0C}不写 grades 表示整个学段）\u{FF0C}或改其中一份的 order",
+                    others.join("、")
+                )),
             );
         }
     }

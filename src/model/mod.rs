@@ -184,6 +184,23 @@ pub struct Lesson {
     pub parents_line: usize,
 }
 
+impl Lesson {
+    /// True when the lesson is taught in `grade` (a lesson without
+    /// `grades` serves every grade of its band).
+    pub fn serves(&self, grade: u8) -> bool {
+        if self.grades.is_empty() {
+            self.band.grades().any(|g| g == grade)
+        } else {
+            self.grades.contains(&grade)
+        }
+    }
+
+    /// The grades the lesson is taught in.
+    pub fn served_grades(&self) -> impl Iterator<Item = u8> + '_ {
+        self.band.grades().filter(|g| self.serves(*g))
+    }
+}
+
 /// A 主题班会 script.
 #[derive(Clone, Debug)]
 pub struct Meeting {

@@ -104,18 +104,27 @@ impl<'c> Plan<'c> {
         for k in 0..c.calendars.len() {
             jobs.extend([Job::Calendar(k), Job::CalendarPrint(k), Job::Ics(k)]);
         }
+        // The site carries whole-school and band packs; one-grade packs
+        // and their print pages are made on request (`--grade`).
+        let on_site = |s: &PackSpec| s.grade.is_none();
         jobs.extend(
             packs
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.band.is_some())
+                .filter(|(_, s)| s.band.is_some() && on_site(s))
                 .map(|(i, _)| Job::SlotPrint(i)),
         );
         jobs.push(Job::Search);
         jobs.extend(Band::ALL.iter().map(|b| Job::Nav(*b)));
         jobs.push(Job::Static);
         jobs.extend((0..c.assets.len()).map(Job::Asset));
-        jobs.extend((0..packs.len()).map(Job::Pack));
+        jobs.extend(
+            packs
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| on_site(s))
+                .map(|(i, _)| Job::Pack(i)),
+        );
         jobs.extend([Job::Downloads, Job::Feed]);
         Plan {
             c,
@@ -142,8 +151,8 @@ impl<'c> Plan<'c> {
         let path = &self.c.lessons[i].path;
         let mut jobs = vec![Job::Lesson(i)];
         jobs.extend(self.slot_prints().filter_map(|(j, s)| {
-            let l = s.lessons.first()?;
-            (l.path == *path).then_some(Job::SlotPrint(j))
+            (s.grade.is_none() && s.lessons.iter().any(|l| l.path == *path))
+                .then_some(Job::SlotPrint(j))
         }));
         jobs
     }
@@ -158,7 +167,8 @@ impl<'c> Plan<'c> {
             .collect()
     }
 
-    /// Band packs, which have a "print this fortnight" page: (index, spec).
+    /// Band and grade packs, which have a "print this fortnight" page:
+    /// (index, spec). The site carries the band packs' pages.
     pub fn slot_prints(&self) -> impl Iterator<Item = (usize, &PackSpec<'c>)> {
         self.packs
             .iter()
@@ -196,6 +206,7 @@ impl<'c> Plan<'c> {
     pub fn printable(&self) -> BTreeSet<(String, u32, Band)> {
         self.packs
             .iter()
+            .filter(|s| s.grade.is_none())
             .filter_map(|s| Some((s.calendar.id.clone(), s.slot.number, s.band?)))
             .collect()
     }

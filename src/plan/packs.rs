@@ -1,5 +1,6 @@
 //! Lesson packs: what goes into the pack of one fortnight (a calendar slot),
-//! for the whole school or for one band, and which slots lack a lesson.
+//! for the whole school, one band or one grade, and which slots lack a
+//! lesson. A band's slot may hold several lessons for different grades.
 //! Pure planning over the model; `render::pack` makes the files.
 //!
 //! Must not: render, read or write files.
@@ -14,8 +15,9 @@ use std::collections::BTreeSet;
 /// One pack to make.
 #[derive(Debug)]
 pub struct PackSpec<'a> {
-    /// File-name id: `2026-autumn-s03` (whole school) or
-    /// `2026-autumn-s03-junior-high` (one band). Short ASCII.
+    /// File-name id: `2026-autumn-s03` (whole school),
+    /// `2026-autumn-s03-junior-high` (one band) or `2026-autumn-s03-grade8`
+    /// (one grade). Short ASCII.
     pub id: String,
     /// The term calendar.
     pub calendar: &'a Calendar,
@@ -23,7 +25,10 @@ pub struct PackSpec<'a> {
     pub slot: Slot,
     /// `None` for a whole-school pack.
     pub band: Option<Band>,
-    /// The slot's lesson for each band in the pack, in band order.
+    /// `Some` for a one-grade pack (its `band` is the grade's band).
+    pub grade: Option<u8>,
+    /// The slot's lessons for each band in the pack, in band order; a band
+    /// has one per group of grades.
     pub lessons: Vec<&'a Lesson>,
     /// Class meetings held in a month the slot touches, for the pack's bands.
     pub meetings: Vec<&'a Meeting>,
@@ -38,7 +43,18 @@ pub struct PackSpec<'a> {
 impl PackSpec<'_> {
     /// The bands the pack serves.
     pub fn bands(&self) -> Vec<Band> {
-        self.lessons.iter().map(|l| l.band).collect()
+        let mut bands: Vec<Band> = self.lessons.iter().map(|l| l.band).collect();
+        bands.dedup();
+        bands
+    }
+
+    /// The pack's lessons of band `b`.
+    pub fn lessons_of(&self, b: Band) -> Vec<&Lesson> {
+        self.lessons
+            .iter()
+            .copied()
+            .filter(|l| l.band == b)
+            .collect()
     }
 
     /// The project assets the pack's pages use, as project paths.
@@ -75,6 +91,27 @@ fn bands_in_term(c: &Curriculum, cal: &Calendar) -> Vec<Band> {
     set.into_iter().collect()
 }
 
+/// The lessons of band `b` in slot `n` of `term` (lessons are sorted by
+/// band, term, order and path, so this is one range).
+pub fn slot_lessons(c: &Curriculum, b: Band, term: crate::model::Term, n: u32) -> &[Lesson] {
+    let key = (b, term, n);
+    let from = c
+        .lessons
+        .partition_point(|l| (l.band, l.term, l.order) < key);
+    let to = c
+        .lessons
+        .partition_point(|l| (l.band, l.term, l.order) <= key);
+    &c.lessons[from..to]
+}
+
+/// Grades of band `b` that no lesson serves in slot `n` of `term`.
+fn unserved(c: &Curriculum, b: Band, term: crate::model::Term, n: u32) -> Vec<u8> {
+    let lessons = slot_lessons(c, b, term, n);
+    b.grades()
+        .filter(|g| !lessons.iter().any(|l| l.serves(*g)))
+        .collect()
+}
+
 /// Up to this many lessons beyond a term's slots are reported one by one.
 const BEYOND_ONE_BY_ONE: usize = 5;
 
@@ -103,21 +140,33 @@ pub fn coverage(
                 .iter()
                 .filter(|l| l.band == band && l.term == cal.term)
                 .collect();
-            let have: BTreeSet<u32> = mine.iter().map(|l| l.order).collect();
-            let missing: Vec<String> = (1..=slots)
-                .filter(|n| !have.contains(n))
-                .map(|n| n.to_string())
-                .collect();
-            if !missing.is_empty() {
+            // Slots where no grade has a lesson, and slots where some do.
+            let mut missing: Vec<String> = Vec::new();
+            let mut partial: Vec<String> = Vec::new();
+            for n in 1..=slots {
+                let lacking = unserved(c, band, cal.term, n);
+                if lacking.len() == band.grades().count() {
+                    missing.push(n.to_string());
+                } else if !lacking.is_empty() {
+                    let g: Vec<String> = lacking.iter().map(u8::to_string).collect();
+                    partial.push(format!("第 {n} 课次的 {} 年级", g.join("、")));
+                }
+            }
+            if !missing.is_empty() || !partial.is_empty() {
+                let mut what = Vec::new();
+                if !missing.is_empty() {
+                    what.push(format!("第 {} 课次", missing.join("、")));
+                }
+                what.extend(partial);
                 let mut d = Diagnostic::error(
                     &cal.path,
                     cal.weeks_line,
                     1,
                     format!(
-                        "{}{}共 {slots} 个课次\u{FF0C}第 {} 课次还没有教案",
+                        "{}{}共 {slots} 个课次\u{FF0C}{}还没有教案",
                         band.zh(),
                         cal.term.zh(),
-                        missing.join("、")
+                        what.join("\u{FF1B}")
                     ),
                 )
                 .with_hint(format!(
@@ -195,15 +244,11 @@ pub fn specs<'c>(c: &'c Curriculum, terms: &[TermPlan<'c>], release: Release) ->
         let cal = t.calendar;
         let bands = bands_in_term(c, cal);
         let slots = t.slots.len() as u32;
-        let have = |b: Band, n: u32| {
-            c.lessons
-                .iter()
-                .any(|l| l.band == b && l.term == cal.term && l.order == n)
-        };
+        let ready_in = |b: Band, n: u32| unserved(c, b, cal.term, n).is_empty();
         let complete: Vec<Band> = bands
             .iter()
             .copied()
-            .filter(|b| (1..=slots).all(|n| have(*b, n)))
+            .filter(|b| (1..=slots).all(|n| ready_in(*b, n)))
             .collect();
         for slot in &t.slots {
             let ready: Vec<Band> = match release {
@@ -211,19 +256,33 @@ pub fn specs<'c>(c: &'c Curriculum, terms: &[TermPlan<'c>], release: Release) ->
                 Release::Ready => bands
                     .iter()
                     .copied()
-                    .filter(|b| have(*b, slot.number))
+                    .filter(|b| ready_in(*b, slot.number))
                     .collect(),
             };
-            if ready.is_empty() {
-                continue;
+            if !ready.is_empty() {
+                // The whole-school pack carries every band that teaches
+                // this term, or it is not made.
+                if release == Release::Complete || ready.len() == bands.len() {
+                    out.push(spec(c, cal, slot, None, None, &ready));
+                }
+                for b in &ready {
+                    out.push(spec(c, cal, slot, Some(*b), None, &ready));
+                }
             }
-            // The whole-school pack carries every band that teaches this
-            // term, or it is not made.
-            if release == Release::Complete || ready.len() == bands.len() {
-                out.push(spec(c, cal, slot, None, &ready));
-            }
-            for b in &ready {
-                out.push(spec(c, cal, slot, Some(*b), &ready));
+            // One-grade packs (`pack --grade`): every grade whose lesson
+            // for the slot exists, within the release rule.
+            for b in &bands {
+                if release == Release::Complete && !complete.contains(b) {
+                    continue;
+                }
+                for g in b.grades() {
+                    if slot_lessons(c, *b, cal.term, slot.number)
+                        .iter()
+                        .any(|l| l.serves(g))
+                    {
+                        out.push(spec(c, cal, slot, Some(*b), Some(g), &[*b]));
+                    }
+                }
             }
         }
     }
@@ -235,6 +294,7 @@ fn spec<'a>(
     cal: &'a Calendar,
     slot: &Slot,
     band: Option<Band>,
+    grade: Option<u8>,
     complete: &[Band],
 ) -> PackSpec<'a> {
     let bands: Vec<Band> = match band {
@@ -243,11 +303,8 @@ fn spec<'a>(
     };
     let lessons: Vec<&Lesson> = bands
         .iter()
-        .filter_map(|b| {
-            c.lessons
-                .iter()
-                .find(|l| l.band == *b && l.term == cal.term && l.order == slot.number)
-        })
+        .flat_map(|b| slot_lessons(c, *b, cal.term, slot.number))
+        .filter(|l| grade.is_none_or(|g| l.serves(g)))
         .collect();
     let months: BTreeSet<i8> = {
         let mut m = BTreeSet::new();
@@ -278,15 +335,17 @@ fn spec<'a>(
     handouts.sort_by(|a, b| a.path.cmp(&b.path));
     handouts.dedup_by(|a, b| a.path == b.path);
     let in_slot = |s: crate::model::Date, e: crate::model::Date| s <= slot.end && e >= slot.start;
-    let id = match band {
-        None => format!("{}-s{:02}", term_slug(cal), slot.number),
-        Some(b) => format!("{}-s{:02}-{}", term_slug(cal), slot.number, b.slug()),
+    let id = match (band, grade) {
+        (_, Some(g)) => format!("{}-s{:02}-grade{g}", term_slug(cal), slot.number),
+        (None, None) => format!("{}-s{:02}", term_slug(cal), slot.number),
+        (Some(b), None) => format!("{}-s{:02}-{}", term_slug(cal), slot.number, b.slug()),
     };
     PackSpec {
         id,
         calendar: cal,
         slot: slot.clone(),
         band,
+        grade,
         lessons,
         meetings,
         handouts,

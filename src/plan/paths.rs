@@ -85,6 +85,11 @@ pub fn slot_print(term_slug: &str, slot: u32, band: Band) -> String {
     format!("print/{term_slug}-s{slot:02}-{}.html", band.slug())
 }
 
+/// The "print this fortnight" page of one grade (made for `print --grade`).
+pub fn slot_print_grade(term_slug: &str, slot: u32, grade: u8) -> String {
+    format!("print/{term_slug}-s{slot:02}-grade{grade}.html")
+}
+
 /// A theme file under `static/`.
 pub fn static_file(name: &str) -> String {
     format!("static/{name}")
@@ -117,9 +122,16 @@ pub fn calendar_pdf(term_slug: &str) -> String {
 pub mod pack {
     use crate::model::Band;
 
-    /// The slot's lesson page of a band.
-    pub fn lesson(b: Band) -> String {
-        format!("lessons/{}.html", b.slug())
+    /// The slot's lesson page of a band; when the band has several
+    /// lessons in the slot (one per group of grades), each is named by its
+    /// grades: `lessons/junior-high-8.html`.
+    pub fn lesson(b: Band, grades: &[u8], several: bool) -> String {
+        if several && !grades.is_empty() {
+            let g: Vec<String> = grades.iter().map(u8::to_string).collect();
+            format!("lessons/{}-{}.html", b.slug(), g.join("-"))
+        } else {
+            format!("lessons/{}.html", b.slug())
+        }
     }
 
     /// The `i`-th class meeting (from 0).

@@ -82,25 +82,40 @@ pub fn term(c: &Curriculum, t: &TermPlan) -> String {
     }
     for s in &t.slots {
         for band in Band::ALL {
-            let Some(l) = c
-                .lessons
-                .iter()
-                .find(|l| l.band == *band && l.term == cal.term && l.order == s.number)
-            else {
-                continue;
-            };
-            let summary = format!("{} 第{}课次：{}", band.zh(), s.number, l.title);
-            let description = format!("{} 分钟。教学目标：{}", l.duration, l.objectives.behavioral);
-            let key = format!("s{:02}-{}", s.number, band.slug());
-            ical.push(all_day(
-                uid("slot", &key),
-                &stamp,
-                &summary,
-                s.start,
-                s.end,
-                &description,
-                "心理健康教育活动课",
-            ));
+            let mine = crate::plan::packs::slot_lessons(c, *band, cal.term, s.number);
+            for l in mine {
+                // One entry per lesson; a slot's grade-level lessons are told
+                // apart by their grades (in the summary and the stable UID).
+                let (summary, key) = if l.grades.is_empty() {
+                    (
+                        format!("{} 第{}课次：{}", band.zh(), s.number, l.title),
+                        format!("s{:02}-{}", s.number, band.slug()),
+                    )
+                } else {
+                    let g: Vec<String> = l.grades.iter().map(u8::to_string).collect();
+                    (
+                        format!(
+                            "{} {}年级 第{}课次：{}",
+                            band.zh(),
+                            g.join("、"),
+                            s.number,
+                            l.title
+                        ),
+                        format!("s{:02}-{}-g{}", s.number, band.slug(), g.join("-")),
+                    )
+                };
+                let description =
+                    format!("{} 分钟。教学目标：{}", l.duration, l.objectives.behavioral);
+                ical.push(all_day(
+                    uid("slot", &key),
+                    &stamp,
+                    &summary,
+                    s.start,
+                    s.end,
+                    &description,
+                    "心理健康教育活动课",
+                ));
+            }
         }
     }
     ical.done().to_string()

@@ -51,7 +51,8 @@ struct PackNav {
 fn urls_of(c: &Curriculum, spec: &PackSpec) -> Urls {
     let mut urls = Urls::default();
     for l in &spec.lessons {
-        urls.add_page(&l.path, paths::pack::lesson(l.band));
+        let several = spec.lessons_of(l.band).len() > 1;
+        urls.add_page(&l.path, paths::pack::lesson(l.band, &l.grades, several));
     }
     for (i, m) in spec.meetings.iter().enumerate() {
         urls.add_page(&m.path, paths::pack::meeting(i));
@@ -114,10 +115,10 @@ pub fn make(
             tmp.put(path, bytes)?;
         }
         let stamp = spec.slot.start.strftime("%Y%m%d").to_string();
-        for l in &spec.lessons {
-            let html = tmp.path().join(paths::pack::print(l.band));
+        for b in spec.bands() {
+            let html = tmp.path().join(paths::pack::print(b));
             let pdf = crate::print::to_pdf(browser, &html, &stamp).map_err(Failure::Io)?;
-            files.insert(paths::pack::pdf(l.band), pdf);
+            files.insert(paths::pack::pdf(b), pdf);
         }
     }
     let bands = spec.bands();

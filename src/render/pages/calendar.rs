@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 #[derive(Serialize)]
 struct Cell {
     band: String,
+    /// The slot's first lesson (kept for themes written before grades).
     lesson: Option<Link>,
+    /// Every lesson of the slot, labelled by grade when there are several.
+    lessons: Vec<Link>,
     /// The band's "print this slot" page, when the band has packs.
     print: Option<String>,
 }
@@ -77,22 +80,31 @@ fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
             cells: Band::ALL
                 .iter()
                 .filter(|b| c.lessons.iter().any(|l| l.band == **b && l.term == k.term))
-                .map(|b| Cell {
-                    band: n.band(*b),
-                    lesson: c
-                        .lessons
+                .map(|b| {
+                    let mine = crate::plan::packs::slot_lessons(c, *b, k.term, s.number);
+                    let lessons: Vec<Link> = mine
                         .iter()
-                        .find(|l| l.band == *b && l.term == k.term && l.order == s.number)
-                        .and_then(|l| {
+                        .filter_map(|l| {
+                            let title = if mine.len() > 1 {
+                                format!("{}\u{FF1A}{}", n.grades(l.band, &l.grades), l.title)
+                            } else {
+                                l.title.clone()
+                            };
                             Some(Link {
-                                title: l.title.clone(),
+                                title,
                                 url: cx.url(&l.path)?,
                             })
-                        }),
-                    print: cx
-                        .printable
-                        .contains(&(k.id.clone(), s.number, *b))
-                        .then(|| paths::slot_print(&crate::plan::term_slug(k), s.number, *b)),
+                        })
+                        .collect();
+                    Cell {
+                        band: n.band(*b),
+                        lesson: lessons.first().cloned(),
+                        lessons,
+                        print: cx
+                            .printable
+                            .contains(&(k.id.clone(), s.number, *b))
+                            .then(|| paths::slot_print(&crate::plan::term_slug(k), s.number, *b)),
+                    }
                 })
                 .collect(),
         })
@@ -215,10 +227,8 @@ fn months(cx: &Cx, k: &Calendar) -> Vec<MonthView> {
                     .iter()
                     .map(|c| Cell {
                         band: c.band.clone(),
-                        lesson: c.lesson.as_ref().map(|l| Link {
-                            title: l.title.clone(),
-                            url: l.url.clone(),
-                        }),
+                        lesson: c.lesson.clone(),
+                        lessons: c.lessons.clone(),
                         print: c.print.clone(),
                     })
                     .collect(),

@@ -76,11 +76,23 @@ pub(super) fn lesson_data(cx: &Cx, l: &Lesson, out: &str) -> LessonData {
             url: cx.url(&x.path)?,
         })
     };
+    // With grade-level lessons the neighbour is the nearest lesson taught
+    // in one of this lesson's grades (usually the adjacent one).
+    let same_run = |x: &&Lesson| x.band == l.band && x.term == l.term;
+    let shares = |x: &&Lesson| x.served_grades().any(|g| l.serves(g));
     let prev = pos
-        .and_then(|i| i.checked_sub(1))
-        .and_then(|i| c.lessons.get(i))
+        .and_then(|i| {
+            c.lessons[..i]
+                .iter()
+                .rev()
+                .take_while(same_run)
+                .find(shares)
+        })
         .and_then(link);
-    let next = pos.and_then(|i| c.lessons.get(i + 1)).and_then(link);
+    let next = pos
+        .and_then(|i| c.lessons.get(i + 1..))
+        .and_then(|rest| rest.iter().take_while(same_run).find(shares))
+        .and_then(link);
     let parent = l.parents.as_ref().and_then(|p| {
         let h = c.handouts.iter().find(|h| &h.path == p)?;
         Some(Link {

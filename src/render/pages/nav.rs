@@ -37,7 +37,16 @@ pub fn js(cx: &Cx, band: Band) -> Option<(String, String)> {
                 .filter(|l| l.band == band && l.term == *t)
                 .filter_map(|l| {
                     Some((
-                        format!("{pre}{}{suf} {}", l.order, l.title),
+                        if l.grades.is_empty() {
+                            format!("{pre}{}{suf} {}", l.order, l.title)
+                        } else {
+                            format!(
+                                "{pre}{}{suf} {}\u{FF08}{}\u{FF09}",
+                                l.order,
+                                l.title,
+                                n.grades(l.band, &l.grades)
+                            )
+                        },
                         cx.url(&l.path)?,
                     ))
                 })

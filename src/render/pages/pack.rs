@@ -13,20 +13,20 @@ pub fn pages_of(cx: &Cx, spec: &PackSpec) -> Vec<Page> {
     pages.extend(spec.lessons.iter().flat_map(|l| lesson::pages_of(cx, l)));
     pages.extend(spec.meetings.iter().flat_map(|m| meeting::pages_of(cx, m)));
     pages.extend(spec.handouts.iter().flat_map(|h| handout::pages_of(cx, h)));
-    for l in &spec.lessons {
+    for b in spec.bands() {
         let title = format!(
             "{} · {}",
             cx.n.theme
                 .label("ui", "slot_n")
                 .replace("{}", &spec.slot.number.to_string()),
-            cx.n.band(l.band)
+            cx.n.band(b)
         );
         pages.push(slot_print::page_of(
             cx,
-            paths::pack::print(l.band),
-            l.band,
+            paths::pack::print(b),
+            b,
             &title,
-            l,
+            &spec.lessons_of(b),
             &spec.meetings,
         ));
     }

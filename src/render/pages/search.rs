@@ -42,6 +42,7 @@ pub fn docs(
                 a: l.areas.iter().map(|a| a.slug().into()).collect(),
                 f: l.forms.iter().map(|f| f.slug().into()).collect(),
                 s: l.term.slug().into(),
+                y: l.served_grades().map(|g| g.to_string()).collect(),
                 m: meta.join(" "),
                 x: format!(
                     "{} {} {}\n{}",
@@ -65,6 +66,7 @@ pub fn docs(
             a: m.areas.iter().map(|a| a.slug().into()).collect(),
             f: vec![],
             s: m.term.slug().into(),
+            y: grades_of(&m.bands),
             m: n.areas(&m.areas).join(" "),
             x: markdown::plain_text(&m.body.markdown),
         });
@@ -81,11 +83,26 @@ pub fn docs(
             a: vec![],
             f: vec![],
             s: h.term.slug().into(),
+            y: grades_of(&h.bands),
             m: String::new(),
             x: markdown::plain_text(&h.body.markdown),
         });
     }
     docs
+}
+
+/// Grade filter values.
+const GRADES: [&str; 12] = [
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+];
+
+/// Every grade of these bands, as filter values.
+fn grades_of(bands: &[Band]) -> Vec<String> {
+    bands
+        .iter()
+        .flat_map(|b| b.grades())
+        .map(|g| g.to_string())
+        .collect()
 }
 
 /// The search page. Without JavaScript it lists every document by band.
@@ -144,6 +161,19 @@ pub fn page_of(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
             Band::ALL.iter().map(|b| b.slug()).collect(),
             &|d, v| d.g.iter().any(|x| x == v),
         ),
+        Filter {
+            name: "grade",
+            label: theme.label("ui", "grades"),
+            choices: (1u8..=12)
+                .filter(|g| docs.iter().any(|d| d.y.contains(&g.to_string())))
+                .map(|g| Choice {
+                    value: GRADES[usize::from(g - 1)],
+                    label: theme
+                        .label("ui", "grade_unit")
+                        .replace("{}", &g.to_string()),
+                })
+                .collect(),
+        },
         filter(
             "area",
             "areas",

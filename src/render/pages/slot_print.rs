@@ -9,21 +9,41 @@ use crate::model::{Band, Lesson, Meeting};
 use crate::plan::{PackSpec, paths};
 use serde::Serialize;
 
-/// The site's "print this fortnight" page of a band pack (`None` for a
-/// whole-school pack, which has one per band instead).
+/// The "print this fortnight" page of a band pack (on the site) or of a
+/// one-grade pack (for `print --grade`); `None` for a whole-school pack,
+/// which has one per band instead.
 pub fn site_page(cx: &Cx, spec: &PackSpec) -> Option<Page> {
-    let (band, l) = (spec.band?, spec.lessons.first()?);
+    let band = spec.band?;
+    if spec.lessons.is_empty() {
+        return None;
+    }
     let term = cx.plan.term(spec.calendar)?;
-    let out = paths::slot_print(&term.slug, spec.slot.number, band);
+    let (out, who) = match spec.grade {
+        Some(g) => (
+            paths::slot_print_grade(&term.slug, spec.slot.number, g),
+            cx.n.grades(band, &[g]),
+        ),
+        None => (
+            paths::slot_print(&term.slug, spec.slot.number, band),
+            cx.n.band(band),
+        ),
+    };
     let title = format!(
         "{} · {} · {}",
         spec.calendar.name,
         cx.n.theme
             .label("ui", "slot_n")
             .replace("{}", &spec.slot.number.to_string()),
-        cx.n.band(band)
+        who
     );
-    Some(page_of(cx, out, band, &title, l, &spec.meetings))
+    Some(page_of(
+        cx,
+        out,
+        band,
+        &title,
+        &spec.lessons,
+        &spec.meetings,
+    ))
 }
 
 #[derive(Serialize)]
@@ -35,34 +55,36 @@ struct PrintItem {
 }
 
 /// Everything printable of one band for one fortnight, one item per page:
-/// the lesson (teacher copy), its worksheet, the month's class meetings and
-/// the parent handouts.
+/// each lesson (teacher copy, one per group of grades) with its worksheet,
+/// the month's class meetings and the parent handouts.
 pub(super) fn page_of(
     cx: &Cx,
     out: String,
     band: Band,
     title: &str,
-    lesson: &Lesson,
+    lessons: &[&Lesson],
     meetings: &[&Meeting],
 ) -> Page {
     let c = cx.c;
     let mut items = Vec::new();
-    let ld = lesson_data(cx, lesson, &out);
-    // The worksheet item shows the same rendered lesson: render it once.
-    let sheet = ld.worksheet.is_some().then(|| ld.clone());
-    items.push(PrintItem {
-        kind: "lesson",
-        lesson: Some(ld),
-        meeting: None,
-        handout: None,
-    });
-    if let Some(sheet) = sheet {
+    for lesson in lessons {
+        let ld = lesson_data(cx, lesson, &out);
+        // The worksheet item shows the same rendered lesson: render it once.
+        let sheet = ld.worksheet.is_some().then(|| ld.clone());
         items.push(PrintItem {
-            kind: "worksheet",
-            lesson: Some(sheet),
+            kind: "lesson",
+            lesson: Some(ld),
             meeting: None,
             handout: None,
         });
+        if let Some(sheet) = sheet {
+            items.push(PrintItem {
+                kind: "worksheet",
+                lesson: Some(sheet),
+                meeting: None,
+                handout: None,
+            });
+        }
     }
     for m in meetings.iter().filter(|m| m.bands.contains(&band)) {
         items.push(PrintItem {
@@ -72,10 +94,14 @@ pub(super) fn page_of(
             handout: None,
         });
     }
-    if let Some(h) = lesson
-        .parents
-        .as_ref()
-        .and_then(|p| c.handouts.iter().find(|h| &h.path == p))
+    let mut handouts: Vec<&str> = lessons
+        .iter()
+        .filter_map(|l| l.parents.as_deref())
+        .collect();
+    handouts.dedup();
+    for h in handouts
+        .iter()
+        .filter_map(|p| c.handouts.iter().find(|h| h.path == *p))
     {
         items.push(PrintItem {
             kind: "handout",

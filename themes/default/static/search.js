@@ -10,13 +10,13 @@
 // snippet.
 // A query typed in Traditional characters is also searched converted to
 // Simplified, through the character map the build put in the index (t2s).
-// Filters (band, area, form, term) narrow the results and live in the URL,
+// Filters (band, grade, area, form, term) narrow the results and live in the URL,
 // so a link such as search.html?q=情绪&area=emotions opens a filtered search.
 (function () {
   "use strict";
   var data = window.XINYU_SEARCH;
   var input = document.getElementById("q");
-  var FILTERS = [["band", "g"], ["area", "a"], ["form", "f"], ["term", "s"]];
+  var FILTERS = [["band", "g"], ["grade", "y"], ["area", "a"], ["form", "f"], ["term", "s"]];
   var selects = FILTERS.map(function (f) {
     return { name: f[0], field: f[1], el: document.getElementById("f-" + f[0]) };
   }).filter(function (f) { return f.el; });
