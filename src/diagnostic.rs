@@ -149,10 +149,17 @@ impl Diagnostics {
 /// with a caret, and the hint. `sources` maps a project-relative path to the
 /// decoded text the line numbers refer to.
 pub fn render(diags: &Diagnostics, sources: &BTreeMap<String, String>) -> String {
+    // Only the files a diagnostic names, borrowed: a big project has
+    // thousands of sources, and copying them all cost ~100 MB at 10,000
+    // lessons for a handful of warnings.
     let mut files = SimpleFiles::new();
     let mut ids = BTreeMap::new();
-    for (name, text) in sources {
-        ids.insert(name.clone(), files.add(name.clone(), text.clone()));
+    for d in diags.sorted() {
+        if let Some((name, text)) = sources.get_key_value(&d.file)
+            && !ids.contains_key(name)
+        {
+            ids.insert(name.clone(), files.add(name.as_str(), text.as_str()));
+        }
     }
     let config = term::Config::default();
     let mut out = String::new();
