@@ -23,7 +23,7 @@ fn curriculum() -> Curriculum {
 }
 
 #[test]
-fn every_slot_has_exactly_one_lesson_per_band() {
+fn every_grade_has_exactly_one_lesson_in_every_slot() {
     let c = curriculum();
     for term in Term::ALL {
         let cals: Vec<_> = c.calendars.iter().filter(|k| k.term == *term).collect();
@@ -31,21 +31,30 @@ fn every_slot_has_exactly_one_lesson_per_band() {
         for cal in cals {
             let slots = schedule::slots(cal).len() as u32;
             for band in Band::ALL {
-                let orders: Vec<u32> = c
+                let mine: Vec<_> = c
                     .lessons
                     .iter()
                     .filter(|l| l.band == *band && l.term == *term)
-                    .map(|l| l.order)
                     .collect();
-                let want: Vec<u32> = (1..=slots).collect();
-                assert_eq!(
-                    orders,
-                    want,
-                    "{} {:?} ({}): lessons by slot",
+                assert!(
+                    mine.iter().all(|l| (1..=slots).contains(&l.order)),
+                    "{} {:?}: a lesson outside the calendar's slots",
                     band.slug(),
-                    term,
-                    cal.id
+                    term
                 );
+                for n in 1..=slots {
+                    for g in band.grades() {
+                        let serving = mine.iter().filter(|l| l.order == n && l.serves(g)).count();
+                        assert_eq!(
+                            serving,
+                            1,
+                            "{} {:?} ({}) slot {n}: lessons for grade {g}",
+                            band.slug(),
+                            term,
+                            cal.id
+                        );
+                    }
+                }
             }
         }
     }
@@ -84,13 +93,30 @@ fn plan_matches_the_files() {
     let c = curriculum();
     let grid = plan_grid();
     assert!(!grid.is_empty(), "PLAN.md has no slot grid");
+    // A slot's grade-level lessons share one cell: "title（7年级）／…",
+    // youngest grade first.
     let mut from_files: BTreeMap<(Term, u32), Vec<String>> = BTreeMap::new();
     for band in Band::ALL {
+        let mut cells: BTreeMap<(Term, u32), Vec<(u8, String)>> = BTreeMap::new();
         for l in c.lessons.iter().filter(|l| l.band == *band) {
-            from_files
+            let label = match l.grades.as_slice() {
+                [] => l.title.clone(),
+                g => format!(
+                    "{}（{}年级）",
+                    l.title,
+                    g.iter().map(u8::to_string).collect::<Vec<_>>().join("、")
+                ),
+            };
+            let first = l.served_grades().next().unwrap_or(0);
+            cells
                 .entry((l.term, l.order))
                 .or_default()
-                .push(l.title.clone());
+                .push((first, label));
+        }
+        for (key, mut lessons) in cells {
+            lessons.sort();
+            let cell: Vec<String> = lessons.into_iter().map(|(_, t)| t).collect();
+            from_files.entry(key).or_default().push(cell.join("／"));
         }
     }
     assert_eq!(
