@@ -212,7 +212,8 @@ pub fn write_search(
     let lessons: Vec<&Lesson> = c.lessons.iter().collect();
     let meetings: Vec<_> = c.meetings.iter().collect();
     let handouts: Vec<_> = c.handouts.iter().collect();
-    let docs = pages::search::docs(&cx, &lessons, &meetings, &handouts);
+    let guides: Vec<_> = c.guides.iter().collect();
+    let docs = pages::search::docs(&cx, &lessons, &meetings, &handouts, &guides);
     // The number of docs is unchanged (a quick rebuild never adds one), so
     // the same files are replaced; each is whole at any moment. Only files
     // whose bytes changed are written.

@@ -84,6 +84,8 @@ enum NewKind {
     Meeting,
     /// 家长读本
     Handout,
+    /// 教师指南
+    Guide,
 }
 
 #[derive(Subcommand)]
@@ -93,9 +95,9 @@ enum Command {
         /// 新项目的文件夹
         dir: PathBuf,
     },
-    /// 新建一份教案、班会脚本或家长读本(所有字段齐全,环节时间已经加好)
+    /// 新建一份教案、班会脚本、家长读本或教师指南(所有字段齐全,环节时间已经加好)
     New {
-        /// lesson(教案)、meeting(班会)或 handout(家长读本)
+        /// lesson(教案)、meeting(班会)、handout(家长读本)或 guide(教师指南)
         #[arg(value_enum)]
         kind: NewKind,
         #[command(flatten)]
@@ -109,7 +111,7 @@ enum Command {
         /// 学期:autumn 或 spring,默认按今天的日期
         #[arg(long)]
         term: Option<String>,
-        /// 班会举行的月份
+        /// 班会举行的月份，或教师指南使用的月份
         #[arg(long)]
         month: Option<u32>,
     },
@@ -257,6 +259,7 @@ fn main() -> ExitCode {
                 NewKind::Lesson => xinyu::commands::new::Kind::Lesson,
                 NewKind::Meeting => xinyu::commands::new::Kind::Meeting,
                 NewKind::Handout => xinyu::commands::new::Kind::Handout,
+                NewKind::Guide => xinyu::commands::new::Kind::Guide,
             };
             xinyu::commands::new::new(&p.project, kind, &band, &title, term.as_deref(), month)
         }

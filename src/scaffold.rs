@@ -155,6 +155,47 @@ sensitive: false
     ))
 }
 
+/// A teacher guide (教师指南): who it is for, what to watch for, what to
+/// do, when to refer, where help is. Not timed; a training session adds
+/// `duration` and times its `##` parts.
+pub fn guide(bands: &[Band], month: Option<u32>, title: &str) -> String {
+    let list: Vec<&str> = bands.iter().map(|b| b.slug()).collect();
+    let month = month.map(|m| format!("month: {m}\n")).unwrap_or_default();
+    fullwidth(&format!(
+        "---
+title: {qtitle}
+audience: [班主任, 心理教师]
+bands: [{bands}]
+{month}sensitive: false
+---
+
+## 这份指南用来做什么
+
+（写清楚谁在什么时候用它，例如“班主任每周班级排查时对照使用”。）
+
+## 需要留意的信号
+
+- （具体、可观察的表现，例如“连续几天独自吃饭、不和同学说话”。）
+
+## 老师可以这样做
+
+1. （第一步做什么、说什么；附上可以对学生说的原话。）
+2. 
+
+## 什么时候必须转介
+
+- （哪些情况当天告诉学校心理辅导室和分管领导，不单独处理。）
+
+## 求助渠道
+
+- 学校心理辅导室：（地点和开放时间）
+- 紧急情况：拨打 110 或 120
+",
+        bands = list.join(", "),
+        qtitle = yaml_string(title),
+    ))
+}
+
 /// A title as a YAML double-quoted scalar (JSON strings are valid YAML), so
 /// `第3课: 情绪` or `#1` cannot break the front matter.
 fn yaml_string(s: &str) -> String {

@@ -283,3 +283,147 @@ fn help_lists_the_commands() {
     assert!(o.status.success());
     insta::assert_snapshot!("help", String::from_utf8_lossy(&o.stdout));
 }
+
+/// A training course for 心理委员 with timed parts, and a blank 一生一策 form.
+const GUIDE: &str = "---
+title: 心理委员培训：学会倾听
+audience: [心理教师, 心理委员]
+bands: [junior-high]
+month: 9
+duration: 40
+---
+
+## 第一讲：心理委员做什么、不做什么（20分钟）
+
+心理委员是同学和老师之间的桥梁，不是咨询师，也不替同学保守危险的秘密。倾听口诀：先听完，再说话。
+
+## 第二讲：什么时候告诉老师（20分钟）
+
+同学说到不想活了、伤害自己，当天就告诉心理老师或班主任。
+";
+
+const PLAN: &str = "---
+title: 一生一策个案支持计划（空白模板）
+audience: [心理教师, 班主任]
+bands: [junior-high]
+template: true
+---
+
+## 基本信息
+
+- 姓名：＿＿＿＿
+- 班级：＿＿＿＿
+- 联系电话：（由学校档案室填写）
+
+## 支持措施
+
+1. 每周由班主任谈心一次。
+";
+
+#[test]
+fn teacher_guides_reach_teachers_and_never_students_or_parents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    // `new guide` writes a skeleton that builds.
+    let o = xinyu()
+        .args(["new", "guide"])
+        .arg(&p)
+        .args([
+            "--band",
+            "初中",
+            "--title",
+            "班主任每周排查指南",
+            "--month",
+            "9",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(p.join("guides/junior-high.md").is_file());
+    fs::write(p.join("guides/monitors.md"), GUIDE).unwrap();
+    fs::write(p.join("guides/plan-template.md"), PLAN).unwrap();
+    let site = tmp.path().join("site");
+    let (code, err) = build(&p, &site);
+    assert_eq!(code, 0, "{err}");
+    assert_offline_and_complete(&site);
+
+    // The site: a list by audience, each guide's page and print copy.
+    let list = fs::read_to_string(site.join("guides.html")).unwrap();
+    for title in [
+        "心理委员培训：学会倾听",
+        "一生一策个案支持计划（空白模板）",
+        "班主任每周排查指南",
+    ] {
+        assert!(list.contains(title), "{title} missing from the list");
+    }
+    assert!(list.contains("给心理委员") && list.contains("给班主任"));
+    let page = fs::read_to_string(site.join("guides/monitors.html")).unwrap();
+    assert!(
+        page.contains("倾听口诀") && page.contains("20 分钟"),
+        "{page}"
+    );
+    assert!(site.join("guides/monitors.print.html").is_file());
+    let index = fs::read_to_string(site.join("search-index.js")).unwrap();
+    assert!(index.contains("心理委员培训：学会倾听"));
+
+    // September's pack carries the month's guides in the teachers' folder.
+    let dir = tmp.path().join("pack");
+    unzip(&site.join("packs/2026-autumn-s01.zip"), &dir);
+    let files = snapshot_tree(&dir);
+    let teachers: Vec<&String> = files
+        .keys()
+        .filter(|k| k.starts_with("teachers/"))
+        .collect();
+    assert_eq!(teachers.len(), 4, "{teachers:?}");
+    let pack_index = String::from_utf8_lossy(&files["index.html"]).into_owned();
+    assert!(pack_index.contains("本月教师指南") && pack_index.contains("心理委员培训：学会倾听"));
+    assert!(
+        !pack_index.contains("一生一策"),
+        "a guide without a month is in no pack"
+    );
+
+    // Never in a worksheet, a parent handout or a print-this-fortnight page.
+    for (root, tree) in [("site", snapshot_tree(&site)), ("pack", files)] {
+        for (path, bytes) in &tree {
+            let student_or_parent = path.contains(".worksheet.")
+                || path.starts_with("parents/")
+                || path.starts_with("print/");
+            if student_or_parent {
+                let text = String::from_utf8_lossy(bytes);
+                assert!(!text.contains("倾听口诀"), "{root}/{path} shows a guide");
+            }
+        }
+    }
+
+    // A filled-in plan is private data: `check` names the line.
+    let filled = PLAN.replace("- 姓名：＿＿＿＿", "- 姓名：张小明");
+    fs::write(p.join("guides/plan-template.md"), filled).unwrap();
+    let o = xinyu().arg("check").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("一生一策模板里填了个人信息：姓名：张小明"),
+        "{err}"
+    );
+    assert!(err.contains("guides/plan-template.md:10:1"), "{err}");
+    fs::write(p.join("guides/plan-template.md"), PLAN).unwrap();
+
+    // A parent handout must not lead to a guide.
+    let before = snapshot_tree(&site);
+    let handout = p.join("parents/emotion-coaching.md");
+    let text = fs::read_to_string(&handout).unwrap();
+    fs::write(
+        &handout,
+        format!("{text}\n[给老师看的](../guides/monitors.md)\n"),
+    )
+    .unwrap();
+    let (code, err) = build(&p, &site);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("家长读本链接了教师指南"), "{err}");
+    assert!(err.contains("parents/emotion-coaching.md:"), "{err}");
+    assert!(
+        before == snapshot_tree(&site),
+        "a rejected build changed the site"
+    );
+}

@@ -15,6 +15,8 @@ pub enum Kind {
     Meeting,
     /// A parent handout.
     Handout,
+    /// A teacher guide.
+    Guide,
 }
 
 /// The term a date falls in: autumn from August to January.
@@ -191,6 +193,16 @@ pub fn new(
                     &format!("parents/{}-{}-{order}", first.slug(), term.slug()),
                 ),
                 scaffold::handout(&bands, term, order, title.trim()),
+            )
+        }
+        Kind::Guide => {
+            if month.is_some_and(|m| !(1..=12).contains(&m)) {
+                eprintln!("error: --month 是 1 到 12");
+                return 2;
+            }
+            (
+                free_name(project, &format!("guides/{}", first.slug())),
+                scaffold::guide(&bands, month, title.trim()),
             )
         }
     };

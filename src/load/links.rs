@@ -11,10 +11,12 @@ use std::path::Path;
 
 /// Every content file found on disk, whether or not it loaded.
 pub struct Known {
-    /// Lessons, meetings and handouts (project-relative paths).
+    /// Lessons, meetings, handouts and guides (project-relative paths).
     pub pages: BTreeSet<String>,
     /// Handouts only.
     pub handouts: BTreeSet<String>,
+    /// Teacher guides only.
+    pub guides: BTreeSet<String>,
 }
 
 /// Runs every cross-file check; adds referenced files outside `assets/` to
@@ -80,9 +82,30 @@ pub fn check(root: &Path, c: &mut Curriculum, known: &Known, diags: &mut Vec<Dia
         .iter()
         .map(|l| (&l.path, &l.body))
         .chain(c.meetings.iter().map(|m| (&m.path, &m.body)))
-        .chain(c.handouts.iter().map(|h| (&h.path, &h.body)));
+        .chain(c.handouts.iter().map(|h| (&h.path, &h.body)))
+        .chain(c.guides.iter().map(|g| (&g.path, &g.body)));
     for (path, body) in bodies {
         check_body(&real_root, path, body, pages, &mut referenced, diags);
+    }
+    // Guides are for adults at school: a handout that parents take home
+    // must not lead to one.
+    for h in &c.handouts {
+        for link in &h.body.links {
+            let p = link.target.split(['#', '?']).next().unwrap_or("");
+            let decoded = percent_decode_str(p).decode_utf8_lossy().replace('\\', "/");
+            if normalize(parent_dir(&h.path), &decoded).is_some_and(|t| known.guides.contains(&t)) {
+                diags.push(
+                    Diagnostic::error(
+                        &h.path,
+                        link.line,
+                        link.column,
+                        format!("家长读本链接了教师指南 `{}`", link.target),
+                    )
+                    .with_len(link.target.chars().count() + 4)
+                    .with_hint("教师指南只给学校里的老师看，不能出现在家长读本里；请删掉这个链接，需要的内容用家长能读懂的话写进读本"),
+                );
+            }
+        }
     }
     let mut assets: BTreeSet<String> = c.assets.iter().cloned().collect();
     assets.extend(referenced);

@@ -5,6 +5,7 @@
 
 mod calendar;
 mod fields;
+mod guide;
 mod handout;
 mod lesson;
 mod links;
@@ -45,6 +46,7 @@ enum Kind {
     Lesson(Band),
     Meeting,
     Handout,
+    Guide,
     Calendar,
 }
 
@@ -52,6 +54,7 @@ enum Parsed {
     Lesson(Box<crate::model::Lesson>),
     Meeting(crate::model::Meeting),
     Handout(crate::model::Handout),
+    Guide(crate::model::Guide),
     Calendar(crate::model::Calendar),
 }
 
@@ -138,6 +141,7 @@ pub fn load(root: &Path) -> Loaded {
                 }
                 Kind::Meeting => meeting::parse(rel, &text, &mut d).map(Parsed::Meeting),
                 Kind::Handout => handout::parse(rel, &text, &mut d).map(Parsed::Handout),
+                Kind::Guide => guide::parse(rel, &text, &mut d).map(Parsed::Guide),
                 Kind::Calendar => {
                     let file = rel.trim_start_matches("calendars/");
                     let id = &file[..file.len().saturating_sub(".toml".len())];
@@ -160,6 +164,7 @@ pub fn load(root: &Path) -> Loaded {
         lessons: vec![],
         meetings: vec![],
         handouts: vec![],
+        guides: vec![],
         calendars: vec![],
         assets,
     };
@@ -172,6 +177,7 @@ pub fn load(root: &Path) -> Loaded {
             Some(Parsed::Lesson(l)) => c.lessons.push(*l),
             Some(Parsed::Meeting(m)) => c.meetings.push(m),
             Some(Parsed::Handout(h)) => c.handouts.push(h),
+            Some(Parsed::Guide(g)) => c.guides.push(g),
             Some(Parsed::Calendar(k)) => c.calendars.push(k),
             None => {}
         }
@@ -190,6 +196,7 @@ pub fn load(root: &Path) -> Loaded {
         (a.term, a.order, &a.bands, &a.path).cmp(&(b.term, b.order, &b.bands, &b.path))
     });
     c.calendars.sort_by(|a, b| a.id.cmp(&b.id));
+    c.guides.sort_by(|a, b| a.path.cmp(&b.path));
 
     // Files that failed to load still exist: links to them are not broken,
     // their own errors are reported already.
@@ -202,6 +209,11 @@ pub fn load(root: &Path) -> Loaded {
         handouts: files
             .iter()
             .filter(|(_, k)| *k == Kind::Handout)
+            .map(|(p, _)| p.clone())
+            .collect(),
+        guides: files
+            .iter()
+            .filter(|(_, k)| *k == Kind::Guide)
             .map(|(p, _)| p.clone())
             .collect(),
     };
@@ -226,7 +238,14 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
         Diagnostic::error(rel, 0, 0, "这是一个指到项目文件夹外面的符号链接")
             .with_hint("项目外的文件不会被读取或复制；请把文件或文件夹本身复制进项目")
     };
-    for folder in ["lessons", "meetings", "parents", "calendars", "assets"] {
+    for folder in [
+        "lessons",
+        "meetings",
+        "parents",
+        "guides",
+        "calendars",
+        "assets",
+    ] {
         let dir = root.join(folder);
         if !dir.is_dir() {
             continue;
@@ -314,6 +333,7 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
                 }
                 "meetings" if lower.ends_with(".md") => Kind::Meeting,
                 "parents" if lower.ends_with(".md") => Kind::Handout,
+                "guides" if lower.ends_with(".md") => Kind::Guide,
                 _ => {
                     if !lower.ends_with(".md") && !lower.ends_with(".toml") {
                         assets.push(rel);

@@ -5,7 +5,7 @@ pub mod schedule;
 pub mod vocab;
 
 pub use jiff::civil::Date;
-pub use vocab::{Area, Band, Form, Term};
+pub use vocab::{Area, Audience, Band, Form, Term};
 
 /// A whole curriculum project after loading.
 #[derive(Clone, Debug)]
@@ -18,6 +18,8 @@ pub struct Curriculum {
     pub meetings: Vec<Meeting>,
     /// Parent handouts, sorted by term, order, path.
     pub handouts: Vec<Handout>,
+    /// Teacher guides (教师指南), sorted by path.
+    pub guides: Vec<Guide>,
     /// Term calendars, sorted by id.
     pub calendars: Vec<Calendar>,
     /// Project-relative paths of files copied as they are (images, audio…).
@@ -247,6 +249,35 @@ pub struct Handout {
     pub body: Body,
     /// Line of `order:`.
     pub order_line: usize,
+}
+
+/// A teacher guide (教师指南): material for adults — 班主任, 心理教师,
+/// school leaders, and the 心理委员 they train — never for a worksheet, a
+/// classroom view or a parent handout.
+#[derive(Clone, Debug)]
+pub struct Guide {
+    /// Project-relative source path.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// Who it is for.
+    pub audiences: Vec<Audience>,
+    /// Bands it concerns.
+    pub bands: Vec<Band>,
+    /// The month it is used in (5 for a 5·25 plan), if any: a pack of a
+    /// fortnight in that month carries it.
+    pub month: Option<u32>,
+    /// Minutes, when the guide is a timed training session.
+    pub duration: Option<u32>,
+    /// A blank form to fill in per student (一生一策): it must hold no
+    /// personal data.
+    pub template: bool,
+    /// Crisis, death or self-harm topics.
+    pub sensitive: bool,
+    /// The timed `##` sections of a training session.
+    pub sections: Vec<Timed>,
+    /// The body.
+    pub body: Body,
 }
 
 /// A term calendar from `calendars/<id>.toml`.

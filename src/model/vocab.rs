@@ -1,5 +1,5 @@
 //! The closed vocabularies of the format: grade bands, terms, the
-//! guideline's six areas and the activity forms. Each knows its slug (what
+//! guideline's six areas, the activity forms and who a teacher guide is for. Each knows its slug (what
 //! authors write) and its Chinese name (what the fallback labels show).
 
 use serde::Serialize;
@@ -92,6 +92,16 @@ vocabulary! {
         Game => "game", "游戏", "遊戲";
         Psychodrama => "psychodrama", "心理剧", "心理劇";
         Talk => "talk", "专题讲座", "專題講座";
+    }
+}
+
+vocabulary! {
+    /// Who a teacher guide is for: adults only, never students or parents.
+    Audience {
+        HeadTeacher => "head-teacher", "班主任", "班導師";
+        PsychologyTeacher => "psychology-teacher", "心理教师", "心理教師";
+        SchoolLeader => "school-leader", "学校管理者", "學校管理者";
+        StudentMonitor => "student-monitor", "心理委员", "心理委員";
     }
 }
 

@@ -46,6 +46,10 @@ pub enum Job {
     Meeting(usize),
     /// A parent handout's page and print copy.
     Handout(usize),
+    /// A teacher guide's page and print copy.
+    Guide(usize),
+    /// The list of teacher guides.
+    Guides,
     /// A term calendar's page.
     Calendar(usize),
     /// A term calendar's print page.
@@ -101,6 +105,8 @@ impl<'c> Plan<'c> {
         jobs.extend((0..c.lessons.len()).map(Job::Lesson));
         jobs.extend((0..c.meetings.len()).map(Job::Meeting));
         jobs.extend((0..c.handouts.len()).map(Job::Handout));
+        jobs.push(Job::Guides);
+        jobs.extend((0..c.guides.len()).map(Job::Guide));
         for k in 0..c.calendars.len() {
             jobs.extend([Job::Calendar(k), Job::CalendarPrint(k), Job::Ics(k)]);
         }

@@ -9,7 +9,9 @@ use super::TermPlan;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::schedule::Slot;
 pub use crate::model::term_slug;
-use crate::model::{Band, Break, Calendar, Curriculum, Event, EventKind, Handout, Lesson, Meeting};
+use crate::model::{
+    Band, Break, Calendar, Curriculum, Event, EventKind, Guide, Handout, Lesson, Meeting,
+};
 use std::collections::BTreeSet;
 
 /// One pack to make.
@@ -34,6 +36,9 @@ pub struct PackSpec<'a> {
     pub meetings: Vec<&'a Meeting>,
     /// Parent handouts that go with the slot's lessons.
     pub handouts: Vec<&'a Handout>,
+    /// Teacher guides for a month the slot touches, for the pack's bands
+    /// (they go into the pack's teacher folder).
+    pub guides: Vec<&'a Guide>,
     /// Events that fall in the fortnight.
     pub events: Vec<&'a Event>,
     /// Breaks that fall in the fortnight.
@@ -67,6 +72,9 @@ impl PackSpec<'_> {
         }
         for h in &self.handouts {
             super::assets_of(&c.assets, &h.path, &h.body, into);
+        }
+        for g in &self.guides {
+            super::assets_of(&c.assets, &g.path, &g.body, into);
         }
     }
 
@@ -334,6 +342,14 @@ fn spec<'a>(
         .collect();
     handouts.sort_by(|a, b| a.path.cmp(&b.path));
     handouts.dedup_by(|a, b| a.path == b.path);
+    let guides = c
+        .guides
+        .iter()
+        .filter(|g| {
+            g.month.is_some_and(|m| months.contains(&(m as i8)))
+                && g.bands.iter().any(|b| bands.contains(b))
+        })
+        .collect();
     let in_slot = |s: crate::model::Date, e: crate::model::Date| s <= slot.end && e >= slot.start;
     let id = match (band, grade) {
         (_, Some(g)) => format!("{}-s{:02}-grade{g}", term_slug(cal), slot.number),
@@ -349,6 +365,7 @@ fn spec<'a>(
         lessons,
         meetings,
         handouts,
+        guides,
         events: cal
             .events
             .iter()

@@ -15,6 +15,8 @@ pub const INDEX: &str = "index.html";
 pub const MEETINGS: &str = "meetings.html";
 /// The parent-school list.
 pub const PARENTS: &str = "parents.html";
+/// The list of teacher guides.
+pub const GUIDES: &str = "guides.html";
 /// The search page.
 pub const SEARCH: &str = "search.html";
 /// The downloads page.
@@ -144,6 +146,11 @@ pub mod pack {
         format!("parents/p{}.html", i + 1)
     }
 
+    /// The `i`-th teacher guide (from 0), in the teachers' folder.
+    pub fn guide(i: usize) -> String {
+        format!("teachers/g{}.html", i + 1)
+    }
+
     /// The `i`-th asset (from 0); the extension is kept so browsers know
     /// the type.
     pub fn asset(i: usize, source: &str) -> String {
@@ -195,7 +202,8 @@ impl Urls {
             .iter()
             .map(|l| l.path.as_str())
             .chain(c.meetings.iter().map(|m| m.path.as_str()))
-            .chain(c.handouts.iter().map(|h| h.path.as_str()));
+            .chain(c.handouts.iter().map(|h| h.path.as_str()))
+            .chain(c.guides.iter().map(|g| g.path.as_str()));
         for p in pages {
             u.add_page(p, page(p));
         }

@@ -60,6 +60,9 @@ fn urls_of(c: &Curriculum, spec: &PackSpec) -> Urls {
     for (i, h) in spec.handouts.iter().enumerate() {
         urls.add_page(&h.path, paths::pack::handout(i));
     }
+    for (i, g) in spec.guides.iter().enumerate() {
+        urls.add_page(&g.path, paths::pack::guide(i));
+    }
     let mut used = BTreeSet::new();
     spec.assets(c, &mut used);
     for (i, a) in used.iter().enumerate() {
@@ -80,7 +83,13 @@ pub fn make(
     let urls = urls_of(c, spec);
     let cx = Cx::new(plan, &r.theme, &urls, true);
     let mut pages = pages::pack::pages_of(&cx, spec);
-    let docs = pages::search::docs(&cx, &spec.lessons, &spec.meetings, &spec.handouts);
+    let docs = pages::search::docs(
+        &cx,
+        &spec.lessons,
+        &spec.meetings,
+        &spec.handouts,
+        &spec.guides,
+    );
     pages.push(pages::search::page_of(&cx, &docs));
     let nav = PackNav {
         id: spec.id.clone(),

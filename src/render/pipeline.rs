@@ -180,6 +180,8 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
         Job::Lesson(i) => sink.pages(&pages::lesson::pages_of(cx, &c.lessons[i])),
         Job::Meeting(i) => sink.pages(&pages::meeting::pages_of(cx, &c.meetings[i])),
         Job::Handout(i) => sink.pages(&pages::handout::pages_of(cx, &c.handouts[i])),
+        Job::Guide(i) => sink.pages(&pages::guide::pages_of(cx, &c.guides[i])),
+        Job::Guides => sink.page(&pages::guide::list(cx)),
         Job::Calendar(k) => sink.page(&pages::calendar::page_of(cx, &c.calendars[k], false)),
         Job::CalendarPrint(k) => sink.page(&pages::calendar::page_of(cx, &c.calendars[k], true)),
         Job::Ics(k) => {
@@ -199,7 +201,8 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
             let lessons: Vec<_> = c.lessons.iter().collect();
             let meetings: Vec<_> = c.meetings.iter().collect();
             let handouts: Vec<_> = c.handouts.iter().collect();
-            let docs = pages::search::docs(cx, &lessons, &meetings, &handouts);
+            let guides: Vec<_> = c.guides.iter().collect();
+            let docs = pages::search::docs(cx, &lessons, &meetings, &handouts, &guides);
             sink.page(&pages::search::page_of(cx, &docs))?;
             crate::search::index_files(&docs)
                 .par_iter()

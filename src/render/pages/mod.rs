@@ -9,6 +9,7 @@
 pub mod band;
 pub mod calendar;
 pub mod downloads;
+pub mod guide;
 pub mod handout;
 pub mod index;
 pub mod lesson;
@@ -338,6 +339,7 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
         })
         .collect();
     g.insert("nav_calendars", &cals);
+    g.insert("has_guides", &!c.guides.is_empty());
     g.insert("t", theme.labels.get("ui").unwrap_or(&BTreeMap::new()));
     g
 }

@@ -2,7 +2,9 @@
 //! dates and events), every item it carries, and a print page per band.
 
 use super::calendar::{EventView, event_view};
-use super::{Cx, LessonItem, Link, Page, handout, lesson, lesson_item, meeting, page, slot_print};
+use super::{
+    Cx, LessonItem, Link, Page, guide, handout, lesson, lesson_item, meeting, page, slot_print,
+};
 use crate::model::EventKind;
 use crate::plan::{PackSpec, paths};
 use serde::Serialize;
@@ -13,6 +15,7 @@ pub fn pages_of(cx: &Cx, spec: &PackSpec) -> Vec<Page> {
     pages.extend(spec.lessons.iter().flat_map(|l| lesson::pages_of(cx, l)));
     pages.extend(spec.meetings.iter().flat_map(|m| meeting::pages_of(cx, m)));
     pages.extend(spec.handouts.iter().flat_map(|h| handout::pages_of(cx, h)));
+    pages.extend(spec.guides.iter().flat_map(|g| guide::pages_of(cx, g)));
     for b in spec.bands() {
         let title = format!(
             "{} · {}",
@@ -54,6 +57,7 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
         lessons: Vec<LessonCard>,
         meetings: Vec<Link>,
         handouts: Vec<Link>,
+        guides: Vec<Link>,
         events: Vec<EventView>,
         breaks: Vec<EventView>,
         family: Vec<EventView>,
@@ -120,6 +124,7 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
             .iter()
             .filter_map(|h| link(h.title.clone(), &h.path))
             .collect(),
+        guides: guide::links(cx, &spec.guides),
         events: spec
             .events
             .iter()

@@ -2,7 +2,7 @@
 
 use super::{Cx, Page, page};
 use crate::markdown;
-use crate::model::{Band, Handout, Lesson, Meeting, Term};
+use crate::model::{Band, Guide, Handout, Lesson, Meeting, Term};
 use crate::plan::paths;
 use serde::Serialize;
 
@@ -12,6 +12,7 @@ pub fn docs(
     lessons: &[&Lesson],
     meetings: &[&Meeting],
     handouts: &[&Handout],
+    guides: &[&Guide],
 ) -> Vec<crate::search::Doc> {
     let n = &cx.n;
     let t = |k: &str| n.theme.label("ui", k);
@@ -86,6 +87,27 @@ pub fn docs(
             y: grades_of(&h.bands),
             m: String::new(),
             x: markdown::plain_text(&h.body.markdown),
+        });
+    }
+    for g in guides {
+        let Some(u) = cx.url(&g.path) else { continue };
+        docs.push(crate::search::Doc {
+            t: g.title.clone(),
+            u,
+            k: t("guide_kind"),
+            b: g.bands.iter().map(|b| n.band(*b)).collect(),
+            r: String::new(),
+            g: g.bands.iter().map(|b| b.slug().into()).collect(),
+            a: vec![],
+            f: vec![],
+            s: String::new(),
+            y: grades_of(&g.bands),
+            m: g.audiences
+                .iter()
+                .map(|a| n.theme.label("audiences", a.slug()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            x: markdown::plain_text(&g.body.markdown),
         });
     }
     docs

@@ -1,0 +1,131 @@
+//! Teacher guides (教师指南): `guides/**/*.md`.
+
+use super::fields::{At, check_minutes, dedup_keep_first};
+use super::yaml;
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter;
+use crate::markdown;
+use crate::model::{Audience, Guide, Timed};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuide {
+    title: Spanned<String>,
+    audience: Spanned<Vec<Spanned<String>>>,
+    bands: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    month: Option<Spanned<u32>>,
+    #[serde(default)]
+    duration: Option<Spanned<u32>>,
+    #[serde(default)]
+    template: bool,
+    #[serde(default)]
+    sensitive: bool,
+}
+
+/// Parses one teacher guide.
+pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Guide> {
+    let split = frontmatter::split(rel, text)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let raw: RawGuide = yaml::parse(rel, split.yaml, split.yaml_first_line)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let at = At {
+        rel,
+        first_line: split.yaml_first_line,
+    };
+    let before = diags.len();
+    if raw.title.value.trim().is_empty() {
+        diags.push(
+            at.error(&raw.title, 1, "title 不能为空")
+                .with_hint("写上指南的标题"),
+        );
+    }
+    if raw.audience.value.is_empty() {
+        diags.push(
+            at.error(&raw.audience, 1, "audience 至少要写一类读者")
+                .with_hint(format!("可用的读者：{}", Audience::slugs().join("、"))),
+        );
+    }
+    let mut audiences: Vec<Audience> = raw
+        .audience
+        .value
+        .iter()
+        .filter_map(|a| {
+            at.word(
+                a,
+                Audience::parse,
+                &Audience::spellings(),
+                &Audience::slugs(),
+                "读者（班主任、心理教师、学校管理者、心理委员）",
+                diags,
+            )
+        })
+        .collect();
+    dedup_keep_first(&mut audiences);
+    let bands = at.bands(&raw.bands, diags);
+    if let Some(m) = &raw.month {
+        at.in_range(
+            m,
+            1..=12,
+            "month",
+            "month 是使用这份指南的月份，1 到 12；不限月份就不写",
+            diags,
+        );
+    }
+    if let Some(d) = &raw.duration {
+        at.in_range(
+            d,
+            10..=600,
+            "duration",
+            "duration 是培训的总分钟数；不是培训课就不写",
+            diags,
+        );
+    }
+    let outline = markdown::outline(split.body, split.body_first_line);
+    // A training session is timed like a meeting: `## 第一讲：倾听（20分钟）`.
+    let sections: Vec<Timed> = outline
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .filter_map(|h| {
+            markdown::split_minutes(&h.text).map(|(title, minutes)| Timed {
+                title,
+                minutes,
+                line: h.line,
+            })
+        })
+        .collect();
+    match (&raw.duration, sections.first()) {
+        (Some(d), Some(first)) => {
+            check_minutes(rel, &sections, d.value, first.line, "指南各部分", diags);
+        }
+        (Some(d), None) => diags.push(
+            at.error(d, 1, "写了 duration，但正文没有带时间的部分")
+                .with_hint("培训的每一部分写成 `## 第一讲：学会倾听（20分钟）`，分钟数之和等于 duration；不是培训就删掉 duration"),
+        ),
+        (None, Some(first)) => diags.push(
+            Diagnostic::error(rel, first.line, 1, "正文有带时间的部分，但前置信息里没有 duration")
+                .with_hint("在前置信息里加上 duration（各部分分钟数之和），这样才能核对时间"),
+        ),
+        (None, None) => {}
+    }
+    if diags.len() > before {
+        return None;
+    }
+    Some(Guide {
+        path: rel.to_string(),
+        title: raw.title.value.trim().to_string(),
+        audiences,
+        bands,
+        month: raw.month.map(|m| m.value),
+        duration: raw.duration.map(|d| d.value),
+        template: raw.template,
+        sensitive: raw.sensitive,
+        sections,
+        body: outline.into_body(split.body, split.body_first_line),
+    })
+}
