@@ -73,7 +73,7 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
             );
             for b in Band::ALL {
                 let mine = crate::plan::packs::slot_lessons(&c, *b, k.term, s.number);
-                for l in mine {
+                for l in &mine {
                     let label = if l.grades.is_empty() {
                         b.zh().to_string()
                     } else {

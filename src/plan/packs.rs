@@ -99,9 +99,10 @@ fn bands_in_term(c: &Curriculum, cal: &Calendar) -> Vec<Band> {
     set.into_iter().collect()
 }
 
-/// The lessons of band `b` in slot `n` of `term` (lessons are sorted by
-/// band, term, order and path, so this is one range).
-pub fn slot_lessons(c: &Curriculum, b: Band, term: crate::model::Term, n: u32) -> &[Lesson] {
+/// The lessons of band `b` in slot `n` of `term`, youngest grade first
+/// (lessons are sorted by band, term, order and path, so they are one
+/// range of the list).
+pub fn slot_lessons(c: &Curriculum, b: Band, term: crate::model::Term, n: u32) -> Vec<&Lesson> {
     let key = (b, term, n);
     let from = c
         .lessons
@@ -109,7 +110,10 @@ pub fn slot_lessons(c: &Curriculum, b: Band, term: crate::model::Term, n: u32) -
     let to = c
         .lessons
         .partition_point(|l| (l.band, l.term, l.order) <= key);
-    &c.lessons[from..to]
+    let mut out: Vec<&Lesson> = c.lessons[from..to].iter().collect();
+    // Stable: lessons of one first grade keep their path order.
+    out.sort_by_key(|l| l.served_grades().next());
+    out
 }
 
 /// Grades of band `b` that no lesson serves in slot `n` of `term`.
