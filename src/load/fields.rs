@@ -117,34 +117,49 @@ impl At<'_> {
         out
     }
 
+    /// Parses a non-empty list of words of one vocabulary (`field` names
+    /// the list in messages, `what` one of its words); repeats are dropped.
+    #[allow(clippy::too_many_arguments)]
+    pub fn words<T: PartialEq + Copy>(
+        &self,
+        v: &Spanned<Vec<Spanned<String>>>,
+        parse: fn(&str) -> Option<T>,
+        spellings: &[&str],
+        slugs: &[&str],
+        field: &str,
+        what: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<T> {
+        if v.value.is_empty() {
+            diags.push(
+                self.error(v, 1, format!("{field} 至少要写一个{what}"))
+                    .with_hint(format!("可用的{what}：{}", slugs.join("、"))),
+            );
+        }
+        let mut out: Vec<T> = v
+            .value
+            .iter()
+            .filter_map(|a| self.word(a, parse, spellings, slugs, what, diags))
+            .collect();
+        dedup_keep_first(&mut out);
+        out
+    }
+
     /// Parses a non-empty list of areas.
     pub fn areas(
         &self,
         v: &Spanned<Vec<Spanned<String>>>,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Area> {
-        if v.value.is_empty() {
-            diags.push(
-                self.error(v, 1, "areas 至少要写一个领域")
-                    .with_hint(format!("可用的领域：{}", Area::slugs().join("、"))),
-            );
-        }
-        let mut out: Vec<Area> = v
-            .value
-            .iter()
-            .filter_map(|a| {
-                self.word(
-                    a,
-                    Area::parse,
-                    &Area::spellings(),
-                    &Area::slugs(),
-                    "领域",
-                    diags,
-                )
-            })
-            .collect();
-        dedup_keep_first(&mut out);
-        out
+        self.words(
+            v,
+            Area::parse,
+            &Area::spellings(),
+            &Area::slugs(),
+            "areas",
+            "领域",
+            diags,
+        )
     }
 
     /// Checks that a number lies in a range.
@@ -174,6 +189,43 @@ impl At<'_> {
         );
         false
     }
+}
+
+/// The front matter of a Markdown file, parsed into `T`, with the body
+/// and where the YAML sits; problems go into `diags`.
+pub fn front_matter<'t, T: serde::de::DeserializeOwned>(
+    rel: &'t str,
+    text: &'t str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(crate::frontmatter::Split<'t>, T, At<'t>)> {
+    let split = crate::frontmatter::split(rel, text)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let raw: T = super::yaml::parse(rel, split.yaml, split.yaml_first_line)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let at = At {
+        rel,
+        first_line: split.yaml_first_line,
+    };
+    Some((split, raw, at))
+}
+
+/// The timed `##` parts of a body (`## 开场（5分钟）`): a meeting's
+/// segments, a training guide's sessions.
+pub fn timed_parts(outline: &crate::markdown::Outline) -> Vec<crate::model::Timed> {
+    outline
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .filter_map(|h| {
+            crate::markdown::split_minutes(&h.text).map(|(title, minutes)| crate::model::Timed {
+                title,
+                minutes,
+                line: h.line,
+            })
+        })
+        .collect()
 }
 
 /// Checks that the timed parts of a body add up to `duration`.

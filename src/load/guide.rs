@@ -1,11 +1,9 @@
 //! Teacher guides (教师指南): `guides/**/*.md`.
 
-use super::fields::{At, check_minutes, dedup_keep_first};
-use super::yaml;
+use super::fields::{check_minutes, front_matter, timed_parts};
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter;
 use crate::markdown;
-use crate::model::{Audience, Guide, Timed};
+use crate::model::{Audience, Guide};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -27,16 +25,7 @@ struct RawGuide {
 
 /// Parses one teacher guide.
 pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Guide> {
-    let split = frontmatter::split(rel, text)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let raw: RawGuide = yaml::parse(rel, split.yaml, split.yaml_first_line)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let at = At {
-        rel,
-        first_line: split.yaml_first_line,
-    };
+    let (split, raw, at) = front_matter::<RawGuide>(rel, text, diags)?;
     let before = diags.len();
     if raw.title.value.trim().is_empty() {
         diags.push(
@@ -44,28 +33,15 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Guide
                 .with_hint("写上指南的标题"),
         );
     }
-    if raw.audience.value.is_empty() {
-        diags.push(
-            at.error(&raw.audience, 1, "audience 至少要写一类读者")
-                .with_hint(format!("可用的读者：{}", Audience::slugs().join("、"))),
-        );
-    }
-    let mut audiences: Vec<Audience> = raw
-        .audience
-        .value
-        .iter()
-        .filter_map(|a| {
-            at.word(
-                a,
-                Audience::parse,
-                &Audience::spellings(),
-                &Audience::slugs(),
-                "读者（班主任、心理教师、学校管理者、心理委员）",
-                diags,
-            )
-        })
-        .collect();
-    dedup_keep_first(&mut audiences);
+    let audiences = at.words(
+        &raw.audience,
+        Audience::parse,
+        &Audience::spellings(),
+        &Audience::slugs(),
+        "audience",
+        "读者（班主任、心理教师、学校管理者、心理委员）",
+        diags,
+    );
     let bands = at.bands(&raw.bands, diags);
     if let Some(m) = &raw.month {
         at.in_range(
@@ -87,18 +63,7 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Guide
     }
     let outline = markdown::outline(split.body, split.body_first_line);
     // A training session is timed like a meeting: `## 第一讲：倾听（20分钟）`.
-    let sections: Vec<Timed> = outline
-        .headings
-        .iter()
-        .filter(|h| h.level == 2)
-        .filter_map(|h| {
-            markdown::split_minutes(&h.text).map(|(title, minutes)| Timed {
-                title,
-                minutes,
-                line: h.line,
-            })
-        })
-        .collect();
+    let sections = timed_parts(&outline);
     match (&raw.duration, sections.first()) {
         (Some(d), Some(first)) => {
             check_minutes(rel, &sections, d.value, first.line, "指南各部分", diags);

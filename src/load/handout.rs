@@ -1,9 +1,7 @@
 //! Parent handouts: `parents/**/*.md`.
 
-use super::fields::At;
-use super::yaml;
+use super::fields::front_matter;
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter;
 use crate::markdown;
 use crate::model::Handout;
 use serde::Deserialize;
@@ -22,16 +20,7 @@ struct RawHandout {
 
 /// Parses one parent handout.
 pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Handout> {
-    let split = frontmatter::split(rel, text)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let raw: RawHandout = yaml::parse(rel, split.yaml, split.yaml_first_line)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let at = At {
-        rel,
-        first_line: split.yaml_first_line,
-    };
+    let (split, raw, at) = front_matter::<RawHandout>(rel, text, diags)?;
     let before = diags.len();
     let outline = markdown::outline(split.body, split.body_first_line);
     if raw.title.value.trim().is_empty() {

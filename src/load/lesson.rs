@@ -1,9 +1,7 @@
 //! Lesson plans: `lessons/<band>/…/*.md`.
 
-use super::fields::{At, check_minutes};
-use super::yaml;
+use super::fields::check_minutes;
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter;
 use crate::markdown::{self, Outline};
 use crate::model::{Band, Form, Lesson, Objectives, Timed};
 use serde::Deserialize;
@@ -52,16 +50,7 @@ const PROCESS_HEADINGS: &[&str] = &["活动过程", "教学过程"];
 /// Parses one lesson file. Problems go to `diags`; `None` when the file
 /// cannot become a lesson.
 pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Lesson> {
-    let split = frontmatter::split(rel, text)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let raw: RawLesson = yaml::parse(rel, split.yaml, split.yaml_first_line)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let at = At {
-        rel,
-        first_line: split.yaml_first_line,
-    };
+    let (split, raw, at) = super::fields::front_matter::<RawLesson>(rel, text, diags)?;
     let before = diags.len();
     if raw.title.value.trim().is_empty() {
         diags.push(
@@ -111,28 +100,15 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
         grades.dedup();
     }
     let areas = at.areas(&raw.areas, diags);
-    if raw.forms.value.is_empty() {
-        diags.push(
-            at.error(&raw.forms, 1, "forms 至少要写一种活动形式")
-                .with_hint(format!("可用的形式：{}", Form::slugs().join("、"))),
-        );
-    }
-    let mut forms: Vec<Form> = raw
-        .forms
-        .value
-        .iter()
-        .filter_map(|f| {
-            at.word(
-                f,
-                Form::parse,
-                &Form::spellings(),
-                &Form::slugs(),
-                "活动形式",
-                diags,
-            )
-        })
-        .collect();
-    super::fields::dedup_keep_first(&mut forms);
+    let forms = at.words(
+        &raw.forms,
+        Form::parse,
+        &Form::spellings(),
+        &Form::slugs(),
+        "forms",
+        "活动形式",
+        diags,
+    );
     let o = &raw.objectives.value;
     for (name, value) in [
         ("cognitive", &o.cognitive),

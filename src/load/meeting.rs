@@ -1,9 +1,7 @@
 //! Class-meeting scripts: `meetings/**/*.md`.
 
-use super::fields::{At, check_minutes};
-use super::yaml;
+use super::fields::{check_minutes, front_matter, timed_parts};
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter;
 use crate::markdown;
 use crate::model::{Meeting, Timed};
 use serde::Deserialize;
@@ -25,16 +23,7 @@ struct RawMeeting {
 
 /// Parses one meeting script.
 pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeting> {
-    let split = frontmatter::split(rel, text)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let raw: RawMeeting = yaml::parse(rel, split.yaml, split.yaml_first_line)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let at = At {
-        rel,
-        first_line: split.yaml_first_line,
-    };
+    let (split, raw, at) = front_matter::<RawMeeting>(rel, text, diags)?;
     let before = diags.len();
     if raw.title.value.trim().is_empty() {
         diags.push(
@@ -73,18 +62,7 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeti
     let areas = at.areas(&raw.areas, diags);
 
     let outline = markdown::outline(split.body, split.body_first_line);
-    let segments: Vec<Timed> = outline
-        .headings
-        .iter()
-        .filter(|h| h.level == 2)
-        .filter_map(|h| {
-            markdown::split_minutes(&h.text).map(|(title, minutes)| Timed {
-                title,
-                minutes,
-                line: h.line,
-            })
-        })
-        .collect();
+    let segments: Vec<Timed> = timed_parts(&outline);
     if segments.is_empty() {
         diags.push(
             Diagnostic::error(

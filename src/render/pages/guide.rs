@@ -2,7 +2,7 @@
 //! list of guides by who they are for. Guides are for adults: no worksheet,
 //! classroom view or parent page ever includes one.
 
-use super::{Cx, Link, Page, PhaseView, SectionView, page, print_page};
+use super::{Cx, Link, Page, PhaseView, SectionView, page, print_page, timed_views};
 use crate::model::{Audience, Guide};
 use crate::plan::paths::{self, variant};
 use serde::Serialize;
@@ -24,16 +24,7 @@ struct GuideData {
 fn guide_data(cx: &Cx, g: &Guide, out: &str) -> GuideData {
     let n = &cx.n;
     let sections = cx.sections(&g.body, &g.path, out, None);
-    let parts = sections
-        .iter()
-        .filter_map(|s| {
-            s.minutes.map(|minutes| PhaseView {
-                title: s.title.clone().unwrap_or_default(),
-                minutes,
-                id: s.id.clone(),
-            })
-        })
-        .collect();
+    let parts = timed_views(&sections);
     GuideData {
         title: g.title.clone(),
         audiences: g

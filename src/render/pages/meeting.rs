@@ -1,6 +1,6 @@
 //! A class meeting's screen page and print copy.
 
-use super::{Cx, Page, PhaseView, SectionView, page, print_page};
+use super::{Cx, Page, PhaseView, SectionView, page, print_page, timed_views};
 use crate::model::Meeting;
 use crate::plan::paths::variant;
 use serde::Serialize;
@@ -24,16 +24,7 @@ pub(super) struct MeetingData {
 pub(super) fn meeting_data(cx: &Cx, m: &Meeting, out: &str) -> MeetingData {
     let n = &cx.n;
     let sections = cx.sections(&m.body, &m.path, out, Some(&m.roles));
-    let segments = sections
-        .iter()
-        .filter_map(|s| {
-            s.minutes.map(|minutes| PhaseView {
-                title: s.title.clone().unwrap_or_default(),
-                minutes,
-                id: s.id.clone(),
-            })
-        })
-        .collect();
+    let segments = timed_views(&sections);
     MeetingData {
         title: m.title.clone(),
         bands: m.bands.iter().map(|b| n.band(*b)).collect(),

@@ -253,6 +253,21 @@ impl Names<'_> {
     }
 }
 
+/// The timed sections of a rendered body (`## 开场（5分钟）`), for a
+/// meeting's or a training guide's timeline.
+fn timed_views(sections: &[SectionView]) -> Vec<PhaseView> {
+    sections
+        .iter()
+        .filter_map(|s| {
+            s.minutes.map(|minutes| PhaseView {
+                title: s.title.clone().unwrap_or_default(),
+                minutes,
+                id: s.id.clone(),
+            })
+        })
+        .collect()
+}
+
 /// A page: its data, plus the relative way back to the output root and its
 /// title.
 fn page(out: String, template: &'static str, title: &str, data: impl Serialize) -> Page {
