@@ -309,6 +309,7 @@ mod tests {
                 &format!("lessons/{}/a.md", band.slug()),
                 *band,
                 &text,
+                None,
                 &mut d,
             );
             assert!(d.is_empty(), "{band:?}: {d:?}\n{text}");
@@ -324,6 +325,7 @@ mod tests {
             crate::load::parse_meeting(
                 "meetings/a.md",
                 &meeting(&[Band::JuniorHigh], Term::Spring, 3, "测试"),
+                None,
                 &mut d
             )
             .is_some(),
@@ -333,6 +335,7 @@ mod tests {
             crate::load::parse_handout(
                 "parents/a.md",
                 &handout(&[Band::LowerPrimary], Term::Autumn, 1, "测试"),
+                None,
                 &mut d
             )
             .is_some(),

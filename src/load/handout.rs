@@ -5,7 +5,7 @@ use super::yaml;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::markdown;
-use crate::model::Handout;
+use crate::model::{Handout, LocalFacts};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -20,8 +20,14 @@ struct RawHandout {
     sensitive: bool,
 }
 
-/// Parses one parent handout.
-pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Handout> {
+/// Parses one parent handout, filling in the local facts `facts` defines
+/// (see [`super::lesson::parse`]).
+pub fn parse(
+    rel: &str,
+    text: &str,
+    facts: Option<&LocalFacts>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Handout> {
     let split = frontmatter::split(rel, text)
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -30,10 +36,18 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Hando
         .ok()?;
     let at = At {
         rel,
+        yaml: split.yaml,
         first_line: split.yaml_first_line,
+        facts,
     };
     let before = diags.len();
-    let outline = markdown::outline(split.body, split.body_first_line);
+    let title = at.text(&raw.title, diags);
+    let outline = markdown::outline(
+        split.body,
+        split.body_first_line,
+        facts.unwrap_or(&LocalFacts::default()),
+    );
+    super::fields::body_facts(rel, &outline, facts, diags);
     if raw.title.value.trim().is_empty() {
         diags.push(
             at.error(&raw.title, 1, "title 不能为空")
@@ -54,7 +68,7 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Hando
     }
     Some(Handout {
         path: rel.to_string(),
-        title: raw.title.value.trim().to_string(),
+        title: title.trim().to_string(),
         bands,
         term: term?,
         order: raw.order.value,

@@ -5,7 +5,7 @@ use super::yaml;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::markdown::{self, Outline};
-use crate::model::{Band, Form, Lesson, Objectives, Timed};
+use crate::model::{Band, Form, Lesson, LocalFacts, Objectives, Timed};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -20,15 +20,15 @@ struct RawLesson {
     duration: Spanned<u32>,
     areas: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
-    topics: Vec<String>,
+    topics: Vec<Spanned<String>>,
     forms: Spanned<Vec<Spanned<String>>>,
     objectives: Spanned<RawObjectives>,
     #[serde(default)]
-    key_points: Option<String>,
+    key_points: Option<Spanned<String>>,
     #[serde(default)]
-    difficulties: Option<String>,
+    difficulties: Option<Spanned<String>>,
     #[serde(default)]
-    materials: Vec<String>,
+    materials: Vec<Spanned<String>>,
     #[serde(default)]
     parents: Option<Spanned<String>>,
     #[serde(default)]
@@ -39,19 +39,26 @@ struct RawLesson {
 #[serde(deny_unknown_fields)]
 struct RawObjectives {
     #[serde(alias = "认知")]
-    cognitive: String,
+    cognitive: Spanned<String>,
     #[serde(alias = "情感")]
-    affective: String,
+    affective: Spanned<String>,
     #[serde(alias = "行为")]
-    behavioral: String,
+    behavioral: Spanned<String>,
 }
 
 /// The `##` headings that hold the timed phases.
 const PROCESS_HEADINGS: &[&str] = &["活动过程", "教学过程"];
 
-/// Parses one lesson file. Problems go to `diags`; `None` when the file
-/// cannot become a lesson.
-pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Lesson> {
+/// Parses one lesson file, filling in the local facts `facts` defines
+/// (`None`: the settings could not be read; references stay unchecked).
+/// Problems go to `diags`; `None` when the file cannot become a lesson.
+pub fn parse(
+    rel: &str,
+    band: Band,
+    text: &str,
+    facts: Option<&LocalFacts>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Lesson> {
     let split = frontmatter::split(rel, text)
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -60,7 +67,9 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
         .ok()?;
     let at = At {
         rel,
+        yaml: split.yaml,
         first_line: split.yaml_first_line,
+        facts,
     };
     let before = diags.len();
     if raw.title.value.trim().is_empty() {
@@ -139,7 +148,7 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
         ("affective", &o.affective),
         ("behavioral", &o.behavioral),
     ] {
-        if value.trim().is_empty() {
+        if value.value.trim().is_empty() {
             diags.push(
                 at.error(&raw.objectives, 10, format!("objectives.{name} 不能为空"))
                     .with_hint("认知(cognitive)、情感(affective)、行为(behavioral)三个目标都要写"),
@@ -152,7 +161,23 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
         .map(|p| p.value.trim().replace('\\', "/"));
     let parents_line = raw.parents.as_ref().map_or(0, |p| at.line(p));
 
-    let outline = markdown::outline(split.body, split.body_first_line);
+    let title = at.text(&raw.title, diags);
+    let objectives = Objectives {
+        cognitive: at.text(&o.cognitive, diags).trim().to_string(),
+        affective: at.text(&o.affective, diags).trim().to_string(),
+        behavioral: at.text(&o.behavioral, diags).trim().to_string(),
+    };
+    let key_points = raw.key_points.as_ref().map(|v| at.text(v, diags));
+    let difficulties = raw.difficulties.as_ref().map(|v| at.text(v, diags));
+    let topics = at.texts(&raw.topics, diags);
+    let materials = at.texts(&raw.materials, diags);
+
+    let outline = markdown::outline(
+        split.body,
+        split.body_first_line,
+        facts.unwrap_or(&LocalFacts::default()),
+    );
+    super::fields::body_facts(rel, &outline, facts, diags);
     let phases = phases(rel, &outline, diags);
     let process_line = outline
         .headings
@@ -174,22 +199,18 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
     Some(Lesson {
         path: rel.to_string(),
         band,
-        title: raw.title.value.trim().to_string(),
+        title: title.trim().to_string(),
         grades,
         term: term?,
         order: raw.order.value,
         duration: raw.duration.value,
         areas,
-        topics: raw.topics,
+        topics,
         forms,
-        objectives: Objectives {
-            cognitive: o.cognitive.trim().to_string(),
-            affective: o.affective.trim().to_string(),
-            behavioral: o.behavioral.trim().to_string(),
-        },
-        key_points: raw.key_points.filter(|s| !s.trim().is_empty()),
-        difficulties: raw.difficulties.filter(|s| !s.trim().is_empty()),
-        materials: raw.materials,
+        objectives,
+        key_points: key_points.filter(|s| !s.trim().is_empty()),
+        difficulties: difficulties.filter(|s| !s.trim().is_empty()),
+        materials,
         parents,
         sensitive: raw.sensitive,
         phases,

@@ -48,7 +48,7 @@ pub fn docs(
                     l.objectives.cognitive,
                     l.objectives.affective,
                     l.objectives.behavioral,
-                    markdown::plain_text(&l.body.markdown)
+                    markdown::plain_text(&l.body.markdown, &cx.c.settings.facts)
                 ),
             })
         })
@@ -66,7 +66,7 @@ pub fn docs(
             f: vec![],
             s: m.term.slug().into(),
             m: n.areas(&m.areas).join(" "),
-            x: markdown::plain_text(&m.body.markdown),
+            x: markdown::plain_text(&m.body.markdown, &cx.c.settings.facts),
         });
     }
     for h in handouts {
@@ -82,7 +82,7 @@ pub fn docs(
             f: vec![],
             s: h.term.slug().into(),
             m: String::new(),
-            x: markdown::plain_text(&h.body.markdown),
+            x: markdown::plain_text(&h.body.markdown, &cx.c.settings.facts),
         });
     }
     docs
