@@ -61,7 +61,7 @@ pub fn parse<T: DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic
             )
             .with_len(len)
             .with_hint(format!(
-                "写成 \"{key}\" = \"……\"（TOML 的规定：等号左边的名字不是英文字母时要加引号）"
+                "写成 \"{key}\" = \"……\"（TOML 的规定：等号左边的名字含有中文时要加引号）"
             ));
         }
         Diagnostic::error(rel, line, col, format!("TOML 格式错误：{}", msg.trim()))
