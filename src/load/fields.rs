@@ -256,6 +256,13 @@ pub fn unknown_fact(
     }
 }
 
+/// Whether `diags` holds an error: a file with only warnings still loads.
+pub fn failed(diags: &[Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+}
+
 /// Reports the local facts a body refers to: an unknown name is an error,
 /// a reference inside raw HTML (which is shown as written) a warning.
 pub fn body_facts(

@@ -63,7 +63,7 @@ pub fn parse(
         "order 是这份读本在本学期家长读本中的顺序，从 1 开始",
         diags,
     );
-    if diags.len() > before {
+    if super::fields::failed(&diags[before..]) {
         return None;
     }
     Some(Handout {

@@ -193,7 +193,7 @@ pub fn parse(
         diags,
     );
 
-    if diags.len() > before {
+    if super::fields::failed(&diags[before..]) {
         return None;
     }
     Some(Lesson {
@@ -270,4 +270,59 @@ fn phases(rel: &str, outline: &Outline, diags: &mut Vec<Diagnostic>) -> Vec<Time
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::model::Fact;
+
+    const LESSON: &str = "---\ntitle: 找{{心理老师}}\nterm: autumn\norder: 1\nduration: 40\nareas: [self]\nforms: [game]\nobjectives:\n  cognitive: 知道\n  affective: 愿意\n  behavioral: 会\n---\n\n## 活动过程\n\n### 游戏（40分钟）\n\n";
+
+    fn facts() -> LocalFacts {
+        LocalFacts::new(
+            vec![Fact {
+                name: "心理老师".into(),
+                value: "王老师".into(),
+                line: 1,
+                column: 1,
+            }],
+            &[],
+        )
+    }
+
+    #[test]
+    fn a_reference_in_raw_html_is_a_warning_and_the_lesson_loads() {
+        let text = format!("{LESSON}<div title=\"{{{{心理老师}}}}\">\n块\n</div>\n");
+        let mut d = Vec::new();
+        let l = parse(
+            "lessons/lower-primary/a.md",
+            Band::LowerPrimary,
+            &text,
+            Some(&facts()),
+            &mut d,
+        );
+        assert_eq!(l.map(|l| l.title), Some("找王老师".to_string()));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].severity, d[0].line, d[0].column),
+            (Severity::Warning, 18, 13)
+        );
+    }
+
+    #[test]
+    fn without_settings_references_are_left_alone() {
+        let mut d = Vec::new();
+        let text = format!("{LESSON}{{{{未定义}}}}\n");
+        let l = parse(
+            "lessons/lower-primary/a.md",
+            Band::LowerPrimary,
+            &text,
+            None,
+            &mut d,
+        );
+        assert_eq!(l.map(|l| l.title), Some("找{{心理老师}}".to_string()));
+        assert!(d.is_empty(), "{d:?}");
+    }
 }

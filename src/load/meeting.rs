@@ -139,7 +139,7 @@ pub fn parse(
             );
         }
     }
-    if diags.len() > before {
+    if super::fields::failed(&diags[before..]) {
         return None;
     }
     Some(Meeting {
