@@ -44,7 +44,6 @@ impl At<'_> {
         let Some(facts) = self.facts else {
             return value.to_string();
         };
-        let names = facts.names();
         // Where the value is written, to find each reference in the source.
         let span = v.referenced.span();
         let start = span.byte_offset().map_or(0, |o| o as usize);
@@ -67,7 +66,7 @@ impl At<'_> {
                 None => (self.line(v), super::yaml::col_of(&v.referenced)),
             };
             diags.push(
-                unknown_fact(self.rel, line, col, raw, r.name, &names)
+                unknown_fact(self.rel, line, col, raw, r.name, &facts.names())
                     .with_len(raw.chars().count()),
             );
         }
@@ -274,9 +273,15 @@ pub fn body_facts(
     let Some(facts) = facts else {
         return;
     };
-    let names = facts.names();
     for r in &outline.unknown_facts {
-        diags.push(unknown_fact(rel, r.line, r.column, &r.raw, &r.name, &names));
+        diags.push(unknown_fact(
+            rel,
+            r.line,
+            r.column,
+            &r.raw,
+            &r.name,
+            &facts.names(),
+        ));
     }
     for r in &outline.facts_in_html {
         diags.push(

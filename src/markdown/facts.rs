@@ -111,6 +111,15 @@ fn runs(events: &Events, src: &str) -> Vec<Run> {
 pub(super) fn fill(events: Events, src: &str, facts: &LocalFacts) -> Filled {
     let mut unknown = Vec::new();
     let mut in_html = Vec::new();
+    // Braces that are not side by side in the source are an escape or an
+    // entity, which are literal: nearly every body stops here.
+    if !src.contains("{{") {
+        return Filled {
+            events,
+            unknown,
+            in_html,
+        };
+    }
     for (e, r) in &events {
         if let Event::Html(h) | Event::InlineHtml(h) = e {
             for x in references(h) {
