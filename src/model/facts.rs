@@ -22,7 +22,7 @@ pub struct Fact {
     pub value: String,
     /// Line of the entry in `xinyu.toml`.
     pub line: usize,
-    /// 1-based column of the value in characters.
+    /// 1-based column in characters of the value (its opening quote).
     pub column: usize,
 }
 
