@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use xinyu::diagnostic::{self, Diagnostics, Severity};
 use xinyu::markdown::{self, RenderOptions};
-use xinyu::model::{Band, schedule};
+use xinyu::model::{Band, Fact, LocalFacts, schedule};
 use xinyu::search::{self, Doc};
 
 /// Raw file bytes → decode (BOM, CRLF, GBK) → front-matter split → the
@@ -24,13 +24,29 @@ pub fn frontmatter(data: &[u8]) {
         assert!(split.body_first_line > split.yaml_first_line);
     }
     let mut diags = Vec::new();
-    let _ = xinyu::load::parse_lesson(rel, Band::JuniorHigh, &text, &mut diags);
-    let _ = xinyu::load::parse_meeting(rel, &text, &mut diags);
-    let _ = xinyu::load::parse_handout(rel, &text, &mut diags);
+    let facts = facts();
+    let _ = xinyu::load::parse_lesson(rel, Band::JuniorHigh, &text, Some(&facts), &mut diags);
+    let _ = xinyu::load::parse_meeting(rel, &text, Some(&facts), &mut diags);
+    let _ = xinyu::load::parse_handout(rel, &text, None, &mut diags);
     let mut all = Diagnostics::default();
     diags.into_iter().for_each(|d| all.push(d));
     let sources = BTreeMap::from([(rel.to_string(), text)]);
     let _ = diagnostic::render(&all, &sources);
+}
+
+/// Two local facts, one with characters that would be markup if pasted
+/// into Markdown, so references in fuzzed input are found and filled.
+fn facts() -> LocalFacts {
+    let fact = |name: &str, value: &str| Fact {
+        name: name.into(),
+        value: value.into(),
+        line: 1,
+        column: 1,
+    };
+    LocalFacts::new(
+        vec![fact("热线", "12356"), fact("x", "<script>*[a](b)")],
+        &[],
+    )
 }
 
 const LESSON: &str = "---\ntitle: 情绪气象站\nterm: autumn\norder: 1\nduration: 45\nareas: [emotions]\nforms: [game]\nobjectives:\n  cognitive: 知道\n  affective: 愿意\n  behavioral: 学会\n---\n";
@@ -39,22 +55,28 @@ const MEETING: &str = "---\ntitle: 你好\nbands: [lower-primary]\nterm: autumn\
 /// The Markdown-to-lesson pipeline: a body under valid lesson and meeting
 /// front matter (so phases, segments and speaker lines are reached), the
 /// outline, the section renderer with and without roles and a link
-/// resolver, and plain text. Rendered HTML never carries a script.
+/// resolver, and plain text, with local facts. Rendered HTML never carries
+/// a script, though a fact's value spells one.
 pub fn lesson(data: &[u8]) {
     let Ok(body) = std::str::from_utf8(data) else {
         return;
     };
     let mut diags = Vec::new();
+    let facts = facts();
     let lesson = format!("{LESSON}{body}");
     let _ = xinyu::load::parse_lesson(
         "lessons/junior-high/x.md",
         Band::JuniorHigh,
         &lesson,
+        Some(&facts),
         &mut diags,
     );
     let meeting = format!("{MEETING}{body}");
-    let _ = xinyu::load::parse_meeting("meetings/x.md", &meeting, &mut diags);
-    let outline = markdown::outline(body, 13);
+    let _ = xinyu::load::parse_meeting("meetings/x.md", &meeting, Some(&facts), &mut diags);
+    let outline = markdown::outline(body, 13, &facts);
+    for r in outline.unknown_facts.iter().chain(&outline.facts_in_html) {
+        assert!(r.line >= 13 && r.column >= 1);
+    }
     for l in &outline.links {
         assert!(l.line >= 13);
         let _ = xinyu::load::normalize("lessons/junior-high", &l.target);
@@ -70,6 +92,7 @@ pub fn lesson(data: &[u8]) {
         RenderOptions {
             roles: Some(&roles),
             resolve: Some(&resolve),
+            facts: Some(&facts),
         },
     ] {
         for s in markdown::render_sections(body, opts) {
@@ -77,7 +100,7 @@ pub fn lesson(data: &[u8]) {
             assert!(!lower.contains("<script"), "script in output: {}", s.html);
         }
     }
-    let _ = markdown::plain_text(body);
+    let _ = markdown::plain_text(body, &facts);
 }
 
 /// Calendar TOML → the calendar loader → teaching weeks and slots; for a

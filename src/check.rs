@@ -105,6 +105,101 @@ fn line_of(text: &str, prefix: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
+/// Personal data that must never reach output: mobile numbers, phone
+/// numbers that are not declared hotlines, ID card numbers, 学号.
+struct Privacy {
+    hotlines: Vec<String>,
+    mobile: Regex,
+    landline: Regex,
+    id_card: Regex,
+    student_no: Regex,
+}
+
+impl Privacy {
+    fn new(c: &Curriculum) -> Privacy {
+        Privacy {
+            hotlines: c
+                .settings
+                .hotlines
+                .iter()
+                .map(|h| h.number.replace([' ', '-'], ""))
+                .collect(),
+            // A mobile number; a landline with area code; an 18-digit ID number; a 学号.
+            mobile: Regex::new(r"(?:^|[^0-9])(1[3-9][0-9]{9})(?:[^0-9]|$)").expect("valid regex"),
+            landline: Regex::new(r"0[0-9]{2,3}[-‐—－ ]?[0-9]{7,8}").expect("valid regex"),
+            id_card: Regex::new(r"(?:^|[^0-9])([0-9]{17}[0-9Xx])(?:[^0-9]|$)")
+                .expect("valid regex"),
+            student_no: Regex::new(r"学号[:：\s]*[0-9A-Za-z]{4,}").expect("valid regex"),
+        }
+    }
+
+    /// Everything personal in `text`, the file `path`.
+    fn scan(&self, path: &str, text: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (line, col, m) in regex_all(text, &self.mobile) {
+            out.push(
+                    Diagnostic::error(path, line, col, format!("出现了手机号码 {m}"))
+                        .with_len(m.chars().count())
+                        .with_hint("课程材料里不能出现个人电话号码\u{FF1B}求助电话写在 xinyu.toml 的 [[hotlines]] 里，每页自动显示"),
+                );
+        }
+        for (line, col, m) in regex_all(text, &self.landline) {
+            let digits: String = m.chars().filter(char::is_ascii_digit).collect();
+            if self.hotlines.contains(&digits) {
+                continue;
+            }
+            out.push(
+                Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!("出现了没有登记为求助热线的电话号码 {m}"),
+                )
+                .with_len(m.chars().count())
+                .with_hint("如果这是求助热线，请写进 xinyu.toml 的 [[hotlines]]\u{FF1B}否则请删除"),
+            );
+        }
+        for (line, col, m) in regex_all(text, &self.id_card) {
+            out.push(
+                Diagnostic::error(path, line, col, "出现了像身份证号的 18 位号码")
+                    .with_len(m.chars().count())
+                    .with_hint("课程材料里不能出现任何人的身份证号"),
+            );
+        }
+        for (line, col, m) in regex_all(text, &self.student_no) {
+            out.push(
+                Diagnostic::error(path, line, col, "出现了学号")
+                    .with_len(m.chars().count())
+                    .with_hint("课程材料里不能出现学生的学号、姓名等个人信息"),
+            );
+        }
+        out
+    }
+
+    /// Everything personal in the values of the `[facts]` table: a value
+    /// appears on every page that refers to it.
+    fn facts(&self, c: &Curriculum) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for f in &c.settings.facts.declared {
+            for mut d in self.scan(crate::load::settings::FILE, &f.value) {
+                // The value is one line; its text starts after the quote.
+                d.column += f.column;
+                d.line = f.line;
+                if let Some(h) = d.hint.as_mut()
+                    && d.message.contains("电话号码")
+                {
+                    *h = format!(
+                        "本地信息“{}”会出现在每个引用它的页面上\u{FF1B}学校的求助电话请写成一条 [[hotlines]]\u{FF0C}再在内容里用 {{{{热线名字}}}} 引用它的号码",
+                        f.name
+                    );
+                }
+                out.push(d);
+            }
+        }
+        out
+    }
+}
+
 /// One file to check: its path, text, bands and whether it is marked sensitive.
 struct Item<'a> {
     path: &'a str,
@@ -144,17 +239,7 @@ pub fn run(
             sensitive: g.sensitive,
         }))
         .collect();
-    let hotlines: Vec<String> = c
-        .settings
-        .hotlines
-        .iter()
-        .map(|h| h.number.replace([' ', '-'], ""))
-        .collect();
-    // A mobile number; a landline with area code; an 18-digit ID number; a 学号.
-    let mobile = Regex::new(r"(?:^|[^0-9])(1[3-9][0-9]{9})(?:[^0-9]|$)").expect("valid regex");
-    let landline = Regex::new(r"0[0-9]{2,3}[-‐—－ ]?[0-9]{7,8}").expect("valid regex");
-    let id_card = Regex::new(r"(?:^|[^0-9])([0-9]{17}[0-9Xx])(?:[^0-9]|$)").expect("valid regex");
-    let student_no = Regex::new(r"学号[:：\s]*[0-9A-Za-z]{4,}").expect("valid regex");
+    let privacy = Privacy::new(c);
 
     for it in &items {
         let Some(text) = sources.get(it.path) else {
@@ -201,43 +286,7 @@ pub fn run(
                 ),
             );
         }
-        for (line, col, m) in regex_all(text, &mobile) {
-            out.push(
-                Diagnostic::error(it.path, line, col, format!("出现了手机号码 {m}"))
-                    .with_len(m.chars().count())
-                    .with_hint("课程材料里不能出现个人电话号码\u{FF1B}求助电话写在 xinyu.toml 的 [[hotlines]] 里，每页自动显示"),
-            );
-        }
-        for (line, col, m) in regex_all(text, &landline) {
-            let digits: String = m.chars().filter(char::is_ascii_digit).collect();
-            if hotlines.contains(&digits) {
-                continue;
-            }
-            out.push(
-                Diagnostic::error(
-                    it.path,
-                    line,
-                    col,
-                    format!("出现了没有登记为求助热线的电话号码 {m}"),
-                )
-                .with_len(m.chars().count())
-                .with_hint("如果这是求助热线，请写进 xinyu.toml 的 [[hotlines]]\u{FF1B}否则请删除"),
-            );
-        }
-        for (line, col, m) in regex_all(text, &id_card) {
-            out.push(
-                Diagnostic::error(it.path, line, col, "出现了像身份证号的 18 位号码")
-                    .with_len(m.chars().count())
-                    .with_hint("课程材料里不能出现任何人的身份证号"),
-            );
-        }
-        for (line, col, m) in regex_all(text, &student_no) {
-            out.push(
-                Diagnostic::error(it.path, line, col, "出现了学号")
-                    .with_len(m.chars().count())
-                    .with_hint("课程材料里不能出现学生的学号、姓名等个人信息"),
-            );
-        }
+        out.extend(privacy.scan(it.path, text));
         let fictional = rules
             .case
             .fictional
@@ -347,6 +396,7 @@ pub fn run(
             }
         }
     }
+    out.extend(privacy.facts(c));
     // Hotlines checked recently.
     let settings = sources.get("xinyu.toml").map_or("", String::as_str);
     let verified_lines: Vec<usize> = settings

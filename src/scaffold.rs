@@ -230,6 +230,14 @@ verified_on = {today}
 name = \"急救（紧急危险时）\"
 number = \"120\"
 verified_on = {today}
+
+# 本地信息：课程内容的任何文字里写 {{{{心理咨询室}}}}，页面、打印页、课程包和搜索里
+# 都显示这里写的内容；改这一处，所有页面一起改。名字要用英文双引号括起来。
+# 上面的热线也能这样引用：{{{{全国统一心理援助热线}}}} 显示它的号码 12356。
+# 请把括号里的提示换成本地的实际情况；用不到的整行删掉。
+[facts]
+\"心理咨询室\" = \"（心理咨询室的位置和开放时间，如：行政楼二楼，周一至周五 12:30—13:30）\"
+\"心理老师\" = \"（学校心理老师的称呼，如：王老师）\"
 "
     ))
 }
@@ -350,6 +358,7 @@ mod tests {
                 &format!("lessons/{}/a.md", band.slug()),
                 *band,
                 &text,
+                None,
                 &mut d,
             );
             assert!(d.is_empty(), "{band:?}: {d:?}\n{text}");
@@ -365,6 +374,7 @@ mod tests {
             crate::load::parse_meeting(
                 "meetings/a.md",
                 &meeting(&[Band::JuniorHigh], Term::Spring, 3, "测试"),
+                None,
                 &mut d
             )
             .is_some(),
@@ -374,12 +384,26 @@ mod tests {
             crate::load::parse_handout(
                 "parents/a.md",
                 &handout(&[Band::LowerPrimary], Term::Autumn, 1, "测试"),
+                None,
                 &mut d
             )
             .is_some(),
             "{d:?}"
         );
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn new_settings_define_placeholder_facts() {
+        let text = settings("心育", Date::new(2026, 11, 22).unwrap_or_default());
+        let mut d = Vec::new();
+        let s = crate::load::settings::parse(&text, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            s.facts.get("心理老师"),
+            Some("（学校心理老师的称呼，如：王老师）")
+        );
+        assert!(text.contains("{{心理咨询室}}"), "{text}");
     }
 
     #[test]

@@ -100,6 +100,35 @@ fn unsafe_and_private_content_is_found_at_its_exact_place() {
 }
 
 #[test]
+fn personal_data_in_a_local_fact_is_found_in_the_settings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let settings = p.join("xinyu.toml");
+    let mut text = fs::read_to_string(&settings).unwrap();
+    text.push_str(
+        "\n[facts]\n\"心理老师\" = \"王老师 13912345678\"\n\"咨询室电话\" = \"0551-1234567\"\n\"热线\" = \"{{全国统一心理援助热线}}\"\n",
+    );
+    let line = text.lines().count() as u64 - 2;
+    fs::write(&settings, text).unwrap();
+    let (code, out, err) = check(&p, &["--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let found: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &Value| d["file"] == "xinyu.toml")
+        .collect();
+    let place = |d: &Value| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap());
+    assert_eq!(found.len(), 2, "{out}");
+    // `"心理老师" = "王老师 ` is 14 characters; `"咨询室电话" = "` 11.
+    assert!(found[0]["message"].as_str().unwrap().contains("手机号码"));
+    assert_eq!(place(&found[0]), (line, 15));
+    assert!(found[1]["message"].as_str().unwrap().contains("没有登记"));
+    assert_eq!(place(&found[1]), (line + 1, 12));
+    assert!(found[1]["hint"].as_str().unwrap().contains("[[hotlines]]"));
+}
+
+#[test]
 fn teaching_checks_and_exit_codes() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("p");

@@ -193,6 +193,41 @@ fn every_pack_unzips_into_a_complete_verifiable_offline_tree() {
 }
 
 #[test]
+fn a_local_fact_reaches_the_pages_of_a_pack_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    base_with_facts(&project);
+    let out = tmp.path().join("site");
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let dir = tmp.path().join("pack");
+    unzip(&out.join("packs/2026-autumn-s02-junior-high.zip"), &dir);
+    let read = |rel: &str| fs::read_to_string(dir.join(rel)).unwrap();
+    for page in [
+        "lessons/junior-high.html",
+        "lessons/junior-high.print.html",
+        "print/junior-high.html",
+    ] {
+        let html = read(page);
+        assert!(
+            !html.contains("<b>*周三*</b>"),
+            "{page}: markup from a fact"
+        );
+        let text = page_text(&html);
+        assert!(
+            text.contains(&format!("按下暂停键：去{FACT_VALUE}")),
+            "{page}: title"
+        );
+        assert!(
+            text.contains("心里难受时，可以找林小雨老师，也可以拨打12356。"),
+            "{page}: body"
+        );
+    }
+    assert!(page_text(&read("meetings/m1.html")).contains("有困难随时拨打12356。"));
+    assert!(read("search/x-0.js").contains("可以找林小雨老师，也可以拨打12356"));
+}
+
+#[test]
 fn the_same_input_gives_byte_identical_zips() {
     let tmp = tempfile::tempdir().unwrap();
     for run in ["a", "b"] {

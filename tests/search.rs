@@ -69,6 +69,39 @@ fn site_and_pack_search_work_offline() {
 
 #[test]
 #[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
+fn local_facts_are_found_as_the_page_shows_them() {
+    let browser = chromium();
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    base_with_facts(&project);
+    let out = tmp.path().join("site");
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let title = format!("按下暂停键：去{FACT_VALUE}");
+    // A fact used only in the body, a fact in the title; the result shows
+    // the value as text, not as markup.
+    let page = out.join("search.html");
+    for q in ["林小雨", "行政楼"] {
+        assert_eq!(search(&browser, &page, q), [title.as_str()], "{q}");
+    }
+    // A hotline by name: the lesson's and the meeting's spoken lines.
+    let mut found = search(&browser, &page, "拨打12356");
+    found.sort();
+    assert_eq!(found, ["你好，新集体", title.as_str()]);
+    assert!(
+        search(&browser, &page, "热线").is_empty(),
+        "a name is not text"
+    );
+    let pack = tmp.path().join("pack");
+    unzip(&out.join("packs/2026-autumn-s02-junior-high.zip"), &pack);
+    assert_eq!(
+        search(&browser, &pack.join("search.html"), "林小雨"),
+        [title]
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
 fn traditional_queries_find_simplified_lessons_and_filters_narrow_them() {
     let browser = chromium();
     let tmp = tempfile::tempdir().unwrap();

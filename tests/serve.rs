@@ -324,3 +324,56 @@ fn a_body_edit_rewrites_only_that_lesson_and_errors_stay_until_fixed() {
             .contains("已重新生成")
     });
 }
+
+#[test]
+fn a_changed_local_fact_rebuilds_every_page_that_shows_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    base_with_facts(&p);
+    let log = tmp.path().join("serve.log");
+    let (_server, port) = start(&p, &log);
+    let lesson = "/lessons/junior-high/02-pause.html";
+    assert!(get(port, lesson).1.contains("可以找林小雨老师"));
+
+    // A body edit that refers to a fact takes the quick path, filled in.
+    let a = p.join("lessons/junior-high/01-emotion-weather.md");
+    let a_good = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(
+        &a,
+        a_good.replace("情绪起伏大。", "情绪起伏大，可以找{{心理老师}}。"),
+    )
+    .unwrap();
+    let page_a = "/lessons/junior-high/01-emotion-weather.html";
+    wait_for("the filled fact", || {
+        get(port, page_a).1.contains("可以找林小雨老师。")
+    });
+    assert!(
+        !std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("已重新生成")
+    );
+
+    // An unknown name is an error on screen; the page stays as it was.
+    std::fs::write(&a, a_good.replace("情绪起伏大。", "找{{心理老帅}}。")).unwrap();
+    wait_for("the error", || {
+        let s = get(port, "/__xinyu/state").1;
+        s.contains("\"ok\":false") && s.contains("心理老帅")
+    });
+    assert!(get(port, page_a).1.contains("可以找林小雨老师。"));
+
+    // The value changes in xinyu.toml: every page that shows it follows,
+    // the other lesson included.
+    std::fs::write(&a, &a_good).unwrap();
+    let settings = p.join("xinyu.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, text.replace("林小雨老师", "周老师")).unwrap();
+    wait_for("the new value", || {
+        get(port, lesson).1.contains("可以找周老师")
+    });
+    wait_for("a full rebuild", || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("已重新生成")
+    });
+    assert!(!get(port, page_a).1.contains("林小雨"));
+}

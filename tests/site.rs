@@ -137,6 +137,68 @@ fn meeting_page_marks_speakers_and_segments() {
 }
 
 #[test]
+fn local_facts_reach_pages_prints_and_search_as_plain_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    base_with_facts(&project);
+    let out = tmp.path().join("site");
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    assert_offline_and_complete(&out);
+    let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
+    let title = format!("按下暂停键：去{FACT_VALUE}");
+    for page in [
+        "lessons/junior-high/02-pause.html",
+        "lessons/junior-high/02-pause.print.html",
+        "print/2026-autumn-s02-junior-high.html",
+    ] {
+        let html = read(page);
+        // Text, never markup: `<b>` is escaped, `*` stays an asterisk.
+        assert!(!html.contains("<b>*周三*</b>"), "{page}");
+        let text = page_text(&html);
+        let doc = Html::parse_document(&html);
+        let h1 = Selector::parse("h1").unwrap();
+        let headings: Vec<String> = doc.select(&h1).map(|e| e.text().collect()).collect();
+        assert!(headings.contains(&title), "{page}: {headings:?}");
+        for want in [
+            format!("会用三步暂停法，知道可以去{FACT_VALUE}"),
+            format!("{FACT_VALUE}的沙盘"),
+            "心里难受时，可以找林小雨老师，也可以拨打12356。".to_string(),
+            // A code span and `\{{` keep the braces.
+            "写成 {{心理老师}} 或 {{心理老师}} 时原样显示".to_string(),
+        ] {
+            assert!(text.contains(&want), "{page}: no `{want}` in\n{text}");
+        }
+        assert!(!text.contains("{{心理咨询室}}"), "{page}");
+        assert!(!text.contains("{{热线}}"), "{page}");
+    }
+    // What other pages show of the lesson: its title in the band's list,
+    // the sidebar's list and the next-lesson link.
+    assert!(page_text(&read("bands/junior-high.html")).contains(&title));
+    assert!(
+        read("nav/junior-high.js").contains("按下暂停键：去行政楼二楼 \\u003cb>*周三*\\u003c/b>")
+    );
+    assert!(page_text(&read("lessons/junior-high/01-emotion-weather.html")).contains(&title));
+    // A hotline by its name in a spoken line: its number.
+    let doc = Html::parse_document(&read("meetings/autumn-09-hello.html"));
+    let lines = Selector::parse("p.line").unwrap();
+    let spoken: Vec<String> = doc.select(&lines).map(|e| e.text().collect()).collect();
+    assert!(
+        spoken.contains(&"班主任:谢谢大家。有困难随时拨打12356。".to_string()),
+        "{spoken:?}"
+    );
+    // The search text is the filled text.
+    let mut search = read("search-index.js");
+    for e in fs::read_dir(out.join("search")).unwrap() {
+        search.push_str(&fs::read_to_string(e.unwrap().path()).unwrap());
+    }
+    assert!(search.contains("可以找林小雨老师，也可以拨打12356"));
+    assert!(search.contains("会用三步暂停法，知道可以去行政楼二楼"));
+    assert!(!search.contains("{{热线}}") && !search.contains("{{ 心理老师 }}"));
+}
+
+#[test]
 fn calendar_page_places_lessons_in_slots_and_skips_exam_weeks() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");

@@ -4,15 +4,20 @@
 use super::yaml::{col_of, line_of};
 use crate::diagnostic::Diagnostic;
 use crate::model::vocab::nearest;
-use crate::model::{Area, Band, Term};
+use crate::model::{Area, Band, LocalFacts, Term, facts};
 use serde_saphyr::Spanned;
 
 /// Where a YAML value sits in its file.
 pub struct At<'a> {
     /// Project-relative path.
     pub rel: &'a str,
+    /// The front matter's text.
+    pub yaml: &'a str,
     /// File line of the YAML's first line.
     pub first_line: usize,
+    /// What `{{name}}` may refer to; `None` when the settings could not be
+    /// read (their errors are reported, references are not checked).
+    pub facts: Option<&'a LocalFacts>,
 }
 
 impl At<'_> {
@@ -30,6 +35,57 @@ impl At<'_> {
     /// The file line of a spanned value.
     pub fn line<T>(&self, v: &Spanned<T>) -> usize {
         line_of(&v.referenced, self.first_line)
+    }
+
+    /// A text value with its local facts filled in. A reference to a name
+    /// that is not defined is reported at its own line and column.
+    pub fn text(&self, v: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> String {
+        let value = v.value.as_str();
+        let Some(facts) = self.facts else {
+            return value.to_string();
+        };
+        // Where the value is written, to find each reference in the source.
+        let span = v.referenced.span();
+        let start = span.byte_offset().map_or(0, |o| o as usize);
+        let end = span
+            .byte_len()
+            .map_or(self.yaml.len(), |l| start + l as usize);
+        let source = self.yaml.get(start..end).unwrap_or("");
+        let mut from = 0;
+        for r in facts::references(value) {
+            let raw = &value[r.range.clone()];
+            let found = source.get(from..).and_then(|s| s.find(raw));
+            if let Some(i) = found {
+                from += i + raw.len();
+            }
+            if r.backslash || facts.get(r.name).is_some() {
+                continue;
+            }
+            let (line, col) = match found {
+                Some(_) => self.position(start + from - raw.len()),
+                None => (self.line(v), super::yaml::col_of(&v.referenced)),
+            };
+            diags.push(
+                unknown_fact(self.rel, line, col, raw, r.name, &facts.names())
+                    .with_len(raw.chars().count()),
+            );
+        }
+        facts.fill(value).into_owned()
+    }
+
+    /// Each text of a list, filled (see [`At::text`]).
+    pub fn texts(&self, v: &[Spanned<String>], diags: &mut Vec<Diagnostic>) -> Vec<String> {
+        v.iter().map(|x| self.text(x, diags)).collect()
+    }
+
+    /// File line and column of a byte offset in the front matter.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let before = self.yaml.get(..offset).unwrap_or(self.yaml);
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (
+            self.first_line + before.matches('\n').count(),
+            before[line_start..].chars().count() + 1,
+        )
     }
 
     /// Parses one word of a closed vocabulary.
@@ -192,10 +248,12 @@ impl At<'_> {
 }
 
 /// The front matter of a Markdown file, parsed into `T`, with the body
-/// and where the YAML sits; problems go into `diags`.
+/// and where the YAML sits (local facts fill its text fields); problems go
+/// into `diags`.
 pub fn front_matter<'t, T: serde::de::DeserializeOwned>(
     rel: &'t str,
     text: &'t str,
+    facts: Option<&'t LocalFacts>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(crate::frontmatter::Split<'t>, T, At<'t>)> {
     let split = crate::frontmatter::split(rel, text)
@@ -206,7 +264,9 @@ pub fn front_matter<'t, T: serde::de::DeserializeOwned>(
         .ok()?;
     let at = At {
         rel,
+        yaml: split.yaml,
         first_line: split.yaml_first_line,
+        facts,
     };
     Some((split, raw, at))
 }
@@ -226,6 +286,73 @@ pub fn timed_parts(outline: &crate::markdown::Outline) -> Vec<crate::model::Time
             })
         })
         .collect()
+}
+
+/// A reference to a local fact that is not defined, with the nearest
+/// defined name when it looks like a typo.
+pub fn unknown_fact(
+    rel: &str,
+    line: usize,
+    column: usize,
+    raw: &str,
+    name: &str,
+    names: &[&str],
+) -> Diagnostic {
+    let d = Diagnostic::error(rel, line, column, format!("没有定义的本地信息 `{raw}`"))
+        .with_len(raw.chars().count());
+    match nearest(name, names) {
+        Some(n) => d.with_hint(format!(
+            "你是不是想写 `{{{{{n}}}}}`？本地信息在 xinyu.toml 的 [facts] 里定义"
+        )),
+        None => d.with_hint(format!(
+            "在 xinyu.toml 的 [facts] 里加上一行 \"{name}\" = \"……\"；已经定义的名字：{}。要写出 {{{{ 本身，在前面加反斜杠：\\{{{{",
+            names.join("、")
+        )),
+    }
+}
+
+/// Whether `diags` holds an error: a file with only warnings still loads.
+pub fn failed(diags: &[Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+}
+
+/// Reports the local facts a body refers to: an unknown name is an error,
+/// a reference inside raw HTML (which is shown as written) a warning.
+pub fn body_facts(
+    rel: &str,
+    outline: &crate::markdown::Outline,
+    facts: Option<&LocalFacts>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(facts) = facts else {
+        return;
+    };
+    for r in &outline.unknown_facts {
+        diags.push(unknown_fact(
+            rel,
+            r.line,
+            r.column,
+            &r.raw,
+            &r.name,
+            &facts.names(),
+        ));
+    }
+    for r in &outline.facts_in_html {
+        diags.push(
+            Diagnostic::warning(
+                rel,
+                r.line,
+                r.column,
+                format!("HTML 里的 `{}` 不会换成本地信息", r.raw),
+            )
+            .with_len(r.raw.chars().count())
+            .with_hint(
+                "本地信息只在 Markdown 文字里替换；把它移到 HTML 标签外面，或不用 HTML 改写这一段",
+            ),
+        );
+    }
 }
 
 /// Checks that the timed parts of a body add up to `duration`.

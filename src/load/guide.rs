@@ -3,7 +3,7 @@
 use super::fields::{check_minutes, front_matter, timed_parts};
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
-use crate::model::{Audience, Guide};
+use crate::model::{Audience, Guide, LocalFacts};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -23,10 +23,17 @@ struct RawGuide {
     sensitive: bool,
 }
 
-/// Parses one teacher guide.
-pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Guide> {
-    let (split, raw, at) = front_matter::<RawGuide>(rel, text, diags)?;
+/// Parses one teacher guide, filling in the local facts `facts` defines
+/// (see [`super::lesson::parse`]).
+pub fn parse(
+    rel: &str,
+    text: &str,
+    facts: Option<&LocalFacts>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Guide> {
+    let (split, raw, at) = front_matter::<RawGuide>(rel, text, facts, diags)?;
     let before = diags.len();
+    let title = at.text(&raw.title, diags);
     if raw.title.value.trim().is_empty() {
         diags.push(
             at.error(&raw.title, 1, "title 不能为空")
@@ -61,7 +68,12 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Guide
             diags,
         );
     }
-    let outline = markdown::outline(split.body, split.body_first_line);
+    let outline = markdown::outline(
+        split.body,
+        split.body_first_line,
+        facts.unwrap_or(&LocalFacts::default()),
+    );
+    super::fields::body_facts(rel, &outline, facts, diags);
     // A training session is timed like a meeting: `## 第一讲：倾听（20分钟）`.
     let sections = timed_parts(&outline);
     match (&raw.duration, sections.first()) {
@@ -78,12 +90,12 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Guide
         ),
         (None, None) => {}
     }
-    if diags.len() > before {
+    if super::fields::failed(&diags[before..]) {
         return None;
     }
     Some(Guide {
         path: rel.to_string(),
-        title: raw.title.value.trim().to_string(),
+        title: title.trim().to_string(),
         audiences,
         bands,
         month: raw.month.map(|m| m.value),

@@ -3,7 +3,7 @@
 use super::fields::front_matter;
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
-use crate::model::Handout;
+use crate::model::{Handout, LocalFacts};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -18,11 +18,23 @@ struct RawHandout {
     sensitive: bool,
 }
 
-/// Parses one parent handout.
-pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Handout> {
-    let (split, raw, at) = front_matter::<RawHandout>(rel, text, diags)?;
+/// Parses one parent handout, filling in the local facts `facts` defines
+/// (see [`super::lesson::parse`]).
+pub fn parse(
+    rel: &str,
+    text: &str,
+    facts: Option<&LocalFacts>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Handout> {
+    let (split, raw, at) = front_matter::<RawHandout>(rel, text, facts, diags)?;
     let before = diags.len();
-    let outline = markdown::outline(split.body, split.body_first_line);
+    let title = at.text(&raw.title, diags);
+    let outline = markdown::outline(
+        split.body,
+        split.body_first_line,
+        facts.unwrap_or(&LocalFacts::default()),
+    );
+    super::fields::body_facts(rel, &outline, facts, diags);
     if raw.title.value.trim().is_empty() {
         diags.push(
             at.error(&raw.title, 1, "title 不能为空")
@@ -38,12 +50,12 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Hando
         "order 是这份读本在本学期家长读本中的顺序，从 1 开始",
         diags,
     );
-    if diags.len() > before {
+    if super::fields::failed(&diags[before..]) {
         return None;
     }
     Some(Handout {
         path: rel.to_string(),
-        title: raw.title.value.trim().to_string(),
+        title: title.trim().to_string(),
         bands,
         term: term?,
         order: raw.order.value,

@@ -3,7 +3,7 @@
 use super::fields::check_minutes;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Outline};
-use crate::model::{Band, Form, Lesson, Objectives, Timed};
+use crate::model::{Band, Form, Lesson, LocalFacts, Objectives, Timed};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -18,15 +18,15 @@ struct RawLesson {
     duration: Spanned<u32>,
     areas: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
-    topics: Vec<String>,
+    topics: Vec<Spanned<String>>,
     forms: Spanned<Vec<Spanned<String>>>,
     objectives: Spanned<RawObjectives>,
     #[serde(default)]
-    key_points: Option<String>,
+    key_points: Option<Spanned<String>>,
     #[serde(default)]
-    difficulties: Option<String>,
+    difficulties: Option<Spanned<String>>,
     #[serde(default)]
-    materials: Vec<String>,
+    materials: Vec<Spanned<String>>,
     #[serde(default)]
     parents: Option<Spanned<String>>,
     #[serde(default)]
@@ -37,20 +37,27 @@ struct RawLesson {
 #[serde(deny_unknown_fields)]
 struct RawObjectives {
     #[serde(alias = "认知")]
-    cognitive: String,
+    cognitive: Spanned<String>,
     #[serde(alias = "情感")]
-    affective: String,
+    affective: Spanned<String>,
     #[serde(alias = "行为")]
-    behavioral: String,
+    behavioral: Spanned<String>,
 }
 
 /// The `##` headings that hold the timed phases.
 const PROCESS_HEADINGS: &[&str] = &["活动过程", "教学过程"];
 
-/// Parses one lesson file. Problems go to `diags`; `None` when the file
-/// cannot become a lesson.
-pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Lesson> {
-    let (split, raw, at) = super::fields::front_matter::<RawLesson>(rel, text, diags)?;
+/// Parses one lesson file, filling in the local facts `facts` defines
+/// (`None`: the settings could not be read; references stay unchecked).
+/// Problems go to `diags`; `None` when the file cannot become a lesson.
+pub fn parse(
+    rel: &str,
+    band: Band,
+    text: &str,
+    facts: Option<&LocalFacts>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Lesson> {
+    let (split, raw, at) = super::fields::front_matter::<RawLesson>(rel, text, facts, diags)?;
     let before = diags.len();
     if raw.title.value.trim().is_empty() {
         diags.push(
@@ -115,7 +122,7 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
         ("affective", &o.affective),
         ("behavioral", &o.behavioral),
     ] {
-        if value.trim().is_empty() {
+        if value.value.trim().is_empty() {
             diags.push(
                 at.error(&raw.objectives, 10, format!("objectives.{name} 不能为空"))
                     .with_hint("认知(cognitive)、情感(affective)、行为(behavioral)三个目标都要写"),
@@ -128,7 +135,23 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
         .map(|p| p.value.trim().replace('\\', "/"));
     let parents_line = raw.parents.as_ref().map_or(0, |p| at.line(p));
 
-    let outline = markdown::outline(split.body, split.body_first_line);
+    let title = at.text(&raw.title, diags);
+    let objectives = Objectives {
+        cognitive: at.text(&o.cognitive, diags).trim().to_string(),
+        affective: at.text(&o.affective, diags).trim().to_string(),
+        behavioral: at.text(&o.behavioral, diags).trim().to_string(),
+    };
+    let key_points = raw.key_points.as_ref().map(|v| at.text(v, diags));
+    let difficulties = raw.difficulties.as_ref().map(|v| at.text(v, diags));
+    let topics = at.texts(&raw.topics, diags);
+    let materials = at.texts(&raw.materials, diags);
+
+    let outline = markdown::outline(
+        split.body,
+        split.body_first_line,
+        facts.unwrap_or(&LocalFacts::default()),
+    );
+    super::fields::body_facts(rel, &outline, facts, diags);
     let phases = phases(rel, &outline, diags);
     let process_line = outline
         .headings
@@ -144,28 +167,24 @@ pub fn parse(rel: &str, band: Band, text: &str, diags: &mut Vec<Diagnostic>) -> 
         diags,
     );
 
-    if diags.len() > before {
+    if super::fields::failed(&diags[before..]) {
         return None;
     }
     Some(Lesson {
         path: rel.to_string(),
         band,
-        title: raw.title.value.trim().to_string(),
+        title: title.trim().to_string(),
         grades,
         term: term?,
         order: raw.order.value,
         duration: raw.duration.value,
         areas,
-        topics: raw.topics,
+        topics,
         forms,
-        objectives: Objectives {
-            cognitive: o.cognitive.trim().to_string(),
-            affective: o.affective.trim().to_string(),
-            behavioral: o.behavioral.trim().to_string(),
-        },
-        key_points: raw.key_points.filter(|s| !s.trim().is_empty()),
-        difficulties: raw.difficulties.filter(|s| !s.trim().is_empty()),
-        materials: raw.materials,
+        objectives,
+        key_points: key_points.filter(|s| !s.trim().is_empty()),
+        difficulties: difficulties.filter(|s| !s.trim().is_empty()),
+        materials,
         parents,
         sensitive: raw.sensitive,
         phases,
@@ -225,4 +244,59 @@ fn phases(rel: &str, outline: &Outline, diags: &mut Vec<Diagnostic>) -> Vec<Time
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::model::Fact;
+
+    const LESSON: &str = "---\ntitle: 找{{心理老师}}\nterm: autumn\norder: 1\nduration: 40\nareas: [self]\nforms: [game]\nobjectives:\n  cognitive: 知道\n  affective: 愿意\n  behavioral: 会\n---\n\n## 活动过程\n\n### 游戏（40分钟）\n\n";
+
+    fn facts() -> LocalFacts {
+        LocalFacts::new(
+            vec![Fact {
+                name: "心理老师".into(),
+                value: "王老师".into(),
+                line: 1,
+                column: 1,
+            }],
+            &[],
+        )
+    }
+
+    #[test]
+    fn a_reference_in_raw_html_is_a_warning_and_the_lesson_loads() {
+        let text = format!("{LESSON}<div title=\"{{{{心理老师}}}}\">\n块\n</div>\n");
+        let mut d = Vec::new();
+        let l = parse(
+            "lessons/lower-primary/a.md",
+            Band::LowerPrimary,
+            &text,
+            Some(&facts()),
+            &mut d,
+        );
+        assert_eq!(l.map(|l| l.title), Some("找王老师".to_string()));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].severity, d[0].line, d[0].column),
+            (Severity::Warning, 18, 13)
+        );
+    }
+
+    #[test]
+    fn without_settings_references_are_left_alone() {
+        let mut d = Vec::new();
+        let text = format!("{LESSON}{{{{未定义}}}}\n");
+        let l = parse(
+            "lessons/lower-primary/a.md",
+            Band::LowerPrimary,
+            &text,
+            None,
+            &mut d,
+        );
+        assert_eq!(l.map(|l| l.title), Some("找{{心理老师}}".to_string()));
+        assert!(d.is_empty(), "{d:?}");
+    }
 }

@@ -3,7 +3,7 @@
 use super::fields::{check_minutes, front_matter, timed_parts};
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
-use crate::model::{Meeting, Timed};
+use crate::model::{LocalFacts, Meeting, Timed};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -15,15 +15,21 @@ struct RawMeeting {
     term: Spanned<String>,
     month: Spanned<u32>,
     duration: Spanned<u32>,
-    roles: Spanned<Vec<String>>,
+    roles: Spanned<Vec<Spanned<String>>>,
     areas: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     sensitive: bool,
 }
 
-/// Parses one meeting script.
-pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeting> {
-    let (split, raw, at) = front_matter::<RawMeeting>(rel, text, diags)?;
+/// Parses one meeting script, filling in the local facts `facts` defines
+/// (see [`super::lesson::parse`]).
+pub fn parse(
+    rel: &str,
+    text: &str,
+    facts: Option<&LocalFacts>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Meeting> {
+    let (split, raw, at) = front_matter::<RawMeeting>(rel, text, facts, diags)?;
     let before = diags.len();
     if raw.title.value.trim().is_empty() {
         diags.push(
@@ -47,11 +53,14 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeti
         "duration 是班会的分钟数",
         diags,
     );
+    let title = at.text(&raw.title, diags);
+    // Roles are filled too, so `**{{心理老师}}**：` in the body (filled as
+    // well) is a line of the role `{{心理老师}}`.
     let roles: Vec<String> = raw
         .roles
         .value
         .iter()
-        .map(|r| r.trim().to_string())
+        .map(|r| at.text(r, diags).trim().to_string())
         .collect();
     if roles.is_empty() {
         diags.push(
@@ -61,7 +70,12 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeti
     }
     let areas = at.areas(&raw.areas, diags);
 
-    let outline = markdown::outline(split.body, split.body_first_line);
+    let outline = markdown::outline(
+        split.body,
+        split.body_first_line,
+        facts.unwrap_or(&LocalFacts::default()),
+    );
+    super::fields::body_facts(rel, &outline, facts, diags);
     let segments: Vec<Timed> = timed_parts(&outline);
     if segments.is_empty() {
         diags.push(
@@ -101,12 +115,12 @@ pub fn parse(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Meeti
             );
         }
     }
-    if diags.len() > before {
+    if super::fields::failed(&diags[before..]) {
         return None;
     }
     Some(Meeting {
         path: rel.to_string(),
-        title: raw.title.value.trim().to_string(),
+        title: title.trim().to_string(),
         bands,
         term: term?,
         month: raw.month.value,

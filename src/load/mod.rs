@@ -107,6 +107,7 @@ pub fn load(root: &Path) -> Loaded {
         },
     };
 
+    let facts = settings.as_ref().map(|s| &s.facts);
     let (files, assets, walk_diags) = discover(root);
     walk_diags.into_iter().for_each(|d| diags.push(d));
 
@@ -136,12 +137,11 @@ pub fn load(root: &Path) -> Loaded {
             }
             let text = decoded.text;
             let parsed = match kind {
-                Kind::Lesson(band) => {
-                    lesson::parse(rel, *band, &text, &mut d).map(|l| Parsed::Lesson(Box::new(l)))
-                }
-                Kind::Meeting => meeting::parse(rel, &text, &mut d).map(Parsed::Meeting),
-                Kind::Handout => handout::parse(rel, &text, &mut d).map(Parsed::Handout),
-                Kind::Guide => guide::parse(rel, &text, &mut d).map(Parsed::Guide),
+                Kind::Lesson(band) => lesson::parse(rel, *band, &text, facts, &mut d)
+                    .map(|l| Parsed::Lesson(Box::new(l))),
+                Kind::Meeting => meeting::parse(rel, &text, facts, &mut d).map(Parsed::Meeting),
+                Kind::Handout => handout::parse(rel, &text, facts, &mut d).map(Parsed::Handout),
+                Kind::Guide => guide::parse(rel, &text, facts, &mut d).map(Parsed::Guide),
                 Kind::Calendar => {
                     let file = rel.trim_start_matches("calendars/");
                     let id = &file[..file.len().saturating_sub(".toml".len())];
@@ -159,6 +159,7 @@ pub fn load(root: &Path) -> Loaded {
             language: crate::model::Language::ZhHans,
             theme: "default".into(),
             hotlines: vec![],
+            facts: Default::default(),
             minify: false,
         }),
         lessons: vec![],
@@ -378,7 +379,13 @@ pub fn reload_lesson(
         Err(e) => return Reload::Errors(vec![e]),
     };
     let mut d: Vec<Diagnostic> = decoded.warning.clone().into_iter().collect();
-    let parsed = lesson::parse(rel, old.band, &decoded.text, &mut d);
+    let parsed = lesson::parse(
+        rel,
+        old.band,
+        &decoded.text,
+        Some(&c.settings.facts),
+        &mut d,
+    );
     sources.insert(rel.to_string(), decoded.text);
     let failed = |d: &[Diagnostic]| d.iter().any(|x| x.severity == Severity::Error);
     let Some(mut l) = parsed.filter(|_| !failed(&d)) else {

@@ -2,8 +2,10 @@
 
 use super::toml_file::{self, error_at};
 use crate::diagnostic::Diagnostic;
+use crate::model::facts::{self, Fact, LocalFacts};
 use crate::model::{Hotline, Language, Settings};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use toml::Spanned;
 use toml::value::Datetime;
 
@@ -19,13 +21,15 @@ struct RawSettings {
     #[serde(default)]
     hotlines: Vec<RawHotline>,
     #[serde(default)]
+    facts: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
     minify: bool,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHotline {
-    name: String,
+    name: Spanned<String>,
     number: Spanned<String>,
     #[serde(default)]
     note: Option<String>,
@@ -87,8 +91,16 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
             ),
         );
     }
-    let mut hotlines = Vec::new();
+    let mut hotlines: Vec<Hotline> = Vec::new();
     for h in raw.hotlines {
+        let name = h.name.get_ref().trim().to_string();
+        // Content refers to a hotline by its name.
+        if hotlines.iter().any(|o| o.name == name) {
+            diags.push(
+                error_at(FILE, text, &h.name, format!("热线“{name}”写了两次"))
+                    .with_hint("每条热线的名字要不同：求助信息按名字列出热线，内容里也用 {{名字}} 引用热线的号码"),
+            );
+        }
         let number = h.number.get_ref().trim().to_string();
         if number.is_empty()
             || !number
@@ -107,7 +119,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         }
         match toml_file::date(FILE, text, &h.verified_on) {
             Ok(verified_on) => hotlines.push(Hotline {
-                name: h.name.trim().to_string(),
+                name,
                 number,
                 note: h.note.filter(|s| !s.trim().is_empty()),
                 hours: h.hours.filter(|s| !s.trim().is_empty()),
@@ -116,15 +128,192 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
             Err(d) => diags.push(d),
         }
     }
+    let declared = facts(text, raw.facts, &hotlines, diags);
     if diags.len() > before {
         return None;
     }
+    let facts = LocalFacts::new(declared, &hotlines);
     Some(Settings {
         title: raw.title.into_inner().trim().to_string(),
         publisher: raw.publisher.into_inner().trim().to_string(),
         language,
         theme,
         hotlines,
+        facts,
         minify: raw.minify,
     })
+}
+
+/// The `[facts]` table, checked: names a reference can reach, one-line
+/// values, no name shared with a hotline. A value may refer to a hotline
+/// (`"热线" = "{{全国统一心理援助热线}}"`), never to another fact.
+fn facts(
+    text: &str,
+    raw: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    hotlines: &[Hotline],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Fact> {
+    let only_hotlines = LocalFacts::new(Vec::new(), hotlines);
+    let hotline_names = only_hotlines.names();
+    let mut out = Vec::new();
+    for (key, value) in &raw {
+        let name = key.get_ref();
+        if !facts::valid_name(name) {
+            diags.push(
+                error_at(FILE, text, key, format!("本地信息的名字“{name}”不能用"))
+                    .with_hint("名字不能是空的，不能有 { } 或换行，前后不要有空格，例如 \"心理咨询室\" = \"行政楼二楼\""),
+            );
+            continue;
+        }
+        if hotline_names.contains(&name.as_str()) {
+            diags.push(
+                error_at(FILE, text, key, format!("本地信息“{name}”和一条热线同名"))
+                    .with_hint(format!("热线可以直接写成 {{{{{name}}}}} 引用，得到它的号码；请删掉这一项，或换一个名字")),
+            );
+            continue;
+        }
+        let Some(v) = value.get_ref().as_str() else {
+            diags.push(
+                error_at(
+                    FILE,
+                    text,
+                    value,
+                    format!("本地信息“{name}”的值要写成带引号的文字"),
+                )
+                .with_hint(format!("例如 \"{name}\" = \"12356\"：号码也要加英文双引号")),
+            );
+            continue;
+        };
+        let v = v.trim();
+        if v.is_empty() {
+            diags.push(
+                error_at(FILE, text, value, format!("本地信息“{name}”的值是空的"))
+                    .with_hint("写上页面上要显示的内容；用不到的本地信息可以整行删掉"),
+            );
+            continue;
+        }
+        if v.contains(['\n', '\r']) {
+            diags.push(
+                error_at(FILE, text, value, format!("本地信息“{name}”的值有好几行"))
+                    .with_hint("它会出现在一句话中间，只能写一行；较长的说明请写在课程文件里"),
+            );
+            continue;
+        }
+        let span = value.span();
+        let (line, column) = toml_file::position(text, span.start);
+        let mut ok = true;
+        for r in facts::references(v).into_iter().filter(|r| !r.backslash) {
+            if only_hotlines.get(r.name).is_some() {
+                continue;
+            }
+            ok = false;
+            let raw_ref = &v[r.range.clone()];
+            let at = text[span.clone()]
+                .find(raw_ref)
+                .map_or(span.start, |i| span.start + i);
+            let (l, c) = toml_file::position(text, at);
+            let d = if raw.keys().any(|k| k.get_ref() == r.name) {
+                Diagnostic::error(
+                    FILE,
+                    l,
+                    c,
+                    format!("本地信息的值里不能再引用本地信息 `{raw_ref}`"),
+                )
+                .with_hint("值里只能引用热线（得到它的号码）；请把内容直接写出来")
+            } else {
+                super::fields::unknown_fact(FILE, l, c, raw_ref, r.name, &hotline_names)
+            };
+            diags.push(d.with_len(raw_ref.chars().count()));
+        }
+        if ok {
+            out.push(Fact {
+                name: name.clone(),
+                value: only_hotlines.fill(v).into_owned(),
+                line,
+                column,
+            });
+        }
+    }
+    out.sort_by_key(|f| (f.line, f.column));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "title = \"t\"\npublisher = \"p\"\n\n[[hotlines]]\nname = \"全国统一心理援助热线\"\nnumber = \"12356\"\nverified_on = 2026-11-01\n\n[facts]\n";
+
+    fn parse_facts(table: &str) -> Result<Settings, Vec<Diagnostic>> {
+        let mut d = Vec::new();
+        parse(&format!("{HEAD}{table}"), &mut d).ok_or(d)
+    }
+
+    #[test]
+    fn facts_and_hotlines_are_referable() {
+        let s = parse_facts(
+            "\"心理老师\" = \"王老师\"\n\"热线\" = \"{{全国统一心理援助热线}}（全国统一）\"\n",
+        )
+        .unwrap();
+        let f = &s.facts;
+        assert_eq!(f.get("心理老师"), Some("王老师"));
+        assert_eq!(f.get("热线"), Some("12356（全国统一）"));
+        assert_eq!(f.get("全国统一心理援助热线"), Some("12356"));
+        let names: Vec<&str> = f.declared.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["心理老师", "热线"], "file order");
+        assert_eq!((f.declared[0].line, f.declared[0].column), (10, 10));
+    }
+
+    #[test]
+    fn bad_facts_are_reported_at_their_place() {
+        let cases = [
+            ("\" 热线\" = \"1\"\n", (10, 1), "名字"),
+            (
+                "\"全国统一心理援助热线\" = \"1\"\n",
+                (10, 1),
+                "和一条热线同名",
+            ),
+            ("\"热线\" = 12356\n", (10, 8), "带引号的文字"),
+            ("\"热线\" = \" \"\n", (10, 8), "是空的"),
+            ("\"热线\" = \"\"\"\n一\n二\"\"\"\n", (10, 8), "好几行"),
+            (
+                "\"a\" = \"x\"\n\"b\" = \"见{{a}}\"\n",
+                (11, 9),
+                "不能再引用本地信息",
+            ),
+            (
+                "\"b\" = \"拨{{全国统一心理援助热钱}}\"\n",
+                (10, 9),
+                "没有定义的本地信息",
+            ),
+        ];
+        for (table, (line, col), msg) in cases {
+            let d = parse_facts(table).err().unwrap_or_default();
+            assert_eq!(d.len(), 1, "{table}: {d:?}");
+            assert_eq!((d[0].line, d[0].column), (line, col), "{table}: {d:?}");
+            assert!(d[0].message.contains(msg), "{table}: {d:?}");
+        }
+        let d = parse_facts("\"b\" = \"拨{{全国统一心理援助热钱}}\"\n").unwrap_err();
+        assert!(
+            d[0].hint
+                .as_deref()
+                .unwrap()
+                .contains("`{{全国统一心理援助热线}}`"),
+            "{d:?}"
+        );
+        // A literal `{{` in a value stays, without its backslash.
+        let s = parse_facts("\"a\" = '写成 \\{{热线}}'\n").unwrap();
+        assert_eq!(s.facts.get("a"), Some("写成 {{热线}}"));
+    }
+
+    #[test]
+    fn two_hotlines_of_one_name_are_an_error() {
+        let mut d = Vec::new();
+        let twice = format!(
+            "{}\n[[hotlines]]\nname = \"全国统一心理援助热线\"\nnumber = \"1\"\nverified_on = 2026-11-01\n",
+            HEAD.trim_end_matches("[facts]\n")
+        );
+        assert!(parse(&twice, &mut d).is_none());
+        assert!(d[0].message.contains("写了两次"), "{d:?}");
+    }
 }

@@ -47,6 +47,23 @@ pub fn parse<T: DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic
                     "加上 `{field} = …`，格式见用户手册的“内容格式”一章"
                 ));
         }
+        // TOML's bare keys are ASCII: `心理咨询室 = "…"` needs quotes.
+        if msg.contains("invalid unquoted key")
+            && let Some(key) = e.span().and_then(|s| text.get(s))
+            && !key.is_ascii()
+        {
+            let key = key.trim();
+            return Diagnostic::error(
+                rel,
+                line,
+                col,
+                format!("中文的名字 `{key}` 要用英文双引号括起来"),
+            )
+            .with_len(len)
+            .with_hint(format!(
+                "写成 \"{key}\" = \"……\"（TOML 的规定：等号左边的名字含有中文时要加引号）"
+            ));
+        }
         Diagnostic::error(rel, line, col, format!("TOML 格式错误：{}", msg.trim()))
             .with_len(len)
             .with_hint("日期写成 2026-09-01（不加引号），文字用英文双引号括起来")
@@ -90,6 +107,22 @@ pub fn date(rel: &str, text: &str, v: &Spanned<Datetime>) -> Result<Date, Diagno
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unquoted_chinese_key_gets_a_hint() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            facts: std::collections::BTreeMap<String, String>,
+        }
+        let e = parse::<T>("xinyu.toml", "[facts]\n心理老师 = \"王老师\"\n").unwrap_err();
+        assert_eq!((e.line, e.column, e.len), (2, 1, 4));
+        assert!(e.message.contains("`心理老师`"), "{e:?}");
+        assert!(
+            e.hint.unwrap().contains("\"心理老师\" = "),
+            "the hint shows the quoted key"
+        );
+    }
 
     #[test]
     fn positions_count_characters() {

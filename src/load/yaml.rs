@@ -11,8 +11,27 @@ pub fn parse<T: DeserializeOwned>(
     yaml: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str::<T>(yaml).map_err(|e| describe(rel, yaml, &e, first_line))
+    serde_saphyr::from_str::<T>(yaml).map_err(|e| {
+        let d = describe(rel, yaml, &e, first_line);
+        // `title: {{学校}}心理课` reads as a YAML mapping: the braces need quotes.
+        let braces = yaml
+            .lines()
+            .nth(d.line.saturating_sub(first_line))
+            .is_some_and(|l| l.contains("{{"));
+        let shape = matches!(
+            e.without_snippet(),
+            Error::SerdeInvalidType { .. } | Error::SerdeInvalidValue { .. }
+        ) || d.message.starts_with("前置信息不是合法的 YAML");
+        if braces && shape {
+            d.with_hint(BRACES_HINT)
+        } else {
+            d
+        }
+    })
 }
+
+/// What to do when `{{…}}` broke the YAML.
+const BRACES_HINT: &str = "以 {{ 开头的值，或写在 [ ] 列表里的 {{…}}，要整个用英文双引号括起来，例如 title: \"{{心理老师}}的一封信\"、materials: [\"{{心理咨询室}}的沙盘\"]";
 
 /// The file line of a YAML location.
 pub fn line_of(loc: &Location, first_line: usize) -> usize {
@@ -195,6 +214,34 @@ mod tests {
         let e = parse::<T>("a.md", "title: x\norder: 三\n", 2).unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("整数"), "{e:?}");
+    }
+
+    #[test]
+    fn braces_that_break_yaml_get_the_quoting_hint() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct L {
+            title: String,
+            materials: Vec<String>,
+        }
+        for yaml in [
+            "title: {{心理老师}}的信\nmaterials: []\n",
+            "title: x\nmaterials: [{{心理咨询室}}]\n",
+            "title: x\nmaterials: [去{{心理咨询室}}]\n",
+        ] {
+            let e = parse::<L>("a.md", yaml, 2).unwrap_err();
+            assert!(
+                e.hint.as_deref().unwrap_or("").contains("双引号"),
+                "{yaml}: {e:?}"
+            );
+        }
+        let ok: L = parse(
+            "a.md",
+            "title: 给{{心理老师}}的信\nmaterials: [\"{{x}}\"]\n",
+            2,
+        )
+        .unwrap();
+        assert_eq!(ok.materials, ["{{x}}"]);
     }
 
     #[test]

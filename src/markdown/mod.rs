@@ -6,14 +6,17 @@
 //! stand-ins), and the full-width colon that speaker lines use in both the
 //! outline and the rendering. The concerns live in files of their own:
 //! `outline.rs` (what loading and checking need to know about a body, with
-//! places), `render.rs` (the HTML of a body in `##` sections) and `html.rs`
-//! (the author's raw HTML: what it loads, what it would run, the allow-list).
+//! places), `render.rs` (the HTML of a body in `##` sections), `html.rs`
+//! (the author's raw HTML: what it loads, what it would run, the allow-list)
+//! and `facts.rs` (the `{{name}}` references to local facts, filled in on
+//! the events that all three read).
 //!
 //! Must not: hold code only one concern uses, or let a pulldown-cmark or
 //! ammonia type into a public signature. Callers use the `pub use` paths
 //! below (`crate::markdown::outline`, `crate::markdown::sanitize`…), which
 //! is why the concern modules themselves stay private.
 
+mod facts;
 mod html;
 mod outline;
 mod render;
@@ -27,8 +30,8 @@ pub use html::{
     active_content_in_html, external_assets_in_html, has_scheme, is_active_url, sanitize,
 };
 pub use outline::{
-    Heading, ImageWithoutAlt, Outline, SpeakerLine, images_without_alt, outline, plain_text,
-    split_minutes,
+    FactRef, Heading, ImageWithoutAlt, Outline, SpeakerLine, images_without_alt, outline,
+    plain_text, split_minutes,
 };
 pub use render::{RenderOptions, Resolver, Section, render_sections, rewrite_link, slug};
 
@@ -54,24 +57,38 @@ fn events(markdown: &str) -> Vec<(Event<'static>, Range<usize>)> {
     for (e, r) in Parser::new_ext(&protected, options()).into_offset_iter() {
         match e {
             Event::Text(t) if t.contains([STRONG_OPEN, STRONG_CLOSE]) => {
-                let mut rest: &str = &t;
-                while let Some(i) = rest.find([STRONG_OPEN, STRONG_CLOSE]) {
-                    if i > 0 {
-                        out.push((Event::Text(CowStr::from(rest[..i].to_string())), r.clone()));
+                // Each piece gets its own range when the text is the source
+                // as written (the places of local-fact references need it).
+                let exact = protected.get(r.clone()) == Some(t.as_ref());
+                let at = |from: usize, to: usize| {
+                    if exact {
+                        r.start + from..r.start + to
+                    } else {
+                        r.clone()
                     }
-                    let open = rest[i..].starts_with(STRONG_OPEN);
+                };
+                let mut pos = 0;
+                while let Some(i) = t[pos..].find([STRONG_OPEN, STRONG_CLOSE]) {
+                    let i = pos + i;
+                    if i > pos {
+                        out.push((Event::Text(CowStr::from(t[pos..i].to_string())), at(pos, i)));
+                    }
+                    let open = t[i..].starts_with(STRONG_OPEN);
                     out.push((
                         if open {
                             Event::Start(Tag::Strong)
                         } else {
                             Event::End(TagEnd::Strong)
                         },
-                        r.clone(),
+                        at(i, i + STRONG_OPEN.len_utf8()),
                     ));
-                    rest = &rest[i + STRONG_OPEN.len_utf8()..];
+                    pos = i + STRONG_OPEN.len_utf8();
                 }
-                if !rest.is_empty() {
-                    out.push((Event::Text(CowStr::from(rest.to_string())), r));
+                if pos < t.len() {
+                    out.push((
+                        Event::Text(CowStr::from(t[pos..].to_string())),
+                        at(pos, t.len()),
+                    ));
                 }
             }
             e => out.push((e.into_static(), r)),
@@ -159,7 +176,11 @@ mod tests {
 
     #[test]
     fn full_width_colons_make_speaker_lines() {
-        let o = outline("**主持人甲**\u{FF1A}同学们好\n\n**班主任\u{FF1A}** 好\n", 1);
+        let o = outline(
+            "**主持人甲**\u{FF1A}同学们好\n\n**班主任\u{FF1A}** 好\n",
+            1,
+            &crate::model::LocalFacts::default(),
+        );
         let names: Vec<_> = o.speakers.iter().map(|s| s.speaker.as_str()).collect();
         assert_eq!(names, ["主持人甲", "班主任"]);
         let roles = vec!["主持人甲".to_string()];
@@ -168,6 +189,7 @@ mod tests {
             RenderOptions {
                 roles: Some(&roles),
                 resolve: None,
+                facts: None,
             },
         );
         assert!(s[0].html.starts_with("<p class=\"line\">"), "{}", s[0].html);
@@ -189,6 +211,7 @@ mod tests {
             RenderOptions {
                 roles: Some(&roles),
                 resolve: None,
+                facts: None,
             },
         );
         assert!(
@@ -196,7 +219,11 @@ mod tests {
             "{}",
             s[0].html
         );
-        let o = outline("**主持人乙\u{FF1A}**同学们好\n", 1);
+        let o = outline(
+            "**主持人乙\u{FF1A}**同学们好\n",
+            1,
+            &crate::model::LocalFacts::default(),
+        );
         assert_eq!(o.speakers[0].speaker, "主持人乙");
     }
 

@@ -1,8 +1,10 @@
 //! The outline of a body: what loading and checking need to know about it,
 //! each with its file line and column. Headings (and the minutes of timed
 //! parts), links and images, speaker lines, images without alt text, the
-//! external assets and active content of raw HTML, and the plain text the
-//! search index reads.
+//! external assets and active content of raw HTML, references to local
+//! facts that are not defined (or sit in raw HTML), and the plain text the
+//! search index reads. Headings, speakers and plain text read the body with
+//! its local facts filled in, as the page shows it.
 //!
 //! Must not: produce HTML for pages (that is `render.rs`), or judge raw HTML
 //! itself (it asks `html.rs`); it reports what it finds and where, and
@@ -10,7 +12,7 @@
 
 use super::html::{active_content_in_html, external_assets_in_html};
 use super::{FW_COLON, events};
-use crate::model::LinkRef;
+use crate::model::{LinkRef, LocalFacts};
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 /// Full-width brackets, as Chinese input methods type them around the
@@ -40,6 +42,19 @@ pub struct SpeakerLine {
     pub column: usize,
 }
 
+/// A `{{name}}` reference in a body, with its place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactRef {
+    /// The name.
+    pub name: String,
+    /// As written, braces included.
+    pub raw: String,
+    /// File line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+}
+
 /// What checking needs to know about a body.
 #[derive(Clone, Debug, Default)]
 pub struct Outline {
@@ -54,6 +69,10 @@ pub struct Outline {
     /// Active content found in raw HTML (scripts, frames, event handlers,
     /// `javascript:` URLs): (line, column, what was found).
     pub raw_html_unsafe: Vec<(usize, usize, String)>,
+    /// References in the text to local facts that are not defined.
+    pub unknown_facts: Vec<FactRef>,
+    /// References inside raw HTML, which are shown as written.
+    pub facts_in_html: Vec<FactRef>,
 }
 
 /// Maps byte offsets of a body to file lines and columns.
@@ -103,10 +122,26 @@ impl Outline {
     }
 }
 
-/// Reads the outline of `markdown`, whose first line is file line `first_line`.
-pub fn outline(markdown: &str, first_line: usize) -> Outline {
+/// Reads the outline of `markdown`, whose first line is file line
+/// `first_line`, with the local facts `facts` defines.
+pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline {
     let lines = Lines::new(markdown, first_line);
     let mut out = Outline::default();
+    let filled = super::facts::fill(events(markdown), markdown, facts);
+    for (found, list) in [
+        (filled.unknown, &mut out.unknown_facts),
+        (filled.in_html, &mut out.facts_in_html),
+    ] {
+        for f in found {
+            let (line, column) = lines.at(f.offset);
+            list.push(FactRef {
+                name: f.name,
+                raw: f.raw,
+                line,
+                column,
+            });
+        }
+    }
     let mut heading: Option<(u8, String, usize)> = None;
     // Depth of block containers (lists, quotes, tables…) around the cursor.
     let mut container_depth = 0usize;
@@ -119,7 +154,7 @@ pub fn outline(markdown: &str, first_line: usize) -> Outline {
         AfterStrong(usize, String),
     }
     let mut sp = Sp::Idle;
-    for (event, range) in events(markdown) {
+    for (event, range) in filled.events {
         match &event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((
@@ -270,10 +305,10 @@ pub fn images_without_alt(markdown: &str, first_line: usize) -> Vec<ImageWithout
 }
 
 /// The plain text of a body (for the search index): text and code, with
-/// blocks separated by newlines.
-pub fn plain_text(markdown: &str) -> String {
+/// blocks separated by newlines, and local facts filled in.
+pub fn plain_text(markdown: &str, facts: &LocalFacts) -> String {
     let mut out = String::new();
-    for (e, _) in events(markdown) {
+    for (e, _) in super::facts::fill(events(markdown), markdown, facts).events {
         match e {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -340,7 +375,7 @@ mod tests {
     #[test]
     fn outline_finds_headings_links_and_speakers_with_lines() {
         let md = "## 开场(5分钟)\n\n**主持人甲**:同学们好!\n\n- **注意**:不是台词\n\n[读本](../parents/a.md) ![图](img.png)\n";
-        let o = outline(md, 10);
+        let o = outline(md, 10, &LocalFacts::default());
         assert_eq!(o.headings[0].text, "开场(5分钟)");
         assert_eq!(o.headings[0].line, 10);
         assert_eq!(o.speakers.len(), 1);
@@ -353,8 +388,42 @@ mod tests {
     }
 
     #[test]
+    fn facts_are_filled_and_unknown_ones_have_their_place() {
+        let facts = LocalFacts::new(
+            vec![crate::model::Fact {
+                name: "心理老师".into(),
+                value: "王老师".into(),
+                line: 1,
+                column: 1,
+            }],
+            &[],
+        );
+        let md = "## 找{{心理老师}}（5分钟）\n\n**{{心理老师}}**：大家好，{{心理咨询师}}\n\n<p title=\"{{x}}\">\n";
+        let o = outline(md, 5, &facts);
+        assert_eq!(o.headings[0].text, "找王老师（5分钟）");
+        assert_eq!(o.speakers[0].speaker, "王老师");
+        assert_eq!(
+            o.unknown_facts,
+            [FactRef {
+                name: "心理咨询师".into(),
+                raw: "{{心理咨询师}}".into(),
+                line: 7,
+                column: 18,
+            }]
+        );
+        assert_eq!(
+            (o.facts_in_html[0].line, o.facts_in_html[0].column),
+            (9, 11)
+        );
+        assert_eq!(
+            plain_text(md, &facts).lines().next(),
+            Some("找王老师（5分钟）")
+        );
+    }
+
+    #[test]
     fn colon_inside_bold_is_a_speaker_too() {
-        let o = outline("**班主任:** 同学们\n", 1);
+        let o = outline("**班主任:** 同学们\n", 1, &LocalFacts::default());
         assert_eq!(o.speakers[0].speaker, "班主任");
     }
 

@@ -1,7 +1,8 @@
 //! The HTML of a body, split into `##` sections: a unique id for every
 //! heading, links and images pointed at their output files (or dropped),
-//! the spoken lines of class meetings marked, and sections holding the
-//! author's raw HTML passed through the allow-list.
+//! the spoken lines of class meetings marked, local facts filled in as
+//! text, and sections holding the author's raw HTML passed through the
+//! allow-list.
 //!
 //! Must not: report problems or places (the outline and the loader do that,
 //! with lines and columns this file does not track), or decide which raw
@@ -9,6 +10,7 @@
 
 use super::html::{has_scheme, sanitize};
 use super::{FW_COLON, events};
+use crate::model::LocalFacts;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use std::collections::BTreeMap;
 
@@ -50,13 +52,20 @@ pub struct RenderOptions<'a> {
     /// use; `None` drops the link (its text stays) or the image (its alt
     /// text stays). Without a resolver, `.md` links become `.html` links.
     pub resolve: Option<Resolver<'a>>,
+    /// What `{{name}}` in the text stands for; without it references stay
+    /// as written.
+    pub facts: Option<&'a LocalFacts>,
 }
 
 /// Renders `markdown` as HTML sections split at `##` headings. Every heading
 /// gets a unique id; links to `.md` pages point at their `.html` pages; in
-/// meetings, spoken lines get `class="line"`.
+/// meetings, spoken lines get `class="line"`; local facts are text.
 pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
-    let events: Vec<Event> = events(markdown).into_iter().map(|(e, _)| e).collect();
+    let mut events = events(markdown);
+    if let Some(facts) = opts.facts {
+        events = super::facts::fill(events, markdown, facts).events;
+    }
+    let events: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
     // First pass: heading texts, to give every heading an id.
     let mut ids = Vec::new();
     let mut used = BTreeMap::new();
@@ -321,6 +330,7 @@ mod tests {
             RenderOptions {
                 roles: Some(&roles),
                 resolve: None,
+                facts: None,
             },
         );
         assert!(
@@ -337,6 +347,37 @@ mod tests {
     }
 
     #[test]
+    fn local_facts_are_escaped_text_everywhere_but_code() {
+        let facts = LocalFacts::new(
+            vec![crate::model::Fact {
+                name: "热线".into(),
+                value: "<b>*12356*</b> & [x](y)".into(),
+                line: 1,
+                column: 1,
+            }],
+            &[],
+        );
+        let roles = vec!["班主任".to_string()];
+        let s = render_sections(
+            "## 求助：{{热线}}\n\n**班主任**：请拨打{{ 热线 }}。`{{热线}}`、\\{{热线}}\n\n[{{热线}}](a.md)\n",
+            RenderOptions {
+                roles: Some(&roles),
+                resolve: None,
+                facts: Some(&facts),
+            },
+        );
+        let v = "&lt;b&gt;*12356*&lt;/b&gt; &amp; [x](y)";
+        assert_eq!(s[0].title.as_deref(), Some("求助：<b>*12356*</b> & [x](y)"));
+        assert_eq!(s[0].id, "求助b12356b-xy");
+        assert_eq!(
+            s[0].html,
+            format!(
+                "<p class=\"line\"><strong>班主任</strong>：请拨打{v}。<code>{{{{热线}}}}</code>、{{{{热线}}}}</p>\n<p><a href=\"a.html\">{v}</a></p>\n"
+            )
+        );
+    }
+
+    #[test]
     fn a_resolver_rewrites_or_drops_links_and_images() {
         let resolve = |d: &str| (d == "a.md").then(|| "../x/a.html".to_string());
         let s = render_sections(
@@ -344,6 +385,7 @@ mod tests {
             RenderOptions {
                 roles: None,
                 resolve: Some(&resolve),
+                facts: None,
             },
         );
         assert_eq!(

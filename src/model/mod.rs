@@ -1,9 +1,11 @@
 //! The domain model: plain typed data with no I/O. Loading turns text into
 //! it; checking, scheduling and rendering only read it.
 
+pub mod facts;
 pub mod schedule;
 pub mod vocab;
 
+pub use facts::{Fact, LocalFacts};
 pub use jiff::civil::Date;
 pub use vocab::{Area, Audience, Band, Form, Term};
 
@@ -39,6 +41,9 @@ pub struct Settings {
     pub theme: String,
     /// Help lines printed in every help box, in the order given.
     pub hotlines: Vec<Hotline>,
+    /// The `[facts]` table and the hotlines, as content refers to them
+    /// (`{{心理咨询室}}`).
+    pub facts: LocalFacts,
     /// Minify HTML pages (off by default: it costs a fifth of a build and
     /// saves little on a USB stick or in a zip).
     pub minify: bool,

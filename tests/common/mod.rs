@@ -38,6 +38,22 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The base fixture with `tests/fixtures/facts/` laid over it, copied to
+/// `dir`: local facts in a lesson's title, objective, materials and body
+/// and in a meeting's spoken line, one value spelling markup.
+pub fn base_with_facts(dir: &Path) {
+    copy_tree(&fixture("base"), dir);
+    copy_tree(&fixture("facts"), dir);
+}
+
+/// A local fact's value in `base_with_facts`, which must stay text.
+pub const FACT_VALUE: &str = "行政楼二楼 <b>*周三*</b>";
+
+/// The text of a whole HTML document, as a reader sees it.
+pub fn page_text(html: &str) -> String {
+    Html::parse_document(html).root_element().text().collect()
+}
+
 /// Every file under `dir` with its bytes, by relative path.
 pub fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();

@@ -104,6 +104,7 @@ impl<'a> Cx<'a> {
             RenderOptions {
                 roles,
                 resolve: Some(&resolve),
+                facts: Some(&self.c.settings.facts),
             },
         )
         .into_iter()

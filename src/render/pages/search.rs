@@ -50,7 +50,7 @@ pub fn docs(
                     l.objectives.cognitive,
                     l.objectives.affective,
                     l.objectives.behavioral,
-                    markdown::plain_text(&l.body.markdown)
+                    markdown::plain_text(&l.body.markdown, &cx.c.settings.facts)
                 ),
             })
         })
@@ -69,7 +69,7 @@ pub fn docs(
             s: m.term.slug().into(),
             y: grades_of(&m.bands),
             m: n.areas(&m.areas).join(" "),
-            x: markdown::plain_text(&m.body.markdown),
+            x: markdown::plain_text(&m.body.markdown, &cx.c.settings.facts),
         });
     }
     for h in handouts {
@@ -86,7 +86,7 @@ pub fn docs(
             s: h.term.slug().into(),
             y: grades_of(&h.bands),
             m: String::new(),
-            x: markdown::plain_text(&h.body.markdown),
+            x: markdown::plain_text(&h.body.markdown, &cx.c.settings.facts),
         });
     }
     for g in guides {
@@ -107,7 +107,7 @@ pub fn docs(
                 .map(|a| n.theme.label("audiences", a.slug()))
                 .collect::<Vec<_>>()
                 .join(" "),
-            x: markdown::plain_text(&g.body.markdown),
+            x: markdown::plain_text(&g.body.markdown, &cx.c.settings.facts),
         });
     }
     docs
