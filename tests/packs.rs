@@ -467,10 +467,12 @@ fn a_lesson_whose_order_has_no_slot_is_named() {
         .arg(tmp.path().join("packs"))
         .output()
         .unwrap();
+    // A warning (book/src/packs.md): the lesson is on the site and in no
+    // pack, and no pack is short because of it.
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("lessons/junior-high/02-pause.md:4:1"), "{err}");
-    assert!(err.contains("order: 7"), "{err}");
+    assert!(err.contains("warning: order: 7"), "{err}");
 }
 
 #[test]
