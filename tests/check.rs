@@ -80,7 +80,7 @@ fn unsafe_and_private_content_is_found_at_its_exact_place() {
     assert_eq!(at(f, "学号")["line"], l_id);
     assert_eq!(at(f, "身份证号")["column"], 21);
     assert_eq!(at(f, "身份证号")["line"], l_id);
-    assert_eq!(at(f, "没有说明是虚构")["severity"], "warning");
+    assert_eq!(at(f, "没有说明是虚构")["severity"], "error");
     assert_eq!(at(f, "没有标 sensitive")["severity"], "warning");
     let lp = at("lessons/lower-primary/01-hello.md", "小学低年级");
     assert_eq!(
