@@ -421,15 +421,29 @@ pub fn placeholders(sources: &BTreeMap<String, String>) -> Vec<Diagnostic> {
 }
 
 fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>) {
-    for p in crate::scaffold::PLACEHOLDERS {
-        for (line, col) in find_all(text, p.text) {
+    // Every prompt opens with a full-width bracket: one pass over the
+    // text, looking only where one opens.
+    for (i, line) in text.lines().enumerate() {
+        for (at, _) in line.match_indices('（') {
+            let rest = &line[at..];
+            let Some(p) = crate::scaffold::PLACEHOLDERS
+                .iter()
+                .find(|p| rest.starts_with(p.text))
+            else {
+                continue;
+            };
             out.push(
-                Diagnostic::warning(path, line, col, format!("还有没写完的占位提示“{}”", p.text))
-                    .with_len(p.text.chars().count())
-                    .with_hint(format!(
-                        "{}\u{FF1B}写好之前\u{FF0C}带这个文件的课程包和 PDF 都不会生成",
-                        p.write
-                    )),
+                Diagnostic::warning(
+                    path,
+                    i + 1,
+                    line[..at].chars().count() + 1,
+                    format!("还有没写完的占位提示“{}”", p.text),
+                )
+                .with_len(p.text.chars().count())
+                .with_hint(format!(
+                    "{}\u{FF1B}写好之前\u{FF0C}带这个文件的课程包和 PDF 都不会生成",
+                    p.write
+                )),
             );
         }
     }
