@@ -1,9 +1,12 @@
-//! The checks `xinyu check` runs beyond what the build requires: safe
-//! messaging, privacy, teaching practice. Word lists are data
-//! (`rules/default.toml`, extended by a project's `rules/check.toml`).
+//! The content checks beyond what loading requires: safe messaging,
+//! privacy, teaching practice, hotlines, and prompts left from the
+//! skeletons. Word lists are data (`rules/default.toml`, extended by a
+//! project's `rules/check.toml`). `check`, `build`, `serve`, `pack` and
+//! `print` all run them through `gate::open`; the severities here are
+//! `check`'s, and `gate` decides what else blocks a pack or a PDF.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Band, Curriculum, Date, Form, Term};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Band, Curriculum, Date, Form, Lesson, Settings, Term};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -105,26 +108,29 @@ fn line_of(text: &str, prefix: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-/// Personal data that must never reach output: mobile numbers, phone
-/// numbers that are not declared hotlines, ID card numbers, 学号.
-struct Privacy {
+/// Safe-messaging and privacy checks of one file's text, with the
+/// patterns compiled once.
+pub struct Words<'r> {
+    rules: &'r Rules,
+    /// Declared hotline numbers, digits only: not private.
     hotlines: Vec<String>,
+    /// A mobile number; a landline with area code; an 18-digit ID number; a 学号.
     mobile: Regex,
     landline: Regex,
     id_card: Regex,
     student_no: Regex,
 }
 
-impl Privacy {
-    fn new(c: &Curriculum) -> Privacy {
-        Privacy {
-            hotlines: c
-                .settings
+impl<'r> Words<'r> {
+    /// The checks with `rules`; the hotlines of `settings` are allowed.
+    pub fn new(rules: &'r Rules, settings: &Settings) -> Words<'r> {
+        Words {
+            rules,
+            hotlines: settings
                 .hotlines
                 .iter()
                 .map(|h| h.number.replace([' ', '-'], ""))
                 .collect(),
-            // A mobile number; a landline with area code; an 18-digit ID number; a 学号.
             mobile: Regex::new(r"(?:^|[^0-9])(1[3-9][0-9]{9})(?:[^0-9]|$)").expect("valid regex"),
             landline: Regex::new(r"0[0-9]{2,3}[-‐—－ ]?[0-9]{7,8}").expect("valid regex"),
             id_card: Regex::new(r"(?:^|[^0-9])([0-9]{17}[0-9Xx])(?:[^0-9]|$)")
@@ -133,15 +139,89 @@ impl Privacy {
         }
     }
 
-    /// Everything personal in `text`, the file `path`.
-    fn scan(&self, path: &str, text: &str) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
+    /// Checks the text of the file at `path`, written for `bands`.
+    pub fn file(
+        &self,
+        path: &str,
+        bands: &[Band],
+        sensitive: bool,
+        text: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let rules = self.rules;
+        let lower_primary_only = bands == [Band::LowerPrimary];
+        let lower_primary = bands.contains(&Band::LowerPrimary);
+        for w in &rules.means.words {
+            for (line, col) in find_all(text, w) {
+                out.push(
+                    Diagnostic::error(path, line, col, format!("出现了描述自杀或自伤方法、手段的词“{w}”"))
+                        .with_len(w.chars().count())
+                        .with_hint("按安全报道原则，不描述方法、手段或地点\u{FF1B}改为讲清“感到撑不住时向谁求助”"),
+                );
+            }
+        }
+        let mut mentions_suicide = None;
+        for w in &rules.suicide.words {
+            for (line, col) in find_all(text, w) {
+                mentions_suicide.get_or_insert((line, col, w.clone()));
+                if lower_primary {
+                    out.push(
+                        Diagnostic::error(path, line, col, format!("小学低年级的内容里出现了“{w}”"))
+                            .with_len(w.chars().count())
+                            .with_hint("小学低年级不讲自杀话题\u{FF1B}只传递“很难过、很害怕时，告诉你信任的大人”"),
+                    );
+                }
+            }
+        }
+        if let Some((line, col, w)) = mentions_suicide
+            && !sensitive
+            && !lower_primary_only
+        {
+            out.push(
+                Diagnostic::warning(
+                    path,
+                    line,
+                    col,
+                    format!("提到了“{w}”，但文件没有标 sensitive: true"),
+                )
+                .with_len(w.chars().count())
+                .with_hint(
+                    "在前置信息里加上 sensitive: true\u{FF0C}页面会提醒老师提前通读并做好求助转介",
+                ),
+            );
+        }
+        self.private(path, text, out);
+        let fictional = rules
+            .case
+            .fictional
+            .iter()
+            .any(|f| text.contains(f.as_str()));
+        if !fictional
+            && let Some((line, col, w)) = rules
+                .case
+                .words
+                .iter()
+                .find_map(|w| find_all(text, w).first().map(|(l, c)| (*l, *c, w)))
+        {
+            out.push(
+                Diagnostic::error(path, line, col, "有案例故事，但没有说明是虚构的")
+                    .with_len(w.chars().count())
+                    .with_hint(
+                        "案例要用虚构或改编的人物，并写明“以下案例为虚构”或在名字后注明“（化名）”",
+                    ),
+            );
+        }
+    }
+
+    /// Personal data in `text`, the file `path`: mobile numbers, phone
+    /// numbers that are not declared hotlines, ID card numbers, 学号.
+    pub fn private(&self, path: &str, text: &str, out: &mut Vec<Diagnostic>) {
         for (line, col, m) in regex_all(text, &self.mobile) {
             out.push(
-                    Diagnostic::error(path, line, col, format!("出现了手机号码 {m}"))
-                        .with_len(m.chars().count())
-                        .with_hint("课程材料里不能出现个人电话号码\u{FF1B}求助电话写在 xinyu.toml 的 [[hotlines]] 里，每页自动显示"),
-                );
+                Diagnostic::error(path, line, col, format!("出现了手机号码 {m}"))
+                    .with_len(m.chars().count())
+                    .with_hint("课程材料里不能出现个人电话号码\u{FF1B}求助电话写在 xinyu.toml 的 [[hotlines]] 里，每页自动显示"),
+            );
         }
         for (line, col, m) in regex_all(text, &self.landline) {
             let digits: String = m.chars().filter(char::is_ascii_digit).collect();
@@ -173,15 +253,15 @@ impl Privacy {
                     .with_hint("课程材料里不能出现学生的学号、姓名等个人信息"),
             );
         }
-        out
     }
 
-    /// Everything personal in the values of the `[facts]` table: a value
-    /// appears on every page that refers to it.
-    fn facts(&self, c: &Curriculum) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for f in &c.settings.facts.declared {
-            for mut d in self.scan(crate::load::settings::FILE, &f.value) {
+    /// Personal data in the values of the `[facts]` table: a value appears
+    /// on every page that refers to it.
+    fn facts(&self, settings: &Settings, out: &mut Vec<Diagnostic>) {
+        for f in &settings.facts.declared {
+            let mut found = Vec::new();
+            self.private(crate::load::settings::FILE, &f.value, &mut found);
+            for mut d in found {
                 // The value is one line; its text starts after the quote.
                 d.column += f.column;
                 d.line = f.line;
@@ -196,18 +276,18 @@ impl Privacy {
                 out.push(d);
             }
         }
-        out
     }
 }
 
-/// One file to check: its path, text, bands and whether it is marked sensitive.
+/// One file to check: its path, bands and whether it is marked sensitive.
 struct Item<'a> {
     path: &'a str,
     bands: Vec<Band>,
     sensitive: bool,
 }
 
-/// Runs every check. `today` decides when a hotline's `verified_on` is old.
+/// Runs every check but the placeholders (see [`placeholders`]). `today`
+/// decides when a hotline's `verified_on` is old.
 pub fn run(
     c: &Curriculum,
     sources: &BTreeMap<String, String>,
@@ -239,73 +319,10 @@ pub fn run(
             sensitive: g.sensitive,
         }))
         .collect();
-    let privacy = Privacy::new(c);
-
+    let words = Words::new(rules, &c.settings);
     for it in &items {
-        let Some(text) = sources.get(it.path) else {
-            continue;
-        };
-        let lower_primary_only = it.bands == [Band::LowerPrimary];
-        let lower_primary = it.bands.contains(&Band::LowerPrimary);
-        for w in &rules.means.words {
-            for (line, col) in find_all(text, w) {
-                out.push(
-                    Diagnostic::error(it.path, line, col, format!("出现了描述自杀或自伤方法、手段的词“{w}”"))
-                        .with_len(w.chars().count())
-                        .with_hint("按安全报道原则，不描述方法、手段或地点\u{FF1B}改为讲清“感到撑不住时向谁求助”"),
-                );
-            }
-        }
-        let mut mentions_suicide = None;
-        for w in &rules.suicide.words {
-            for (line, col) in find_all(text, w) {
-                mentions_suicide.get_or_insert((line, col, w.clone()));
-                if lower_primary {
-                    out.push(
-                        Diagnostic::error(it.path, line, col, format!("小学低年级的内容里出现了“{w}”"))
-                            .with_len(w.chars().count())
-                            .with_hint("小学低年级不讲自杀话题\u{FF1B}只传递“很难过、很害怕时，告诉你信任的大人”"),
-                    );
-                }
-            }
-        }
-        if let Some((line, col, w)) = mentions_suicide
-            && !it.sensitive
-            && !lower_primary_only
-        {
-            out.push(
-                Diagnostic::warning(
-                    it.path,
-                    line,
-                    col,
-                    format!("提到了“{w}”，但文件没有标 sensitive: true"),
-                )
-                .with_len(w.chars().count())
-                .with_hint(
-                    "在前置信息里加上 sensitive: true\u{FF0C}页面会提醒老师提前通读并做好求助转介",
-                ),
-            );
-        }
-        out.extend(privacy.scan(it.path, text));
-        let fictional = rules
-            .case
-            .fictional
-            .iter()
-            .any(|f| text.contains(f.as_str()));
-        if !fictional
-            && let Some((line, col, w)) = rules
-                .case
-                .words
-                .iter()
-                .find_map(|w| find_all(text, w).first().map(|(l, c)| (*l, *c, w)))
-        {
-            out.push(
-                Diagnostic::warning(it.path, line, col, "有案例故事，但没有说明是虚构的")
-                    .with_len(w.chars().count())
-                    .with_hint(
-                        "案例要用虚构或改编的人物，并写明“以下案例为虚构”或在名字后注明“（化名）”",
-                    ),
-            );
+        if let Some(text) = sources.get(it.path) {
+            words.file(it.path, &it.bands, it.sensitive, text, &mut out);
         }
     }
 
@@ -319,17 +336,12 @@ pub fn run(
         .chain(c.handouts.iter().map(|h| (&h.path, &h.body)))
         .chain(c.guides.iter().map(|g| (&g.path, &g.body)));
     for (path, body) in bodies {
-        for img in crate::markdown::images_without_alt(&body.markdown, body.first_line) {
-            out.push(
-                Diagnostic::warning(path, img.line, img.column, "图片没有替代文字")
-                    .with_len(img.len)
-                    .with_hint("在 ![ ] 的方括号里写一句话说明图片的内容\u{FF0C}例如 ![学生分组讨论的照片](photo.jpg)\u{FF1B}读屏软件会读出这句话\u{FF0C}图片打不开时也会显示它"),
-            );
-        }
+        images(path, body, &mut out);
     }
     for g in c.guides.iter().filter(|g| g.template) {
         out.extend(filled_in(&g.path, &g.body));
     }
+    words.facts(&c.settings, &mut out);
     for l in &c.lessons {
         let text = sources.get(&l.path).map_or("", String::as_str);
         if l.forms.iter().all(|f| *f == Form::Talk) {
@@ -396,32 +408,105 @@ pub fn run(
             }
         }
     }
-    out.extend(privacy.facts(c));
-    // Hotlines checked recently.
-    let settings = sources.get("xinyu.toml").map_or("", String::as_str);
-    let verified_lines: Vec<usize> = settings
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with("verified_on"))
-        .map(|(i, _)| i + 1)
-        .collect();
-    for (i, h) in c.settings.hotlines.iter().enumerate() {
-        let age = (today - h.verified_on).get_days();
-        if age > 180 {
+    hotlines(&c.settings, today, &mut out);
+    out
+}
+
+/// Hotlines that nobody has verified, or not for 180 days.
+fn hotlines(settings: &Settings, today: Date, out: &mut Vec<Diagnostic>) {
+    for h in &settings.hotlines {
+        let (line, col) = h.at;
+        match h.verified_on {
+            None => out.push(
+                Diagnostic::warning(
+                    crate::load::settings::FILE,
+                    line,
+                    col,
+                    format!("热线“{}”的号码 {} 还没有核实", h.name, h.number),
+                )
+                .with_len(h.number.chars().count() + 2)
+                .with_hint(format!(
+                    "请打一次这个号码，确认能打通、名称和备注都对，再在这条热线下面加一行 verified_on = {today}（写核实当天的日期）"
+                )),
+            ),
+            Some(on) => {
+                let age = (today - on).get_days();
+                if age > 180 {
+                    out.push(
+                        Diagnostic::warning(
+                            crate::load::settings::FILE,
+                            line,
+                            col,
+                            format!("“{}”的号码 {age} 天前核实过，已超过 180 天", h.name),
+                        )
+                        .with_len(10)
+                        .with_hint("请打一次这个号码，确认仍然可用，再更新 verified_on"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Prompts the skeletons write (`scaffold::PLACEHOLDERS`) still left in
+/// any file of the project, settings and calendars included. Warnings for
+/// `check`; `gate` turns those in what a pack or PDF carries into errors.
+pub fn placeholders(sources: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (path, text) in sources {
+        placeholders_in(path, text, &mut out);
+    }
+    out
+}
+
+fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>) {
+    // Every prompt opens with a full-width bracket: one pass over the
+    // text, looking only where one opens.
+    for (i, line) in text.lines().enumerate() {
+        for (at, _) in line.match_indices('（') {
+            let rest = &line[at..];
+            let Some(p) = crate::scaffold::PLACEHOLDERS
+                .iter()
+                .find(|p| rest.starts_with(p.text))
+            else {
+                continue;
+            };
             out.push(
                 Diagnostic::warning(
-                    "xinyu.toml",
-                    verified_lines.get(i).copied().unwrap_or(0),
-                    1,
-                    format!("“{}”的号码 {age} 天前核实过，已超过 180 天", h.name),
+                    path,
+                    i + 1,
+                    line[..at].chars().count() + 1,
+                    format!("还有没写完的占位提示“{}”", p.text),
                 )
-                .with_len(11)
-                .with_hint("请打一次这个号码，确认仍然可用，再更新 verified_on"),
+                .with_len(p.text.chars().count())
+                .with_hint(format!(
+                    "{}\u{FF1B}写好之前\u{FF0C}带这个文件的课程包和 PDF 都不会生成",
+                    p.write
+                )),
             );
         }
     }
-    out.retain(|d| d.severity == Severity::Error || d.severity == Severity::Warning);
+}
+
+/// What [`run`] and [`placeholders`] find in one lesson on its own (no
+/// check that compares files), for `serve` after an edit of its body.
+pub fn lesson(rules: &Rules, settings: &Settings, l: &Lesson, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    Words::new(rules, settings).file(&l.path, &[l.band], l.sensitive, text, &mut out);
+    images(&l.path, &l.body, &mut out);
+    placeholders_in(&l.path, text, &mut out);
     out
+}
+
+/// Images without a description in one body.
+fn images(path: &str, body: &crate::model::Body, out: &mut Vec<Diagnostic>) {
+    for img in crate::markdown::images_without_alt(&body.markdown, body.first_line) {
+        out.push(
+            Diagnostic::warning(path, img.line, img.column, "图片没有替代文字")
+                .with_len(img.len)
+                .with_hint("在 ![ ] 的方括号里写一句话说明图片的内容\u{FF0C}例如 ![学生分组讨论的照片](photo.jpg)\u{FF1B}读屏软件会读出这句话\u{FF0C}图片打不开时也会显示它"),
+        );
+    }
 }
 
 /// Labels of personal data on a 一生一策 form: after one of these, a

@@ -127,6 +127,11 @@ impl Diagnostics {
         (errors, self.items.len() - errors)
     }
 
+    /// The diagnostics, in the order they were added.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
     /// True when there is nothing to report.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()

@@ -5,6 +5,7 @@ pub mod check;
 pub mod commands;
 pub mod diagnostic;
 pub mod frontmatter;
+pub mod gate;
 pub mod live;
 pub mod load;
 pub mod markdown;

@@ -9,8 +9,14 @@
 //! `sensitive` and parent handout. An edit that changes none of those
 //! changes no other page. Anything else (a new or deleted file, a
 //! calendar, settings, the theme, a new asset) rebuilds everything.
+//!
+//! Both ways run the content checks `build` runs (`gate::open` for a full
+//! rebuild, `check::lesson` for an edited lesson): a privacy or
+//! safe-messaging error stops the rebuild and is shown in the overlay.
 
-use crate::diagnostic::{self, Diagnostic, Diagnostics};
+use crate::check::{self, Rules};
+use crate::diagnostic::{self, Diagnostic, Diagnostics, Severity};
+use crate::gate::{self, Gate, Scope};
 use crate::load::{self, Reload};
 use crate::model::{Curriculum, Lesson};
 use crate::plan::paths::{self, Urls};
@@ -27,6 +33,8 @@ use std::sync::Arc;
 pub struct Live {
     c: Curriculum,
     sources: BTreeMap<String, String>,
+    /// The word lists of the content checks, for edited lessons.
+    rules: Rules,
     renderer: Arc<Renderer>,
     /// Lessons whose last quick rebuild failed: checked again each time, so
     /// fixing another file cannot hide their errors.
@@ -50,33 +58,51 @@ fn render(d: Vec<Diagnostic>, sources: &BTreeMap<String, String>) -> String {
     diagnostic::render(&all, sources)
 }
 
-/// Loads and builds `project` into `out` (pages only, no packs).
+/// Only the errors: a failed rebuild's overlay shows what stopped it.
+fn errors(all: &Diagnostics, sources: &BTreeMap<String, String>) -> String {
+    let mut errors = Diagnostics::default();
+    all.sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .for_each(|d| errors.push(d.clone()));
+    diagnostic::render(&errors, sources)
+}
+
+/// Loads, checks (`gate::open`, as `build` does) and builds `project`
+/// into `out` (pages only, no packs).
 pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), String> {
-    let loaded = load::load(project);
-    let Some(c) = loaded
-        .curriculum
-        .filter(|_| !loaded.diagnostics.has_errors())
+    let gate = gate::open(project, &Scope::default());
+    if gate.usable().is_none() {
+        return Err(errors(&gate.all(), &gate.sources));
+    }
+    let Gate {
+        curriculum: Some(c),
+        sources,
+        rules: Some(rules),
+        ..
+    } = gate
     else {
-        return Err(diagnostic::render(&loaded.diagnostics, &loaded.sources));
+        return Err(String::new());
     };
     let renderer = match Renderer::new(project, &c) {
         Ok(r) => r,
-        Err(Failure::Input(d)) => return Err(render(d, &loaded.sources)),
+        Err(Failure::Input(d)) => return Err(render(d, &sources)),
         Err(Failure::Io(e)) => return Err(format!("{e:#}")),
     };
     let plan = Plan::new(&c, Release::Ready);
-    match pipeline::site(project, &plan, &renderer, out, false, None) {
+    match pipeline::site(project, &plan, &renderer, out, &plan.site(false), None) {
         Ok(s) => Ok((
             s.pages,
             Live {
                 c,
-                sources: loaded.sources,
+                sources,
+                rules,
                 renderer: Arc::new(renderer),
                 pending: BTreeSet::new(),
                 stale: false,
             },
         )),
-        Err(Failure::Input(d)) => Err(render(d, &loaded.sources)),
+        Err(Failure::Input(d)) => Err(render(d, &sources)),
         Err(Failure::Io(e)) => Err(format!("{e:#}")),
     }
 }
@@ -145,7 +171,19 @@ impl Live {
                     if shown_elsewhere(&self.c.lessons[i]) != shown_elsewhere(&l) {
                         return None;
                     }
-                    fresh.push((i, *l));
+                    // The content checks of this file, as a full build
+                    // runs them: only errors stop a preview.
+                    let text = self.sources.get(rel).map_or("", String::as_str);
+                    let blocking: Vec<Diagnostic> =
+                        check::lesson(&self.rules, &self.c.settings, &l, text)
+                            .into_iter()
+                            .filter(|d| d.severity == Severity::Error)
+                            .collect();
+                    if blocking.is_empty() {
+                        fresh.push((i, *l));
+                    } else {
+                        errors.extend(blocking);
+                    }
                 }
             }
         }

@@ -1,17 +1,26 @@
 //! Skeletons for `xinyu new` and `xinyu init`: complete, valid files with
 //! every field, whose timed parts already add up, and prompts where the
 //! author writes.
+//!
+//! Every prompt is a [`Placeholder`] from [`PLACEHOLDERS`]
+//! (`scaffold/placeholders.rs`); the skeletons are written from that list
+//! and `check` looks for the same list, so a prompt left in a file is
+//! reported and keeps the file out of packs and PDFs.
+
+mod placeholders;
 
 use crate::model::{Band, Date, Term};
+use placeholders::*;
+pub use placeholders::{PLACEHOLDERS, Placeholder};
 
 /// Minutes of the phases of a lesson of `duration` minutes.
-fn phases(duration: u32) -> [(&'static str, u32); 4] {
+fn phases(duration: u32) -> [(String, u32); 4] {
     let main = duration.saturating_sub(20).max(5);
     [
-        ("暖身导入：（活动名称）", 5),
-        ("主题活动：（活动名称）", main),
-        ("分享交流", 10),
-        ("总结升华", 5),
+        (format!("暖身导入：{ACTIVITY}"), 5),
+        (format!("主题活动：{ACTIVITY}"), main),
+        ("分享交流".to_string(), 10),
+        ("总结升华".to_string(), 5),
     ]
 }
 
@@ -29,19 +38,19 @@ areas: [self]                # self learning relationships emotions career adapt
 topics: []
 forms: [game, discussion]    # group-guidance training discussion situation role-play game psychodrama talk
 objectives:
-  cognitive: （认知目标:学生知道……）
-  affective: （情感目标:学生愿意……）
-  behavioral: （行为目标:学生学会……）
-key_points: （教学重点）
-difficulties: （教学难点）
-materials: [（教学准备）]
+  cognitive: {COGNITIVE}
+  affective: {AFFECTIVE}
+  behavioral: {BEHAVIORAL}
+key_points: {KEY_POINTS}
+difficulties: {DIFFICULTIES}
+materials: [{MATERIALS}]
 # parents: parents/xxx.md     # 配套家长读本
 sensitive: false
 ---
 
 ## 设计理念
 
-（为什么在这个年龄、这个时候上这节课。）
+{RATIONALE}
 
 ## 活动过程
 
@@ -53,12 +62,12 @@ sensitive: false
     );
     for (name, minutes) in phases(duration) {
         s.push_str(&format!(
-            "### {name}（{minutes}分钟）\n\n**教师**:（教师的引导语。）\n\n1. （学生做什么,一步一步写清楚。）\n\n"
+            "### {name}（{minutes}分钟）\n\n**教师**:{TEACHER_SAYS}\n\n1. {STUDENTS_DO}\n\n"
         ));
     }
-    s.push_str(
-        "## 课后延伸\n\n（一周内可以完成的一件小事。）\n\n## 学习单\n\n1. （给学生自己填写的问题）______\n\n（学习单只留给自己,不用上交。）\n\n## 教学反思\n\n1. 学生在哪个环节最投入?\n2. 哪个环节时间不够或太长?\n3. 有没有学生需要课后单独关心?\n",
-    );
+    s.push_str(&format!(
+        "## 课后延伸\n\n{EXTENSION}\n\n## 学习单\n\n1. {WORKSHEET}______\n\n（学习单只留给自己,不用上交。）\n\n## 教学反思\n\n1. 学生在哪个环节最投入?\n2. 哪个环节时间不够或太长?\n3. 有没有学生需要课后单独关心?\n",
+    ));
     fullwidth(&s)
 }
 
@@ -81,37 +90,37 @@ sensitive: false
 
 ## 班会目标
 
-1. （通过这次班会,学生……）
+1. {MEETING_AIM}
 
 ## 会前准备
 
-- 主持人:（两名学生,提前熟悉脚本。）
-- 材料:（卡片、白纸……）
-- 座位:（分组坐。）
+- 主持人:{HOSTS}
+- 材料:{MEETING_MATERIALS}
+- 座位:{SEATING}
 
 ## 开场（5分钟）
 
 **主持人甲**:同学们好!
 
-**主持人乙**:（介绍今天的主题。）
+**主持人乙**:{THEME_INTRO}
 
-## 主题活动（小组活动的名称）（{main}分钟）
+## 主题活动{GROUP_ACTIVITY}（{main}分钟）
 
-（写清楚活动规则、分组方式和每一步的时间。）
+{RULES}
 
-**主持人甲**:（台词。）
+**主持人甲**:{HOST_LINE}
 
 ## 分享交流（10分钟）
 
-**主持人乙**:（请各组分享。）
+**主持人乙**:{GROUPS_SHARE}
 
 ## 班主任总结（5分钟）
 
-**班主任**:（班主任的总结。）
+**班主任**:{CLASS_TEACHER_SUMS_UP}
 
 ## 会后跟进
 
-- （班会后一周内的小任务。）
+- {FOLLOW_UP}
 ",
         bands = list.join(", "),
         term = term.slug(),
@@ -133,21 +142,20 @@ sensitive: false
 
 ## 孩子这段时间在经历什么
 
-（用家里老人也能看懂的话写。）
+{CHILD_NOW}
 
 ## 这周在家可以这样做
 
-1. （一件具体的事,附上可以对孩子说的话。）
-2. 
-3. 
+1. {AT_HOME}
+2. {AT_HOME_MORE}
 
 ## 可以少做的事
 
-- 
+- {DO_LESS}
 
 ## 这些情况,请及时联系学校
 
-- （哪些信号出现时,请联系班主任或学校心理辅导室。）
+- {SIGNS}
 ",
         bands = list.join(", "),
         term = term.slug(),
@@ -171,24 +179,24 @@ bands: [{bands}]
 
 ## 这份指南用来做什么
 
-（写清楚谁在什么时候用它，例如“班主任每周班级排查时对照使用”。）
+{GUIDE_USE}
 
 ## 需要留意的信号
 
-- （具体、可观察的表现，例如“连续几天独自吃饭、不和同学说话”。）
+- {GUIDE_SIGNS}
 
 ## 老师可以这样做
 
-1. （第一步做什么、说什么；附上可以对学生说的原话。）
+1. {GUIDE_STEP}
 2. 
 
 ## 什么时候必须转介
 
-- （哪些情况当天告诉学校心理辅导室和分管领导，不单独处理。）
+- {GUIDE_REFER}
 
 ## 求助渠道
 
-- 学校心理辅导室：（地点和开放时间）
+- 学校心理辅导室：{GUIDE_ROOM}
 - 紧急情况：拨打 110 或 120
 ",
         bands = list.join(", "),
@@ -202,42 +210,44 @@ fn yaml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.replace('"', "")))
 }
 
-/// Settings for a new project.
-pub fn settings(title: &str, today: Date) -> String {
+/// Settings for a new project. The hotlines carry no `verified_on`:
+/// nobody has called them yet, and a date written by the tool would say
+/// somebody had (`check` reports each until it has one).
+pub fn settings(title: &str) -> String {
     fullwidth(&format!(
         "# 课程项目设置,字段说明见用户手册“内容格式”一章。
 title = \"{title}\"
-publisher = \"（教研室或学校名称）\"
+publisher = \"{PUBLISHER}\"
 language = \"zh-Hans\"
+
+# 求助热线,每一页的求助信息里都会列出。每条热线请先打一次,确认能打通、
+# 名称和备注都对,再在这条热线下面加一行 verified_on = 核实的日期,
+# 日期写成 2026-09-01 这样,不加引号。还没核实的热线,xinyu check 会提醒。
 
 [[hotlines]]
 name = \"全国统一心理援助热线\"
 number = \"12356\"
 note = \"各地服务时段不同,请以当地公布为准\"
-verified_on = {today}
 
 [[hotlines]]
 name = \"青少年服务台（共青团）\"
 number = \"12355\"
-verified_on = {today}
 
 [[hotlines]]
 name = \"报警（紧急危险时）\"
 number = \"110\"
-verified_on = {today}
 
 [[hotlines]]
 name = \"急救（紧急危险时）\"
 number = \"120\"
-verified_on = {today}
 
 # 本地信息：课程内容的任何文字里写 {{{{心理咨询室}}}}，页面、打印页、课程包和搜索里
 # 都显示这里写的内容；改这一处，所有页面一起改。名字要用英文双引号括起来。
 # 上面的热线也能这样引用：{{{{全国统一心理援助热线}}}} 显示它的号码 12356。
 # 请把括号里的提示换成本地的实际情况；用不到的整行删掉。
 [facts]
-\"心理咨询室\" = \"（心理咨询室的位置和开放时间，如：行政楼二楼，周一至周五 12:30—13:30）\"
-\"心理老师\" = \"（学校心理老师的称呼，如：王老师）\"
+\"心理咨询室\" = \"{COUNSELLING_ROOM}\"
+\"心理老师\" = \"{PSYCHOLOGY_TEACHER}\"
 "
     ))
 }
@@ -395,7 +405,7 @@ mod tests {
 
     #[test]
     fn new_settings_define_placeholder_facts() {
-        let text = settings("心育", Date::new(2026, 11, 22).unwrap_or_default());
+        let text = settings("心育");
         let mut d = Vec::new();
         let s = crate::load::settings::parse(&text, &mut d).unwrap();
         assert!(d.is_empty(), "{d:?}");

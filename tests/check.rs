@@ -80,7 +80,7 @@ fn unsafe_and_private_content_is_found_at_its_exact_place() {
     assert_eq!(at(f, "学号")["line"], l_id);
     assert_eq!(at(f, "身份证号")["column"], 21);
     assert_eq!(at(f, "身份证号")["line"], l_id);
-    assert_eq!(at(f, "没有说明是虚构")["severity"], "warning");
+    assert_eq!(at(f, "没有说明是虚构")["severity"], "error");
     assert_eq!(at(f, "没有标 sensitive")["severity"], "warning");
     let lp = at("lessons/lower-primary/01-hello.md", "小学低年级");
     assert_eq!(
@@ -332,4 +332,151 @@ fn each_check_fires_on_its_case_and_not_on_the_near_miss() {
             }
         }
     }
+}
+
+/// Runs `xinyu <cmd> PROJECT [args]` on a fixed day; (exit code, stderr).
+fn publish(cmd: &str, project: &std::path::Path, args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let o = xinyu()
+        .arg(cmd)
+        .arg(project)
+        .args(args)
+        .env("XINYU_TODAY", "2026-11-22")
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// `file:line:column` of the first `needle` in `text` (column in characters).
+fn place(file: &str, text: &str, needle: &str) -> String {
+    let (i, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .unwrap();
+    let col = line[..line.find(needle).unwrap()].chars().count() + 1;
+    format!("{file}:{}:{col}", i + 1)
+}
+
+#[test]
+fn privacy_findings_block_build_pack_and_print_and_leave_earlier_output_untouched() {
+    fn out(dir: &std::path::Path) -> [&std::ffi::OsStr; 2] {
+        ["--out".as_ref(), dir.as_os_str()]
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let (site, packs) = (tmp.path().join("site"), tmp.path().join("packs"));
+    assert_eq!(publish("build", &p, &out(&site)).0, 0);
+    assert_eq!(publish("pack", &p, &out(&packs)).0, 0);
+    let (site_before, packs_before) = (snapshot_tree(&site), snapshot_tree(&packs));
+    assert!(!packs_before.is_empty());
+
+    // An ID number in a lesson, a mobile number in a parent handout.
+    let lesson = p.join(LESSON);
+    let text =
+        fs::read_to_string(&lesson)
+            .unwrap()
+            .replacen(ANCHOR, "证件 330106200001011234。", 1);
+    let id_at = place(LESSON, &text, "330106");
+    fs::write(&lesson, text).unwrap();
+    let handout = p.join(HANDOUT);
+    let text = fs::read_to_string(&handout).unwrap().replacen(
+        "连续两周睡不好、不想上学。",
+        "请打 13800138000 联系我。",
+        1,
+    );
+    let mobile_at = place(HANDOUT, &text, "13800138000");
+    fs::write(&handout, text).unwrap();
+
+    let (code, _, checked) = check(&p, &[]);
+    assert_eq!(code, 1, "{checked}");
+    let pdf = tmp.path().join("pdf");
+    for (cmd, dir) in [("build", &site), ("pack", &packs), ("print", &pdf)] {
+        let (code, err) = publish(cmd, &p, &out(dir));
+        assert_eq!(code, 1, "{cmd} must refuse:\n{err}");
+        assert!(
+            err.contains(&id_at) && err.contains(&mobile_at),
+            "{cmd}: {err}"
+        );
+        assert!(
+            err.contains("身份证号") && err.contains("手机号码"),
+            "{err}"
+        );
+        // The same findings in the same words as `check`.
+        assert!(
+            err.starts_with(checked.trim_end()),
+            "{cmd}:\n{err}\n---\n{checked}"
+        );
+    }
+    assert_eq!(snapshot_tree(&site), site_before, "the site changed");
+    assert_eq!(snapshot_tree(&packs), packs_before, "the packs changed");
+    assert!(!pdf.exists());
+}
+
+#[test]
+fn unsafe_messaging_errors_block_and_teaching_warnings_do_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let site = tmp.path().join("site");
+    let packs = tmp.path().join("packs");
+    // A lecture-only lesson: a teaching-practice warning.
+    let path = p.join("lessons/junior-high/02-pause.md");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("forms: [role-play, training]", "forms: [talk]");
+    fs::write(&path, text).unwrap();
+    let (_, _, checked) = check(&p, &[]);
+    for cmd in ["build", "pack"] {
+        let dir = if cmd == "build" { &site } else { &packs };
+        let (code, err) = publish(cmd, &p, &["--out".as_ref(), dir.as_os_str()]);
+        assert_eq!(code, 0, "{cmd}: a warning must not block:\n{err}");
+        assert!(err.contains("只有专题讲座"), "{cmd}: {err}");
+        assert!(err.contains("0 个错误"), "{err}");
+        assert!(
+            err.starts_with(checked.trim_end()),
+            "{cmd}:\n{err}\n---\n{checked}"
+        );
+    }
+    // Method words are unsafe messaging: an error for every command.
+    let lesson = p.join(LESSON);
+    let text = fs::read_to_string(&lesson)
+        .unwrap()
+        .replacen(ANCHOR, "有人说想割腕。", 1);
+    fs::write(&lesson, text).unwrap();
+    for cmd in ["build", "pack"] {
+        let dir = if cmd == "build" { &site } else { &packs };
+        let (code, err) = publish(cmd, &p, &["--out".as_ref(), dir.as_os_str()]);
+        assert_eq!(code, 1, "{cmd}: {err}");
+        assert!(err.contains("割腕") && err.contains(LESSON), "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn serve_rebuilds_stop_on_the_same_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let out = tmp.path().join("live");
+    let (_, mut live) = xinyu::live::full(&p, &out).expect("the base project builds");
+    // An edit of one lesson's body takes the quick path: checked all the same.
+    let lesson = p.join(LESSON);
+    let good = fs::read_to_string(&lesson).unwrap();
+    fs::write(&lesson, good.replacen(ANCHOR, "学号：20260315。", 1)).unwrap();
+    let before = snapshot_tree(&out);
+    let err = live
+        .rebuild(&p, &out, &[LESSON.to_string()])
+        .expect_err("a student number must stop the preview");
+    assert!(err.contains("学号") && err.contains(LESSON), "{err}");
+    assert_eq!(snapshot_tree(&out), before);
+    // A full build refuses it too.
+    let err = xinyu::live::full(&p, &out).err().expect("refused");
+    assert!(err.contains("学号"), "{err}");
+    // Fixed: the preview comes back.
+    fs::write(&lesson, good).unwrap();
+    live.rebuild(&p, &out, &[LESSON.to_string()])
+        .expect("fixed lesson rebuilds");
 }

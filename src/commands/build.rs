@@ -1,8 +1,8 @@
-//! `xinyu build`: load, check, render, write.
+//! `xinyu build`: load and check (`gate::open`), render, write.
 
 use crate::diagnostic::Diagnostics;
-use crate::load;
-use crate::plan::{Plan, Release};
+use crate::gate::{self, Scope};
+use crate::plan::{Job, Plan, Release};
 use crate::render::{Failure, Renderer, pipeline};
 use std::path::Path;
 
@@ -12,33 +12,44 @@ pub const OK: i32 = 0;
 pub const FAILED: i32 = 1;
 
 /// Builds the project at `project` into `out`; prints diagnostics and a
-/// summary to stderr; returns the exit code.
+/// summary to stderr; returns the exit code. Every check of `xinyu check`
+/// runs first; an error in any of them leaves `out` as it was. Packs that
+/// carry a prompt left from a skeleton are not made (the site still
+/// shows the draft).
 pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, release: Release) -> i32 {
-    let loaded = load::load(project);
-    let mut diags = loaded.diagnostics;
-    let Some(curriculum) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
-        super::report(&diags, &loaded.sources);
+    let gate = gate::open(
+        project,
+        &Scope {
+            release,
+            ..Scope::default()
+        },
+    );
+    let mut diags = gate.all();
+    let Some(curriculum) = gate.usable() else {
+        super::report(&diags, &gate.sources);
         eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
-    let plan = Plan::new(&curriculum, release);
+    let plan = Plan::new(curriculum, release);
     // Slots without their lessons still build; they only get no packs.
-    let mut coverage = Diagnostics::default();
-    crate::plan::coverage(
-        &curriculum,
-        &plan.terms,
-        release,
-        crate::diagnostic::Severity::Warning,
-        None,
-    )
-    .into_iter()
-    .for_each(|d| coverage.push(d));
-    diags.extend(coverage);
+    // Packs with unfinished files are left out the same way.
+    let held: Vec<Job> = plan
+        .packs
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| gate.unfinished(s))
+        .map(|(i, _)| Job::Pack(i))
+        .collect();
+    let jobs: Vec<Job> = plan
+        .site(true)
+        .into_iter()
+        .filter(|j| !held.contains(j))
+        .collect();
     let browser = if pdf {
         match crate::print::find_browser(browser) {
             Ok(b) => Some(b),
             Err(e) => {
-                super::report(&diags, &loaded.sources);
+                super::report(&diags, &gate.sources);
                 eprintln!("error: {e:#}");
                 return FAILED;
             }
@@ -46,11 +57,11 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
     } else {
         None
     };
-    let built = Renderer::new(project, &curriculum)
-        .and_then(|r| pipeline::site(project, &plan, &r, out, true, browser.as_deref()));
+    let built = Renderer::new(project, curriculum)
+        .and_then(|r| pipeline::site(project, &plan, &r, out, &jobs, browser.as_deref()));
     match built {
         Ok(summary) => {
-            super::report(&diags, &loaded.sources);
+            super::report(&diags, &gate.sources);
             eprintln!(
                 "已生成 {} 个页面、{} 个课程包、{} 个其他文件 → {}",
                 summary.pages,
@@ -58,6 +69,12 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
                 summary.files - summary.packs.len(),
                 out.display()
             );
+            if !held.is_empty() {
+                eprintln!(
+                    "有 {} 个课程包里还有没写完的占位提示（见上面的警告）\u{FF0C}这次没有生成\u{FF1B}写好后再生成即可。",
+                    held.len()
+                );
+            }
             eprintln!(
                 "用浏览器打开 {} 即可离线浏览。",
                 out.join("index.html").display()
@@ -68,12 +85,12 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
             let mut extra = Diagnostics::default();
             d.into_iter().for_each(|x| extra.push(x));
             diags.extend(extra);
-            super::report(&diags, &loaded.sources);
+            super::report(&diags, &gate.sources);
             eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
             FAILED
         }
         Err(Failure::Io(e)) => {
-            super::report(&diags, &loaded.sources);
+            super::report(&diags, &gate.sources);
             super::report_io(&e);
             eprintln!("生成失败；原来的输出没有改动。");
             FAILED

@@ -1,7 +1,4 @@
-//! `xinyu check`: every check, no output written.
-
-use crate::diagnostic::{Diagnostics, Severity};
-use crate::load;
+//! `xinyu check`: every check (`gate::open`), no output written.
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,31 +12,12 @@ pub enum Format {
 /// Runs every check; exit 0 when clean, 1 on errors (or on warnings with
 /// `deny_warnings`).
 pub fn run(project: &std::path::Path, format: Format, deny_warnings: bool) -> i32 {
-    let loaded = load::load(project);
-    let mut diags = loaded.diagnostics;
-    if let Some(c) = &loaded.curriculum {
-        let mut more = Diagnostics::default();
-        crate::plan::coverage(
-            c,
-            &crate::plan::terms(c),
-            crate::plan::Release::Ready,
-            Severity::Warning,
-            None,
-        )
-        .into_iter()
-        .for_each(|d| more.push(d));
-        match crate::check::Rules::load(project) {
-            Ok(rules) => crate::check::run(c, &loaded.sources, &rules, super::today())
-                .into_iter()
-                .for_each(|d| more.push(d)),
-            Err(d) => more.push(d),
-        }
-        diags.extend(more);
-    }
+    let gate = crate::gate::open(project, &crate::gate::Scope::default());
+    let diags = gate.all();
     let (errors, warnings) = diags.counts();
     match format {
         Format::Human => {
-            super::report(&diags, &loaded.sources);
+            super::report(&diags, &gate.sources);
             if errors == 0 && warnings == 0 {
                 eprintln!("检查完毕\u{FF0C}没有发现问题。");
             }

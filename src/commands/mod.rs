@@ -10,7 +10,9 @@ pub mod print;
 pub mod serve;
 
 use crate::diagnostic::{self, Diagnostics};
-use crate::model::{Band, Calendar, Date};
+use crate::model::Band;
+
+pub use crate::gate::{term_matches, today};
 use std::collections::BTreeMap;
 
 /// Prints diagnostics rustc-style to stderr, then the counts.
@@ -44,19 +46,6 @@ pub fn report_io(e: &anyhow::Error) {
         _ => return,
     };
     eprintln!("  = 提示\u{FF1A}{hint}");
-}
-
-/// Today in China, or `XINYU_TODAY` (YYYY-MM-DD) when set, so results that
-/// depend on the date (hotline age, the default term) can be reproduced.
-pub fn today() -> Date {
-    std::env::var("XINYU_TODAY")
-        .ok()
-        .and_then(|s| s.parse::<Date>().ok())
-        .unwrap_or_else(|| {
-            jiff::Timestamp::now()
-                .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                .date()
-        })
 }
 
 /// Parses a `--band` value (slug or Chinese name); prints the usage error.
@@ -95,10 +84,4 @@ pub fn grade_arg(grade: Option<u8>, band: Option<Band>) -> Result<Option<Band>, 
         return Err(2);
     }
     Ok(Some(of))
-}
-
-/// True when a `--term` value names this calendar: its file name, its pack
-/// name (`2026-autumn`) or `autumn` / `spring`. No value matches all.
-pub fn term_matches(term: Option<&str>, cal: &Calendar) -> bool {
-    term.is_none_or(|t| t == cal.id || t == crate::plan::term_slug(cal) || t == cal.term.slug())
 }

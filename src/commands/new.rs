@@ -52,10 +52,7 @@ pub fn init(dir: &Path) -> i32 {
         today.year()
     };
     let mut files: Vec<(String, String)> = vec![
-        (
-            "xinyu.toml".into(),
-            scaffold::settings("心理健康教育课程", today),
-        ),
+        ("xinyu.toml".into(), scaffold::settings("心理健康教育课程")),
         (
             format!("calendars/{year}-autumn.toml"),
             scaffold::autumn_calendar(year),

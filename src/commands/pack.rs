@@ -1,11 +1,12 @@
 //! `xinyu pack`: make the lesson packs of chosen fortnights as zip files.
 
-use crate::diagnostic::{Diagnostics, Severity};
-use crate::load;
+use crate::diagnostic::Severity;
+use crate::gate::{self, Scope};
 use crate::plan::{PackSpec, Plan, Release, paths};
 use crate::render::pipeline::{self, Run};
 use crate::render::{Failure, Renderer};
 use crate::writer::Folder;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Which packs to make.
@@ -39,10 +40,21 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         Ok(b) => b,
         Err(code) => return code,
     };
-    let loaded = load::load(project);
-    let mut diags = loaded.diagnostics;
-    let Some(c) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
-        super::report(&diags, &loaded.sources);
+    // Missing lessons are warnings: the slots that are written are packed
+    // (a pack is never short; see plan::packs). With --require-complete
+    // they are errors, as a whole term must be written first.
+    let scope = Scope {
+        release: filter.release,
+        missing: match filter.release {
+            Release::Ready => Severity::Warning,
+            Release::Complete => Severity::Error,
+        },
+        band,
+        term: filter.term.as_deref(),
+    };
+    let gate = gate::open(project, &scope);
+    let Some(c) = gate.usable() else {
+        super::report(&gate.all(), &gate.sources);
         eprintln!("没有生成课程包\u{FF1A}请先修正上面的错误。");
         return super::build::FAILED;
     };
@@ -63,33 +75,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         );
         return 2;
     }
-    let plan = Plan::new(&c, filter.release);
-    // Missing lessons are warnings: the slots that are written are packed
-    // (a pack is never short; see plan::packs). With --require-complete
-    // they are errors, as a whole term must be written first.
-    let severity = match filter.release {
-        Release::Ready => Severity::Warning,
-        Release::Complete => Severity::Error,
-    };
-    let mut cov = Diagnostics::default();
-    // A whole-school pack needs every band; a band pack only its band.
-    for d in crate::plan::coverage(&c, &plan.terms, filter.release, severity, band) {
-        let in_term = |t: crate::model::Term| c.calendars.iter().any(|k| k.term == t && term_ok(k));
-        let relevant = c.calendars.iter().any(|k| d.file == k.path && term_ok(k))
-            || c.lessons
-                .iter()
-                .any(|l| l.path == d.file && in_term(l.term));
-        if relevant {
-            cov.push(d);
-        }
-    }
-    if cov.has_errors() {
-        diags.extend(cov);
-        super::report(&diags, &loaded.sources);
-        eprintln!("没有生成课程包\u{FF1A}请先补齐上面缺的教案。");
-        return super::build::FAILED;
-    }
-    diags.extend(cov);
+    let plan = Plan::new(c, filter.release);
     let keep = |s: &PackSpec| {
         term_ok(s.calendar)
             && filter.slot.is_none_or(|n| n == s.slot.number)
@@ -98,6 +84,39 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
                 None => s.grade.is_none() && s.band == band,
             }
     };
+    let jobs = plan.packs_where(keep);
+    // A prompt left in anything these packs carry is an error.
+    let carried: BTreeSet<String> = plan
+        .packs
+        .iter()
+        .filter(|s| keep(s))
+        .flat_map(gate::carried)
+        .collect();
+    let mut diags = gate.diagnostics(|f| carried.contains(f));
+    if diags.has_errors() {
+        super::report(&diags, &gate.sources);
+        eprintln!("没有生成课程包\u{FF1A}上面标为错误的占位提示还没写完\u{FF1B}写好后再打包。");
+        return super::build::FAILED;
+    }
+    if jobs.is_empty() {
+        super::report(&diags, &gate.sources);
+        match filter.slot {
+            Some(n)
+                if plan
+                    .terms
+                    .iter()
+                    .any(|t| term_ok(t.calendar) && t.slots.iter().any(|s| s.number == n)) =>
+            {
+                eprintln!(
+                    "error: 第 {n} 课次{}还不能打包\u{FF1A}{}",
+                    band.map(|b| format!("（{}）", b.zh())).unwrap_or_default(),
+                    missing_for_slot(c, &plan, n, band, &term_ok)
+                );
+            }
+            _ => eprintln!("error: 没有符合条件的课程包（请检查 --term 和 --slot）"),
+        }
+        return super::build::FAILED;
+    }
     let browser = if filter.pdf {
         match crate::print::find_browser(filter.browser.as_deref()) {
             Ok(b) => Some(b),
@@ -109,27 +128,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     } else {
         None
     };
-    let jobs = plan.packs_where(keep);
-    if jobs.is_empty() {
-        super::report(&diags, &loaded.sources);
-        match filter.slot {
-            Some(n)
-                if plan
-                    .terms
-                    .iter()
-                    .any(|t| term_ok(t.calendar) && t.slots.iter().any(|s| s.number == n)) =>
-            {
-                eprintln!(
-                    "error: 第 {n} 课次{}还不能打包\u{FF1A}{}",
-                    band.map(|b| format!("（{}）", b.zh())).unwrap_or_default(),
-                    missing_for_slot(&c, &plan, n, band, &term_ok)
-                );
-            }
-            _ => eprintln!("error: 没有符合条件的课程包（请检查 --term 和 --slot）"),
-        }
-        return super::build::FAILED;
-    }
-    let made = Renderer::new(project, &c).and_then(|r| {
+    let made = Renderer::new(project, c).and_then(|r| {
         let run = Run {
             root: project,
             plan: &plan,
@@ -143,7 +142,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         Ok(summary) => summary.packs,
         Err(Failure::Input(d)) => {
             d.into_iter().for_each(|x| diags.push(x));
-            super::report(&diags, &loaded.sources);
+            super::report(&diags, &gate.sources);
             return super::build::FAILED;
         }
         Err(Failure::Io(e)) => {
@@ -151,7 +150,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
             return super::build::FAILED;
         }
     };
-    super::report(&diags, &loaded.sources);
+    super::report(&diags, &gate.sources);
     for p in &made {
         println!("{}.zip  {} 字节  sha256 {}", p.id, p.size, p.sha256);
     }

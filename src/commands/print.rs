@@ -1,12 +1,13 @@
 //! `xinyu print`: PDFs of everything printable, one per band per fortnight,
 //! and the term calendars, through a local headless browser.
 
-use crate::diagnostic::{Diagnostics, Severity};
-use crate::load;
+use crate::diagnostic::Diagnostics;
+use crate::gate::{self, Scope};
 use crate::plan::{Plan, Release, paths};
 use crate::render::pipeline::{self, Run};
 use crate::render::{Failure, Renderer};
 use crate::writer::{Folder, Out, Scratch};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Which PDFs to make.
@@ -38,30 +39,23 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         Ok(b) => b,
         Err(code) => return code,
     };
-    let browser = match crate::print::find_browser(o.browser.as_deref()) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return super::build::FAILED;
-        }
-    };
-    let loaded = load::load(project);
-    let mut diags = loaded.diagnostics;
-    let Some(c) = loaded.curriculum.filter(|_| !diags.has_errors()) else {
-        super::report(&diags, &loaded.sources);
+    let gate = gate::open(
+        project,
+        &Scope {
+            release: o.release,
+            band,
+            term: o.term.as_deref(),
+            ..Scope::default()
+        },
+    );
+    let Some(c) = gate.usable() else {
+        super::report(&gate.all(), &gate.sources);
         eprintln!("没有生成 PDF\u{FF1A}请先修正上面的错误。");
         return super::build::FAILED;
     };
     let term_ok = |k: &crate::model::Calendar| super::term_matches(o.term.as_deref(), k);
-    let plan = Plan::new(&c, o.release);
-    // Slots without their lessons have no print pages: say which.
-    let mut cov = Diagnostics::default();
-    crate::plan::coverage(&c, &plan.terms, o.release, Severity::Warning, band)
-        .into_iter()
-        .filter(|d| c.calendars.iter().any(|k| d.file == k.path && term_ok(k)))
-        .for_each(|d| cov.push(d));
-    diags.extend(cov);
-    super::report(&diags, &loaded.sources);
+    // Slots without their lessons have no print pages: coverage says which.
+    let plan = Plan::new(c, o.release);
     let slot_prints: Vec<usize> = plan
         .slot_prints()
         .filter(|(_, s)| term_ok(s.calendar))
@@ -79,12 +73,33 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     } else {
         vec![]
     };
+    // A prompt left in anything these pages show is an error.
+    let mut carried: BTreeSet<String> = slot_prints
+        .iter()
+        .flat_map(|i| gate::carried(&plan.packs[*i]))
+        .collect();
+    for k in &calendars {
+        carried.extend(gate::carried_by_calendar(&c.calendars[*k]));
+    }
+    let diags = gate.diagnostics(|f| carried.contains(f));
+    super::report(&diags, &gate.sources);
+    if diags.has_errors() {
+        eprintln!("没有生成 PDF\u{FF1A}上面标为错误的占位提示还没写完\u{FF1B}写好后再打印。");
+        return super::build::FAILED;
+    }
     if slot_prints.is_empty() && calendars.is_empty() {
         eprintln!(
             "error: 没有可以打印的内容（请检查 --term、--slot、--band\u{FF0C}以及每个课次是否都有教案）"
         );
         return super::build::FAILED;
     }
+    let browser = match crate::print::find_browser(o.browser.as_deref()) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return super::build::FAILED;
+        }
+    };
     // Only the pages to print (and the styles and images they use), in a
     // scratch folder the browser reads them from.
     let scratch = match Scratch::new() {
@@ -94,7 +109,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
             return super::build::FAILED;
         }
     };
-    let rendered = Renderer::new(project, &c).and_then(|r| {
+    let rendered = Renderer::new(project, c).and_then(|r| {
         let run = Run {
             root: project,
             plan: &plan,
@@ -109,7 +124,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         Err(Failure::Input(d)) => {
             let mut all = Diagnostics::default();
             d.into_iter().for_each(|x| all.push(x));
-            super::report(&all, &loaded.sources);
+            super::report(&all, &gate.sources);
             return super::build::FAILED;
         }
         Err(Failure::Io(e)) => {

@@ -35,7 +35,9 @@ struct RawHotline {
     note: Option<String>,
     #[serde(default)]
     hours: Option<String>,
-    verified_on: Spanned<Datetime>,
+    /// Optional: a line nobody has called yet has none.
+    #[serde(default)]
+    verified_on: Option<Spanned<Datetime>>,
 }
 
 /// The settings file's name.
@@ -117,16 +119,28 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
                 .with_hint("号码只写数字和连字符，例如 \"12356\" 或 \"010-82951332\""),
             );
         }
-        match toml_file::date(FILE, text, &h.verified_on) {
-            Ok(verified_on) => hotlines.push(Hotline {
-                name,
-                number,
-                note: h.note.filter(|s| !s.trim().is_empty()),
-                hours: h.hours.filter(|s| !s.trim().is_empty()),
-                verified_on,
-            }),
-            Err(d) => diags.push(d),
-        }
+        let verified_on = match &h.verified_on {
+            None => None,
+            Some(v) => match toml_file::date(FILE, text, v) {
+                Ok(d) => Some(d),
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            },
+        };
+        let at = match &h.verified_on {
+            Some(v) => toml_file::position(text, v.span().start),
+            None => toml_file::position(text, h.number.span().start),
+        };
+        hotlines.push(Hotline {
+            name,
+            number,
+            note: h.note.filter(|s| !s.trim().is_empty()),
+            hours: h.hours.filter(|s| !s.trim().is_empty()),
+            verified_on,
+            at,
+        });
     }
     let declared = facts(text, raw.facts, &hotlines, diags);
     if diags.len() > before {

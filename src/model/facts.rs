@@ -180,7 +180,8 @@ mod tests {
                 number: "12356".into(),
                 note: None,
                 hours: None,
-                verified_on: date(2026, 11, 1),
+                verified_on: Some(date(2026, 11, 1)),
+                at: (1, 1),
             }],
         )
     }

@@ -91,8 +91,12 @@ pub struct Hotline {
     pub note: Option<String>,
     /// Service hours, only printed when the settings state them.
     pub hours: Option<String>,
-    /// When somebody last checked that the number works.
-    pub verified_on: Date,
+    /// When somebody last checked that the number works; `None` until
+    /// somebody has (a new project's lines). Never shown as verified then.
+    pub verified_on: Option<Date>,
+    /// Line and column in `xinyu.toml` of the `verified_on` date, or of the
+    /// `number` when there is none: where `check` points.
+    pub at: (usize, usize),
 }
 
 /// A timed part of a lesson (phase) or a class meeting (segment).

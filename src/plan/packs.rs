@@ -62,6 +62,18 @@ impl PackSpec<'_> {
             .collect()
     }
 
+    /// The project files whose text the pack shows: its lessons, class
+    /// meetings, parent handouts and calendar.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.lessons
+            .iter()
+            .map(|l| l.path.as_str())
+            .chain(self.meetings.iter().map(|m| m.path.as_str()))
+            .chain(self.handouts.iter().map(|h| h.path.as_str()))
+            .chain(self.guides.iter().map(|g| g.path.as_str()))
+            .chain(std::iter::once(self.calendar.path.as_str()))
+    }
+
     /// The project assets the pack's pages use, as project paths.
     pub fn assets(&self, c: &Curriculum, into: &mut BTreeSet<String>) {
         for l in &self.lessons {

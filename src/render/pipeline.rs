@@ -233,14 +233,14 @@ fn nav(cx: &Cx, sink: &Sink, b: Band) -> anyhow::Result<()> {
     }
 }
 
-/// The site of `plan` (with every pack when `packs`), rendered into a
+/// The site of `plan`: `jobs` (from [`Plan::site`]), rendered into a
 /// staging folder and swapped in for `out` only when all of it succeeded.
 pub fn site(
     root: &Path,
     plan: &Plan,
     renderer: &Renderer,
     out: &Path,
-    packs: bool,
+    jobs: &[Job],
     pdf_browser: Option<&Path>,
 ) -> Result<Summary, Failure> {
     let staging = crate::writer::Staging::begin(out, root)?;
@@ -251,7 +251,7 @@ pub fn site(
         pdf_browser,
         zip_path: paths::pack_zip,
     };
-    let summary = run(&run_, &plan.site(packs), &staging)?;
+    let summary = run(&run_, jobs, &staging)?;
     staging.commit()?;
     Ok(summary)
 }

@@ -72,13 +72,16 @@ pub fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Runs `xinyu build PROJECT --out OUT`; returns (exit code, stderr).
+/// Runs `xinyu build PROJECT --out OUT`; returns (exit code, stderr). The
+/// day is fixed, so a hotline's age (which `build` reports too) cannot
+/// change the messages.
 pub fn build(project: &Path, out: &Path) -> (i32, String) {
     let o = xinyu()
         .arg("build")
         .arg(project)
         .arg("--out")
         .arg(out)
+        .env("XINYU_TODAY", "2026-11-22")
         .output()
         .unwrap();
     (
