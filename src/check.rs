@@ -462,30 +462,58 @@ pub fn placeholders(sources: &BTreeMap<String, String>) -> Vec<Diagnostic> {
 fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>) {
     // Every prompt opens with a full-width bracket: one pass over the
     // text, looking only where one opens.
+    let mut found = Vec::new();
     for (i, line) in text.lines().enumerate() {
         for (at, _) in line.match_indices('（') {
             let rest = &line[at..];
-            let Some(p) = crate::scaffold::PLACEHOLDERS
+            if let Some(p) = crate::scaffold::PLACEHOLDERS
                 .iter()
                 .find(|p| rest.starts_with(p.text))
-            else {
-                continue;
-            };
-            out.push(
-                Diagnostic::warning(
-                    path,
-                    i + 1,
-                    line[..at].chars().count() + 1,
-                    format!("还有没写完的占位提示“{}”", p.text),
-                )
-                .with_len(p.text.chars().count())
-                .with_hint(format!(
-                    "{}\u{FF1B}写好之前\u{FF0C}带这个文件的课程包和 PDF 都不会生成",
-                    p.write
-                )),
-            );
+            {
+                found.push((i + 1, line[..at].chars().count() + 1, p));
+            }
         }
     }
+    // One finding per file, at its first prompt: a fresh skeleton has
+    // dozens, and a real error must not drown under them.
+    let Some(&(line, column, first)) = found.first() else {
+        return;
+    };
+    let unpublished = "写好之前\u{FF0C}带这个文件的课程包和 PDF 都不会生成";
+    let d = if found.len() == 1 {
+        Diagnostic::warning(
+            path,
+            line,
+            column,
+            format!("还有没写完的占位提示“{}”", first.text),
+        )
+        .with_hint(format!("{}\u{FF1B}{unpublished}", first.write))
+    } else {
+        let mut lines: Vec<String> = found[1..].iter().map(|(l, _, _)| l.to_string()).collect();
+        lines.dedup();
+        let more = if lines.len() > 8 {
+            lines.truncate(8);
+            "等"
+        } else {
+            ""
+        };
+        Diagnostic::warning(
+            path,
+            line,
+            column,
+            format!(
+                "还有 {} 处没写完的占位提示\u{FF0C}第一处是“{}”",
+                found.len(),
+                first.text
+            ),
+        )
+        .with_hint(format!(
+            "{}\u{FF1B}其余在第 {} 行{more}\u{FF1B}{unpublished}",
+            first.write,
+            lines.join("、")
+        ))
+    };
+    out.push(d.with_len(first.text.chars().count()));
 }
 
 /// What [`run`] and [`placeholders`] find in one lesson on its own (no

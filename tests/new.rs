@@ -234,11 +234,28 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     };
     let lesson = "lessons/junior-high/autumn-01.md";
     let lesson_text = fs::read_to_string(dir.join(lesson)).unwrap();
-    let activity = find(lesson, "“（活动名称）”");
-    assert_eq!(activity["severity"], "warning");
-    assert_eq!(activity["line"], line_of(&lesson_text, "### 暖身导入"));
-    assert_eq!(activity["column"], 10);
-    assert!(activity["hint"].as_str().unwrap().contains("活动名称"));
+    // One finding per file: at its first prompt, naming the lines of the
+    // others (the activity names among them).
+    let prompts = find(lesson, "处没写完的占位提示");
+    assert_eq!(prompts["severity"], "warning");
+    let first = line_of(&lesson_text, "（");
+    assert_eq!(prompts["line"], first);
+    let first_text = lesson_text.lines().nth(first as usize - 1).unwrap();
+    let column = first_text[..first_text.find('（').unwrap()].chars().count() as u64 + 1;
+    assert_eq!(prompts["column"], column);
+    let activity = line_of(&lesson_text, "### 暖身导入");
+    let hint = prompts["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("其余在第") && hint.contains(&activity.to_string()),
+        "{hint}"
+    );
+    assert_eq!(
+        found
+            .iter()
+            .filter(|d| d["file"] == lesson && d["message"].as_str().unwrap().contains("占位提示"))
+            .count(),
+        1
+    );
     let publisher = find("xinyu.toml", "（教研室或学校名称）");
     assert_eq!(publisher["line"], line_of(&settings, "publisher"));
     assert_eq!(publisher["column"], 14);
@@ -268,7 +285,7 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("0 个错误"), "{err}");
     assert!(
-        err.contains(&format!("{lesson}:")) && err.contains("（活动名称）"),
+        err.contains(&format!("{lesson}:")) && err.contains("处没写完的占位提示"),
         "{err}"
     );
     assert!(err.contains("这次没有生成"), "{err}");
@@ -281,8 +298,9 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     let packs = tmp.path().join("packs");
     let (code, _, err) = run(&[os("pack"), dir.as_os_str(), os("--out"), packs.as_os_str()]);
     assert_eq!(code, 1, "{err}");
+    // One finding per file, at its first prompt, counting the rest.
     assert!(
-        err.contains("error: 还有没写完的占位提示“（活动名称）”"),
+        err.contains("error: 还有 ") && err.contains("处没写完的占位提示，第一处是“"),
         "{err}"
     );
     assert!(err.contains("xinyu.toml:3:14"), "{err}");
@@ -290,7 +308,7 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     let pdf = tmp.path().join("pdf");
     let (code, _, err) = run(&[os("print"), dir.as_os_str(), os("--out"), pdf.as_os_str()]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("error: 还有没写完的占位提示"), "{err}");
+    assert!(err.contains("处没写完的占位提示"), "{err}");
 
     // Filled in, the project packs.
     fill_placeholders(&dir);
@@ -315,7 +333,10 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run(&[os("pack"), dir.as_os_str(), os("--out"), packs.as_os_str()]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("warning: 还有没写完的占位提示"), "{err}");
+    assert!(
+        err.contains("warning: 还有 ") && err.contains("处没写完的占位提示"),
+        "{err}"
+    );
     let (code, _, err) = run(&[
         os("pack"),
         dir.as_os_str(),
@@ -328,7 +349,8 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     ]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("error: 还有没写完的占位提示")
+        err.contains("error: 还有 ")
+            && err.contains("处没写完的占位提示")
             && err.contains("lessons/junior-high/autumn-02.md:"),
         "{err}"
     );
