@@ -5,6 +5,13 @@
 //! `print` all run them through `gate::open`; the severities here are
 //! `check`'s, and `gate` decides what else blocks a pack or a PDF.
 
+mod placeholders;
+mod template;
+
+pub use placeholders::placeholders;
+use placeholders::placeholders_in;
+use template::filled_in;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::{Band, Curriculum, Date, Form, Lesson, Settings, Term};
 use regex::Regex;
@@ -13,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The built-in word lists.
-const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
+const DEFAULT_RULES: &str = include_str!("../../rules/default.toml");
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields)]
@@ -313,9 +320,11 @@ pub fn run(
             bands: h.bands.clone(),
             sensitive: h.sensitive,
         }))
+        // Guides are read by adults, even those about young children: the
+        // lower-primary wording rule is for what children read or hear.
         .chain(c.guides.iter().map(|g| Item {
             path: &g.path,
-            bands: g.bands.clone(),
+            bands: Vec::new(),
             sensitive: g.sensitive,
         }))
         .collect();
@@ -448,74 +457,6 @@ fn hotlines(settings: &Settings, today: Date, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Prompts the skeletons write (`scaffold::PLACEHOLDERS`) still left in
-/// any file of the project, settings and calendars included. Warnings for
-/// `check`; `gate` turns those in what a pack or PDF carries into errors.
-pub fn placeholders(sources: &BTreeMap<String, String>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (path, text) in sources {
-        placeholders_in(path, text, &mut out);
-    }
-    out
-}
-
-fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>) {
-    // Every prompt opens with a full-width bracket: one pass over the
-    // text, looking only where one opens.
-    let mut found = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        for (at, _) in line.match_indices('（') {
-            let rest = &line[at..];
-            if let Some(p) = crate::scaffold::PLACEHOLDERS
-                .iter()
-                .find(|p| rest.starts_with(p.text))
-            {
-                found.push((i + 1, line[..at].chars().count() + 1, p));
-            }
-        }
-    }
-    // One finding per file, at its first prompt: a fresh skeleton has
-    // dozens, and a real error must not drown under them.
-    let Some(&(line, column, first)) = found.first() else {
-        return;
-    };
-    let unpublished = "写好之前\u{FF0C}带这个文件的课程包和 PDF 都不会生成";
-    let d = if found.len() == 1 {
-        Diagnostic::warning(
-            path,
-            line,
-            column,
-            format!("还有没写完的占位提示“{}”", first.text),
-        )
-        .with_hint(format!("{}\u{FF1B}{unpublished}", first.write))
-    } else {
-        let mut lines: Vec<String> = found[1..].iter().map(|(l, _, _)| l.to_string()).collect();
-        lines.dedup();
-        let more = if lines.len() > 8 {
-            lines.truncate(8);
-            "等"
-        } else {
-            ""
-        };
-        Diagnostic::warning(
-            path,
-            line,
-            column,
-            format!(
-                "还有 {} 处没写完的占位提示\u{FF0C}第一处是“{}”",
-                found.len(),
-                first.text
-            ),
-        )
-        .with_hint(format!(
-            "{}\u{FF1B}其余在第 {} 行{more}\u{FF1B}{unpublished}",
-            first.write,
-            lines.join("、")
-        ))
-    };
-    out.push(d.with_len(first.text.chars().count()));
-}
-
 /// What [`run`] and [`placeholders`] find in one lesson on its own (no
 /// check that compares files), for `serve` after an edit of its body.
 pub fn lesson(rules: &Rules, settings: &Settings, l: &Lesson, text: &str) -> Vec<Diagnostic> {
@@ -535,70 +476,4 @@ fn images(path: &str, body: &crate::model::Body, out: &mut Vec<Diagnostic>) {
                 .with_hint("在 ![ ] 的方括号里写一句话说明图片的内容\u{FF0C}例如 ![学生分组讨论的照片](photo.jpg)\u{FF1B}读屏软件会读出这句话\u{FF0C}图片打不开时也会显示它"),
         );
     }
-}
-
-/// Labels of personal data on a 一生一策 form: after one of these, a
-/// template has a blank (underscores, a placeholder in brackets, or
-/// nothing), never a value.
-const PERSONAL_FIELDS: &[&str] = &[
-    "姓名",
-    "学生姓名",
-    "家长姓名",
-    "监护人",
-    "学号",
-    "身份证号",
-    "出生日期",
-    "年龄",
-    "班级",
-    "联系电话",
-    "电话",
-    "家庭住址",
-    "住址",
-    "诊断",
-    "风险等级",
-    "评估分数",
-    "量表得分",
-    "就诊医院",
-];
-
-/// Personal data filled into a plan template (`template: true`): a
-/// line `姓名：张小明` where the form wants `姓名：＿＿＿＿`.
-fn filled_in(path: &str, body: &crate::model::Body) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (i, line) in body.markdown.lines().enumerate() {
-        // Table cells and list items both hold `label：value` pairs.
-        for cell in line.split(['|', '；', ';']) {
-            let cell = cell.trim().trim_start_matches(['-', '*', '+']).trim();
-            let cell = cell.trim_start_matches("**");
-            let Some((label, value)) = cell.split_once(['：', ':']) else {
-                continue;
-            };
-            let label = label.trim().trim_end_matches("**").trim();
-            if !PERSONAL_FIELDS.contains(&label) {
-                continue;
-            }
-            let value = value.trim().trim_start_matches("**").trim();
-            let blank = value.chars().all(|c| {
-                c.is_whitespace()
-                    || matches!(c, '_' | '＿' | '—' | '-' | '…' | '.' | '。' | '/' | '／')
-            }) || (value.starts_with(['（', '(', '[', '【'])
-                && value.ends_with(['）', ')', ']', '】']));
-            if !blank {
-                let col = line.chars().take_while(|c| c.is_whitespace()).count() + 1;
-                out.push(
-                    Diagnostic::error(
-                        path,
-                        body.first_line + i,
-                        col,
-                        format!("一生一策模板里填了个人信息：{label}：{value}"),
-                    )
-                    .with_len(line.trim().chars().count())
-                    .with_hint(format!(
-                        "模板只能留空白（例如 {label}：＿＿＿＿）；填好的个案计划属于学生的敏感个人信息，只能按学校规定保存在档案里，不能放进课程项目、网站或课程包"
-                    )),
-                );
-            }
-        }
-    }
-    out
 }

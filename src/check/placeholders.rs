@@ -1,0 +1,74 @@
+//! Prompts left from the skeletons `init` and `new` write (`（活动名称）`):
+//! reported once per file, at the first, so a fresh project's dozens do not
+//! bury a real error.
+
+use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+
+/// Prompts the skeletons write (`scaffold::PLACEHOLDERS`) still left in
+/// any file of the project, settings and calendars included. Warnings for
+/// `check`; `gate` turns those in what a pack or PDF carries into errors.
+pub fn placeholders(sources: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (path, text) in sources {
+        placeholders_in(path, text, &mut out);
+    }
+    out
+}
+
+pub(super) fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>) {
+    // Every prompt opens with a full-width bracket: one pass over the
+    // text, looking only where one opens.
+    let mut found = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for (at, _) in line.match_indices('（') {
+            let rest = &line[at..];
+            if let Some(p) = crate::scaffold::PLACEHOLDERS
+                .iter()
+                .find(|p| rest.starts_with(p.text))
+            {
+                found.push((i + 1, line[..at].chars().count() + 1, p));
+            }
+        }
+    }
+    // One finding per file, at its first prompt: a fresh skeleton has
+    // dozens, and a real error must not drown under them.
+    let Some(&(line, column, first)) = found.first() else {
+        return;
+    };
+    let unpublished = "写好之前\u{FF0C}带这个文件的课程包和 PDF 都不会生成";
+    let d = if found.len() == 1 {
+        Diagnostic::warning(
+            path,
+            line,
+            column,
+            format!("还有没写完的占位提示“{}”", first.text),
+        )
+        .with_hint(format!("{}\u{FF1B}{unpublished}", first.write))
+    } else {
+        let mut lines: Vec<String> = found[1..].iter().map(|(l, _, _)| l.to_string()).collect();
+        lines.dedup();
+        let more = if lines.len() > 8 {
+            lines.truncate(8);
+            "等"
+        } else {
+            ""
+        };
+        Diagnostic::warning(
+            path,
+            line,
+            column,
+            format!(
+                "还有 {} 处没写完的占位提示\u{FF0C}第一处是“{}”",
+                found.len(),
+                first.text
+            ),
+        )
+        .with_hint(format!(
+            "{}\u{FF1B}其余在第 {} 行{more}\u{FF1B}{unpublished}",
+            first.write,
+            lines.join("、")
+        ))
+    };
+    out.push(d.with_len(first.text.chars().count()));
+}
