@@ -290,3 +290,45 @@ fn lower_primary_has_no_suicide_wording() {
         }
     }
 }
+
+#[test]
+fn teacher_guides_cover_what_county_plans_ask_for() {
+    let c = curriculum();
+    let by = |file: &str| {
+        c.guides
+            .iter()
+            .find(|g| g.path == format!("guides/{file}.md"))
+            .unwrap_or_else(|| panic!("no guides/{file}.md"))
+    };
+    // A template for individual plans, blank (the check holds it so).
+    assert!(by("individual-support-plan").template);
+    // A timed training course for 心理委员 that reaches schools in September.
+    let training = by("student-monitors-training");
+    assert!(
+        training
+            .audiences
+            .contains(&xinyu::model::Audience::StudentMonitor)
+    );
+    assert_eq!(training.month, Some(9));
+    assert!(training.duration.is_some() && training.sections.len() >= 3);
+    // Crisis response and postvention are marked sensitive.
+    assert!(by("crisis-response").sensitive && by("after-a-death").sensitive);
+    // A May (5·25) plan for every band.
+    for band in Band::ALL {
+        assert!(
+            c.guides
+                .iter()
+                .any(|g| g.month == Some(5) && g.bands.contains(band)),
+            "no May plan for {band:?}"
+        );
+    }
+    // Every guide is listed in PLAN.md.
+    let plan = std::fs::read_to_string(repo().join("curriculum/PLAN.md")).unwrap();
+    for g in &c.guides {
+        assert!(
+            plan.contains(&format!("]({})", g.path)),
+            "{} not in PLAN.md",
+            g.path
+        );
+    }
+}
