@@ -337,14 +337,7 @@ pub fn run(
 
     // Images need a description: screen readers read it, and a file that
     // fails to load still says what it showed.
-    let bodies = c
-        .lessons
-        .iter()
-        .map(|l| (&l.path, &l.body))
-        .chain(c.meetings.iter().map(|m| (&m.path, &m.body)))
-        .chain(c.handouts.iter().map(|h| (&h.path, &h.body)))
-        .chain(c.guides.iter().map(|g| (&g.path, &g.body)));
-    for (path, body) in bodies {
+    for (path, body) in c.bodies() {
         images(path, body, &mut out);
     }
     for g in c.guides.iter().filter(|g| g.template) {

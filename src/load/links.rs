@@ -77,14 +77,7 @@ pub fn check(root: &Path, c: &mut Curriculum, known: &Known, diags: &mut Vec<Dia
     let mut referenced = BTreeSet::new();
     // Links are followed through symlinks only while they stay inside.
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let bodies = c
-        .lessons
-        .iter()
-        .map(|l| (&l.path, &l.body))
-        .chain(c.meetings.iter().map(|m| (&m.path, &m.body)))
-        .chain(c.handouts.iter().map(|h| (&h.path, &h.body)))
-        .chain(c.guides.iter().map(|g| (&g.path, &g.body)));
-    for (path, body) in bodies {
+    for (path, body) in c.bodies() {
         check_body(&real_root, path, body, pages, &mut referenced, diags);
     }
     // Guides are for adults at school: a handout that parents take home

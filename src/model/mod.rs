@@ -28,6 +28,19 @@ pub struct Curriculum {
     pub assets: Vec<String>,
 }
 
+impl Curriculum {
+    /// Every Markdown body with its file: lessons, meetings, handouts and
+    /// guides, in that order.
+    pub fn bodies(&self) -> impl Iterator<Item = (&str, &Body)> {
+        self.lessons
+            .iter()
+            .map(|l| (l.path.as_str(), &l.body))
+            .chain(self.meetings.iter().map(|m| (m.path.as_str(), &m.body)))
+            .chain(self.handouts.iter().map(|h| (h.path.as_str(), &h.body)))
+            .chain(self.guides.iter().map(|g| (g.path.as_str(), &g.body)))
+    }
+}
+
 /// Project settings from `xinyu.toml`.
 #[derive(Clone, Debug)]
 pub struct Settings {
