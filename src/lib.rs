@@ -2,6 +2,7 @@
 //! psychoeducation curricula. See ARCHITECTURE.md for the map.
 
 pub mod check;
+pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod frontmatter;

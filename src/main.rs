@@ -1,6 +1,6 @@
 //! The `xinyu` command line: parse arguments, run a command, exit.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,18 +9,31 @@ use std::process::ExitCode;
     name = "xinyu",
     version,
     about = "心育：把心理健康教育课程（教案、主题班会、家长读本、校历）生成离线网站",
-    long_about = None
+    long_about = None,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本号
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
 }
 
 /// The project folder every command works on.
 #[derive(Args)]
 struct Project {
-    /// 课程项目文件夹（含 xinyu.toml）
-    #[arg(default_value = ".")]
+    /// 课程项目文件夹（含 xinyu.toml），不写就是当前文件夹
+    #[arg(
+        default_value = ".",
+        hide_default_value = true,
+        value_name = "项目文件夹"
+    )]
     project: PathBuf,
 }
 
@@ -28,16 +41,16 @@ struct Project {
 #[derive(Args)]
 struct Selection {
     /// 学期：校历文件名（如 2026-autumn），或 autumn / spring
-    #[arg(long)]
+    #[arg(long, value_name = "学期")]
     term: Option<String>,
     /// 课次编号
-    #[arg(long)]
+    #[arg(long, value_name = "课次")]
     slot: Option<u32>,
     /// 学段（如 junior-high 或 初中）
-    #[arg(long)]
+    #[arg(long, value_name = "学段")]
     band: Option<String>,
     /// 年级（1–12）：只要这个年级的课
-    #[arg(long)]
+    #[arg(long, value_name = "年级")]
     grade: Option<u8>,
 }
 
@@ -66,7 +79,7 @@ struct Pdf {
     #[arg(long)]
     pdf: bool,
     /// 生成 PDF 用的浏览器程序（Chrome、Edge 或 Chromium）
-    #[arg(long)]
+    #[arg(long, value_name = "浏览器程序")]
     browser: Option<PathBuf>,
 }
 
@@ -90,29 +103,30 @@ enum NewKind {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 新建一个课程项目:设置、校历、每个学段一份示例教案、一份班会脚本和一份家长读本
+    /// 新建一个课程项目：设置、校历、每个学段一份示例教案、一份班会脚本和一份家长读本
     Init {
         /// 新项目的文件夹
+        #[arg(value_name = "文件夹")]
         dir: PathBuf,
     },
-    /// 新建一份教案、班会脚本、家长读本或教师指南(所有字段齐全,环节时间已经加好)
+    /// 新建一份教案、班会脚本、家长读本或教师指南（所有字段齐全，环节时间已经加好）
     New {
-        /// lesson(教案)、meeting(班会)、handout(家长读本)或 guide(教师指南)
-        #[arg(value_enum)]
+        /// lesson（教案）、meeting（班会）、handout（家长读本）或 guide（教师指南）
+        #[arg(value_enum, value_name = "种类", hide_possible_values = true)]
         kind: NewKind,
         #[command(flatten)]
         p: Project,
-        /// 学段(如 junior-high 或 初中);班会和读本可以写几个,用逗号分开
-        #[arg(long)]
+        /// 学段（如 junior-high 或 初中）；班会、读本和指南可以写几个，用逗号分开
+        #[arg(long, value_name = "学段")]
         band: String,
         /// 标题
-        #[arg(long)]
+        #[arg(long, value_name = "标题")]
         title: String,
-        /// 学期:autumn 或 spring,默认按今天的日期
-        #[arg(long)]
+        /// 学期：autumn 或 spring，默认按今天的日期
+        #[arg(long, value_name = "学期")]
         term: Option<String>,
         /// 班会举行的月份，或教师指南使用的月份
-        #[arg(long)]
+        #[arg(long, value_name = "月份")]
         month: Option<u32>,
     },
     /// 检查课程项目并生成离线网站
@@ -120,7 +134,7 @@ enum Command {
         #[command(flatten)]
         p: Project,
         /// 输出文件夹，默认是项目里的 site/
-        #[arg(long, short)]
+        #[arg(long, short, value_name = "文件夹")]
         out: Option<PathBuf>,
         #[command(flatten)]
         pdf: Pdf,
@@ -132,7 +146,7 @@ enum Command {
         #[command(flatten)]
         p: Project,
         /// 输出文件夹，默认是项目里的 packs/
-        #[arg(long, short)]
+        #[arg(long, short, value_name = "文件夹")]
         out: Option<PathBuf>,
         #[command(flatten)]
         sel: Selection,
@@ -146,38 +160,50 @@ enum Command {
         #[command(flatten)]
         p: Project,
         /// 输出文件夹，默认是项目里的 pdf/
-        #[arg(long, short)]
+        #[arg(long, short, value_name = "文件夹")]
         out: Option<PathBuf>,
         #[command(flatten)]
         sel: Selection,
         /// 浏览器程序（Chrome、Edge 或 Chromium）
-        #[arg(long)]
+        #[arg(long, value_name = "浏览器程序")]
         browser: Option<PathBuf>,
         #[command(flatten)]
         release: Release,
     },
-    /// 只做检查,不生成输出:格式、安全表述、隐私、教学规范、离线
+    /// 只做检查，不生成输出：格式、安全表述、隐私、教学规范、离线
     Check {
         #[command(flatten)]
         p: Project,
-        /// 输出格式:human(默认,带原文和提示)或 json(每行一个问题)
-        #[arg(long, value_enum, default_value = "human")]
+        /// 输出格式：human（默认，带原文和提示）或 json（每行一个问题）
+        #[arg(
+            long,
+            value_enum,
+            default_value = "human",
+            hide_default_value = true,
+            hide_possible_values = true,
+            value_name = "格式"
+        )]
         format: CheckFormat,
-        /// 有警告也算失败(退出码 1)
+        /// 有警告也算失败（退出码 1）
         #[arg(long)]
         deny_warnings: bool,
     },
-    /// 本机预览:生成网站,在 127.0.0.1 上打开,保存文件后自动重新生成并刷新
+    /// 本机预览：生成网站，在 127.0.0.1 上打开，保存文件后自动重新生成并刷新
     Serve {
         #[command(flatten)]
         p: Project,
-        /// 端口,0 表示自动选一个空闲端口
-        #[arg(long, default_value_t = 8025)]
+        /// 端口，默认 8025；0 表示自动选一个空闲端口
+        #[arg(
+            long,
+            default_value_t = 8025,
+            hide_default_value = true,
+            value_name = "端口"
+        )]
         port: u16,
         /// 自动打开浏览器
         #[arg(long)]
         open: bool,
-        /// 定时检查文件变化(网络盘、WSL 上收不到文件变化通知时用)
+        /// 定时检查文件变化（网络盘、WSL 上收不到文件变化通知时用）
         #[arg(long)]
         poll: bool,
     },
@@ -186,13 +212,25 @@ enum Command {
         #[command(flatten)]
         p: Project,
         /// 学期：校历文件名（如 2026-autumn），或 autumn / spring
-        #[arg(long)]
+        #[arg(long, value_name = "学期")]
         term: Option<String>,
+    },
+    /// 显示全部命令的说明，或一个命令的用法（例如 xinyu help pack）
+    Help {
+        /// 命令名
+        #[arg(value_name = "命令")]
+        command: Option<String>,
     },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let parsed = xinyu::cli::localize(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(u8::try_from(xinyu::cli::report(&e)).unwrap_or(2)),
+    };
     let code = match cli.command {
         Command::Build {
             p,
@@ -286,6 +324,27 @@ fn main() -> ExitCode {
         Command::Calendar { p, term } => {
             xinyu::commands::calendar::run(&p.project, term.as_deref())
         }
+        Command::Help { command } => help(command.as_deref()),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// `xinyu help [命令]`: the same page as `--help`.
+fn help(command: Option<&str>) -> i32 {
+    let mut cli = xinyu::cli::localize(Cli::command());
+    // Global arguments (the Chinese --help) reach subcommands when built.
+    cli.build();
+    let printed = match command {
+        None => cli.print_help(),
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(sub) => sub.print_help(),
+            None => {
+                eprintln!(
+                    "错误：没有 `{name}` 这个命令\n  = 提示：可用的命令：init、new、build、pack、print、check、serve、calendar"
+                );
+                return 2;
+            }
+        },
+    };
+    i32::from(printed.is_err())
 }

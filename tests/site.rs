@@ -352,6 +352,86 @@ fn help_lists_the_commands() {
     let o = xinyu().arg("--help").output().unwrap();
     assert!(o.status.success());
     insta::assert_snapshot!("help", String::from_utf8_lossy(&o.stdout));
+    let o = xinyu().args(["pack", "--help"]).output().unwrap();
+    assert!(o.status.success());
+    insta::assert_snapshot!("help_pack", String::from_utf8_lossy(&o.stdout));
+    // `xinyu help pack` is the same page.
+    let same = xinyu().args(["help", "pack"]).output().unwrap();
+    assert_eq!(same.stdout, o.stdout);
+}
+
+/// Every word clap itself prints is Chinese: no English heading, flag
+/// description or error anywhere a teacher looks.
+#[test]
+fn command_line_mistakes_get_chinese_messages_with_hints() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["biuld"],
+            "错误：没有 `biuld` 这个命令",
+            "你是不是想写 `build`？",
+        ),
+        (
+            &["new", "lessen", "--band", "初中", "--title", "x"],
+            "`lessen` 不是 <种类> 可用的值",
+            "可用的值：lesson、meeting、handout、guide",
+        ),
+        (
+            &["new", "lesson", "--band", "初中"],
+            "缺少必填的参数：--title <标题>",
+            "--title 情绪气象站",
+        ),
+        (&["init"], "缺少必填的参数：<文件夹>", "xinyu init 我的课程"),
+        (
+            &["pack", "--slto", "1"],
+            "不认识的参数 `--slto`",
+            "你是不是想写 `--slot`？",
+        ),
+        (
+            &["pack", "--slot", "abc"],
+            "`abc` 不能用作 --slot <课次>",
+            "这里要写一个数字",
+        ),
+        (
+            &["check", "--format", "xml"],
+            "`xml` 不是 --format <格式> 可用的值",
+            "可用的值：human、json",
+        ),
+        (&["help", "pakc"], "没有 `pakc` 这个命令", "可用的命令"),
+    ];
+    for (args, message, hint) in cases {
+        let o = xinyu().args(*args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(err.contains(hint), "{args:?}: {err}");
+        for english in ["error:", "Usage", "help", "For more", "tip:"] {
+            assert!(
+                !err.contains(english) || english == "help" && err.contains("--help"),
+                "{args:?} prints English `{english}`: {err}"
+            );
+        }
+    }
+    let o = xinyu().args(["biuld"]).output().unwrap();
+    insta::assert_snapshot!("unknown_command", String::from_utf8_lossy(&o.stderr));
+    for page in [
+        vec!["--help"],
+        vec!["new", "--help"],
+        vec!["serve", "--help"],
+    ] {
+        let o = xinyu().args(&page).output().unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        for english in [
+            "Usage",
+            "Options",
+            "Arguments",
+            "Commands",
+            "Print",
+            "default:",
+            "possible values",
+        ] {
+            assert!(!out.contains(english), "{page:?} shows `{english}`:\n{out}");
+        }
+    }
 }
 
 /// A training course for 心理委员 with timed parts, and a blank 一生一策 form.
