@@ -190,7 +190,8 @@ pub fn render(diags: &Diagnostics, sources: &BTreeMap<String, String>) -> String
             diag = diag.with_notes(vec![format!("提示：{h}")]);
         }
         match term::emit_into_string(&config, &files, &diag) {
-            Ok(s) => out.push_str(&s),
+            // codespan names the severity in English; a teacher reads Chinese.
+            Ok(s) => out.push_str(&chinese_label(&s)),
             Err(_) => {
                 out.push_str(&plain(d));
                 out.push('\n');
@@ -200,17 +201,28 @@ pub fn render(diags: &Diagnostics, sources: &BTreeMap<String, String>) -> String
     out
 }
 
+/// `error: …` / `warning: …` at the head of a rendered diagnostic, in
+/// Chinese with a full-width colon.
+fn chinese_label(s: &str) -> String {
+    for (en, zh) in [("error: ", "错误\u{FF1A}"), ("warning: ", "警告\u{FF1A}")] {
+        if let Some(rest) = s.strip_prefix(en) {
+            return format!("{zh}{rest}");
+        }
+    }
+    s.to_string()
+}
+
 /// One diagnostic on one line, for places without source text.
 pub fn plain(d: &Diagnostic) -> String {
     let kind = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+        Severity::Error => "错误",
+        Severity::Warning => "警告",
     };
     let loc = d.location();
     let mut s = if loc.is_empty() {
-        format!("{kind}: {}", d.message)
+        format!("{kind}\u{FF1A}{}", d.message)
     } else {
-        format!("{kind}: {loc}: {}", d.message)
+        format!("{kind}\u{FF1A}{loc}\u{FF1A}{}", d.message)
     };
     if let Some(h) = &d.hint {
         s.push_str(&format!("\n  提示：{h}"));

@@ -38,7 +38,7 @@ fn each_bad_input_is_reported_and_leaves_previous_output_untouched() {
             err.contains(expect),
             "{case}: message must name `{expect}`:\n{err}"
         );
-        assert!(err.contains("error"), "{case}: {err}");
+        assert!(err.contains("错误"), "{case}: {err}");
         assert!(!err.contains("panicked"), "{case}: {err}");
         assert_eq!(
             snapshot_tree(&out),
@@ -80,7 +80,7 @@ fn gbk_files_are_converted_with_a_warning_not_garbled() {
     let out = tmp.path().join("site");
     let (code, err) = build(&project, &out);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("warning"), "{err}");
+    assert!(err.contains("警告"), "{err}");
     assert!(err.contains("parents/emotion-coaching.md"), "{err}");
     assert!(err.contains("UTF-8"), "{err}");
     let page = fs::read_to_string(out.join("parents/emotion-coaching.html")).unwrap();

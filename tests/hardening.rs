@@ -317,7 +317,7 @@ fn ten_thousand_lessons_in_one_band_build() {
     // (the example's one parent handout is another check's warning).
     assert!(
         err.lines()
-            .filter(|l| l.starts_with("warning") && !l.contains("份家长读本"))
+            .filter(|l| l.starts_with("警告") && !l.contains("份家长读本"))
             .count()
             <= 1,
         "{}",
@@ -522,7 +522,7 @@ fn lessons_beyond_the_slots_are_one_warning_and_no_reason_to_refuse_packs() {
     // come from another check).
     assert_eq!(
         err.lines()
-            .filter(|l| l.starts_with("warning") && !l.contains("份家长读本"))
+            .filter(|l| l.starts_with("警告") && !l.contains("份家长读本"))
             .count(),
         1,
         "{err}"

@@ -300,7 +300,7 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     assert_eq!(code, 1, "{err}");
     // One finding per file, at its first prompt, counting the rest.
     assert!(
-        err.contains("error: 还有 ") && err.contains("处没写完的占位提示，第一处是“"),
+        err.contains("错误：还有 ") && err.contains("处没写完的占位提示，第一处是“"),
         "{err}"
     );
     assert!(err.contains("xinyu.toml:3:14"), "{err}");
@@ -334,7 +334,7 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     let (code, _, err) = run(&[os("pack"), dir.as_os_str(), os("--out"), packs.as_os_str()]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("warning: 还有 ") && err.contains("处没写完的占位提示"),
+        err.contains("警告：还有 ") && err.contains("处没写完的占位提示"),
         "{err}"
     );
     let (code, _, err) = run(&[
@@ -349,7 +349,7 @@ fn a_new_project_names_its_placeholders_and_is_packed_only_when_they_are_filled(
     ]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("error: 还有 ")
+        err.contains("错误：还有 ")
             && err.contains("处没写完的占位提示")
             && err.contains("lessons/junior-high/autumn-02.md:"),
         "{err}"

@@ -24,7 +24,7 @@ fn built_base() -> (tempfile::TempDir, std::path::PathBuf) {
     // `build` runs every check: the small fixture only lacks parent handouts.
     assert!(
         err.lines()
-            .filter(|l| l.starts_with("warning"))
+            .filter(|l| l.starts_with("警告"))
             .all(|l| l.contains("份家长读本")),
         "{err}"
     );
@@ -346,7 +346,7 @@ fn require_complete_stops_pack_on_a_slot_without_a_lesson() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     assert!(
-        err.contains("warning") && err.contains("第 2 课次还没有教案"),
+        err.contains("警告") && err.contains("第 2 课次还没有教案"),
         "{err}"
     );
     let packs: Vec<String> = snapshot_tree(&tmp.path().join("site/packs"))

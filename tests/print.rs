@@ -242,7 +242,7 @@ fn without_a_browser_print_says_how_to_get_one() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("error: --browser 指定的")
+        err.contains("错误：--browser 指定的")
             && err.contains("no-such-browser")
             && err.contains("不存在"),
         "{err}"

@@ -14,7 +14,7 @@ fn shipped_curriculum_builds_into_a_complete_offline_site() {
     let (code, err) = build(&repo().join("curriculum"), &out);
     assert_eq!(code, 0, "{err}");
     assert!(
-        !err.contains("warning"),
+        !err.contains("警告"),
         "the shipped curriculum must build without warnings:\n{err}"
     );
     let pages = assert_offline_and_complete(&out);
@@ -48,7 +48,7 @@ fn minimal_example_builds_into_a_complete_offline_site() {
     // `build` runs every check: the example has one parent handout only.
     assert!(
         err.lines()
-            .filter(|l| l.starts_with("warning"))
+            .filter(|l| l.starts_with("警告"))
             .all(|l| l.contains("份家长读本")),
         "{err}"
     );
@@ -151,7 +151,7 @@ fn local_facts_reach_pages_prints_and_search_as_plain_text() {
     let (code, err) = build(&project, &out);
     assert_eq!(code, 0, "{err}");
     // The base fixture has one parent handout: those warnings only.
-    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning")).collect();
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("警告")).collect();
     assert!(warnings.iter().all(|w| w.contains("份家长读本")), "{err}");
     assert_offline_and_complete(&out);
     let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();

@@ -50,7 +50,7 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
             Ok(b) => Some(b),
             Err(e) => {
                 super::report(&diags, &gate.sources);
-                eprintln!("error: {e:#}");
+                eprintln!("错误：{e:#}");
                 return FAILED;
             }
         }

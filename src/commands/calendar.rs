@@ -39,7 +39,7 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
     if cals.is_empty() {
         let ids: Vec<String> = c.calendars.iter().map(|k| k.id.clone()).collect();
         eprintln!(
-            "error: 没有找到校历{}\u{FF1B}可用的学期\u{FF1A}{}",
+            "错误：没有找到校历{}\u{FF1B}可用的学期\u{FF1A}{}",
             term.map(|t| format!(" `{t}`")).unwrap_or_default(),
             if ids.is_empty() {
                 "(calendars/ 里还没有校历)".to_string()

@@ -28,7 +28,7 @@ pub fn report(diags: &Diagnostics, sources: &BTreeMap<String, String>) {
 /// Prints an I/O failure with a plain-words hint for the causes a teacher
 /// can fix: a full disk, a read-only folder or USB stick, missing rights.
 pub fn report_io(e: &anyhow::Error) {
-    eprintln!("error: {e:#}");
+    eprintln!("错误：{e:#}");
     let kind = e
         .chain()
         .find_map(|c| c.downcast_ref::<std::io::Error>())
@@ -52,7 +52,7 @@ pub fn report_io(e: &anyhow::Error) {
 pub fn band_arg(s: &str) -> Result<Band, i32> {
     Band::parse(s).ok_or_else(|| {
         eprintln!(
-            "error: `{s}` 不是学段\u{FF1B}可用的学段\u{FF1A}{}",
+            "错误：`{s}` 不是学段\u{FF1B}可用的学段\u{FF1A}{}",
             Band::slugs().join("、")
         );
         2
@@ -69,7 +69,7 @@ pub fn grade_arg(grade: Option<u8>, band: Option<Band>) -> Result<Option<Band>, 
         .find(|b| b.grades().any(|x| x == g))
     else {
         eprintln!(
-            "error: `--grade {g}` 不是年级\u{FF1B}年级写 1 到 12 的数字（七年级写 7\u{FF0C}高一写 10）"
+            "错误：`--grade {g}` 不是年级\u{FF1B}年级写 1 到 12 的数字（七年级写 7\u{FF0C}高一写 10）"
         );
         return Err(2);
     };
@@ -77,7 +77,7 @@ pub fn grade_arg(grade: Option<u8>, band: Option<Band>) -> Result<Option<Band>, 
         && b != of
     {
         eprintln!(
-            "error: {g} 年级不属于{}\u{FF08}它属于{}\u{FF09}\u{FF1B}只写 --grade 即可",
+            "错误：{g} 年级不属于{}\u{FF08}它属于{}\u{FF09}\u{FF1B}只写 --grade 即可",
             b.zh(),
             of.zh()
         );

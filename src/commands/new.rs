@@ -40,7 +40,7 @@ fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), String> {
 pub fn init(dir: &Path) -> i32 {
     if dir.join(crate::load::settings::FILE).exists() {
         eprintln!(
-            "error: {} 里已经有课程项目(xinyu.toml)\u{FF0C}没有改动任何文件",
+            "错误：{} 里已经有课程项目(xinyu.toml)\u{FF0C}没有改动任何文件",
             dir.display()
         );
         return 1;
@@ -79,14 +79,14 @@ pub fn init(dir: &Path) -> i32 {
     ));
     if let Some((rel, _)) = files.iter().find(|(rel, _)| dir.join(rel).exists()) {
         eprintln!(
-            "error: {} 已经存在\u{FF0C}没有改动任何文件",
+            "错误：{} 已经存在\u{FF0C}没有改动任何文件",
             dir.join(rel).display()
         );
         return 1;
     }
     for (rel, text) in &files {
         if let Err(e) = write_new(dir, rel, text) {
-            eprintln!("error: {e}");
+            eprintln!("错误：{e}");
             return 1;
         }
         println!("{}", dir.join(rel).display());
@@ -121,13 +121,13 @@ pub fn new(
         Some(t) => match Term::parse(t) {
             Some(t) => t,
             None => {
-                eprintln!("error: `{t}` 不是学期\u{FF1B}写 autumn 或 spring");
+                eprintln!("错误：`{t}` 不是学期\u{FF1B}写 autumn 或 spring");
                 return 2;
             }
         },
     };
     if title.trim().is_empty() {
-        eprintln!("error: --title 不能为空");
+        eprintln!("错误：--title 不能为空");
         return 2;
     }
     let loaded = load::load(project);
@@ -167,7 +167,7 @@ pub fn new(
         Kind::Meeting => {
             let month = month.unwrap_or(if term == Term::Autumn { 9 } else { 3 });
             if !(1..=12).contains(&month) {
-                eprintln!("error: --month 是 1 到 12");
+                eprintln!("错误：--month 是 1 到 12");
                 return 2;
             }
             (
@@ -194,7 +194,7 @@ pub fn new(
         }
         Kind::Guide => {
             if month.is_some_and(|m| !(1..=12).contains(&m)) {
-                eprintln!("error: --month 是 1 到 12");
+                eprintln!("错误：--month 是 1 到 12");
                 return 2;
             }
             (
@@ -209,7 +209,7 @@ pub fn new(
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("错误：{e}");
             1
         }
     }

@@ -60,7 +60,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     };
     if c.calendars.is_empty() {
         eprintln!(
-            "error: 项目里没有校历（calendars/*.toml）\u{FF0C}无法划分课次\u{FF1B}课程包按校历的课次生成"
+            "错误：项目里没有校历（calendars/*.toml）\u{FF0C}无法划分课次\u{FF1B}课程包按校历的课次生成"
         );
         return super::build::FAILED;
     }
@@ -70,7 +70,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     {
         let ids: Vec<String> = c.calendars.iter().map(|k| k.id.clone()).collect();
         eprintln!(
-            "error: 没有学期 `{t}`\u{FF1B}可用的学期\u{FF1A}{}(也可以写 autumn 或 spring)",
+            "错误：没有学期 `{t}`\u{FF1B}可用的学期\u{FF1A}{}(也可以写 autumn 或 spring)",
             ids.join("、")
         );
         return 2;
@@ -108,12 +108,12 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
                     .any(|t| term_ok(t.calendar) && t.slots.iter().any(|s| s.number == n)) =>
             {
                 eprintln!(
-                    "error: 第 {n} 课次{}还不能打包\u{FF1A}{}",
+                    "错误：第 {n} 课次{}还不能打包\u{FF1A}{}",
                     band.map(|b| format!("（{}）", b.zh())).unwrap_or_default(),
                     missing_for_slot(c, &plan, n, band, &term_ok)
                 );
             }
-            _ => eprintln!("error: 没有符合条件的课程包（请检查 --term 和 --slot）"),
+            _ => eprintln!("错误：没有符合条件的课程包（请检查 --term 和 --slot）"),
         }
         return super::build::FAILED;
     }
@@ -121,7 +121,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         match crate::print::find_browser(filter.browser.as_deref()) {
             Ok(b) => Some(b),
             Err(e) => {
-                eprintln!("error: {e:#}");
+                eprintln!("错误：{e:#}");
                 return super::build::FAILED;
             }
         }

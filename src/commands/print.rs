@@ -89,14 +89,14 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     }
     if slot_prints.is_empty() && calendars.is_empty() {
         eprintln!(
-            "error: 没有可以打印的内容（请检查 --term、--slot、--band\u{FF0C}以及每个课次是否都有教案）"
+            "错误：没有可以打印的内容（请检查 --term、--slot、--band\u{FF0C}以及每个课次是否都有教案）"
         );
         return super::build::FAILED;
     }
     let browser = match crate::print::find_browser(o.browser.as_deref()) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("错误：{e:#}");
             return super::build::FAILED;
         }
     };
@@ -105,7 +105,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     let scratch = match Scratch::new() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("错误：{e:#}");
             return super::build::FAILED;
         }
     };
@@ -128,7 +128,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
             return super::build::FAILED;
         }
         Err(Failure::Io(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("错误：{e:#}");
             return super::build::FAILED;
         }
     }
@@ -162,7 +162,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         match result {
             Ok(n) => println!("{name}  {n} 字节"),
             Err(e) => {
-                eprintln!("error: {e:#}");
+                eprintln!("错误：{e:#}");
                 return super::build::FAILED;
             }
         }

@@ -60,7 +60,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     let work = match crate::writer::Scratch::new() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("错误：{e:#}");
             return 1;
         }
     };
@@ -75,7 +75,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     let _debouncer = match watched {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: 无法监视项目文件夹\u{FF1A}{e}(可以试试 --poll)");
+            eprintln!("错误：无法监视项目文件夹\u{FF1A}{e}(可以试试 --poll)");
             return 1;
         }
     };
@@ -96,7 +96,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
-                "error: 无法在 127.0.0.1:{} 上启动预览\u{FF1A}{e}(换一个 --port 试试)",
+                "错误：无法在 127.0.0.1:{} 上启动预览\u{FF1A}{e}(换一个 --port 试试)",
                 o.port
             );
             return 1;
@@ -196,7 +196,7 @@ fn rebuild_loop(
                 let (seen, job) = job;
                 let cancelled = || full_builds.load(Ordering::SeqCst) != seen;
                 if let Err(e) = live::write_search(&job, &out, cancelled) {
-                    eprintln!("error: {e}");
+                    eprintln!("错误：{e}");
                 }
             }
         });
