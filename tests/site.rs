@@ -582,3 +582,40 @@ fn teacher_guides_reach_teachers_and_never_students_or_parents() {
         "a rejected build changed the site"
     );
 }
+
+/// Words teachers write that mean what the format means: 秋季 for the
+/// autumn term, 讨论 for a discussion; a grade where a band belongs gets
+/// the band named.
+#[test]
+fn everyday_words_are_understood() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let lesson = p.join("lessons/junior-high/02-pause.md");
+    let text = fs::read_to_string(&lesson).unwrap();
+    let changed =
+        text.replacen("term: autumn", "term: 秋季", 1)
+            .replacen("forms: [", "forms: [讨论, ", 1);
+    assert_ne!(changed, text, "the fixture changed: update this test");
+    fs::write(&lesson, changed).unwrap();
+    let site = tmp.path().join("site");
+    let (code, err) = build(&p, &site);
+    assert_eq!(code, 0, "{err}");
+    let page = fs::read_to_string(site.join("lessons/junior-high/02-pause.html")).unwrap();
+    assert!(page.contains("问题辨析"), "讨论 is the discussion form");
+    // Exam weeks and holidays are weeks without lessons, not all holidays.
+    let print = fs::read_to_string(site.join("calendars/2026-autumn-print.html")).unwrap();
+    assert!(print.contains("（不排课）") && !print.contains("（放假）"));
+    let o = xinyu()
+        .arg("pack")
+        .arg(&p)
+        .args(["--band", "七年级"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("初中（junior-high）") && err.contains("七年级属于初中"),
+        "{err}"
+    );
+}

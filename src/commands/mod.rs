@@ -51,12 +51,45 @@ pub fn report_io(e: &anyhow::Error) {
 /// Parses a `--band` value (slug or Chinese name); prints the usage error.
 pub fn band_arg(s: &str) -> Result<Band, i32> {
     Band::parse(s).ok_or_else(|| {
+        let names: Vec<String> = Band::ALL
+            .iter()
+            .map(|b| format!("{}（{}）", b.zh(), b.slug()))
+            .collect();
         eprintln!(
             "错误：`{s}` 不是学段\u{FF1B}可用的学段\u{FF1A}{}",
-            Band::slugs().join("、")
+            names.join("、")
         );
+        // A grade where a band belongs: 七年级, 高一, 8.
+        if let Some(g) = grade_of(s)
+            && let Some(b) = Band::ALL.iter().find(|b| b.grades().any(|x| x == g))
+        {
+            eprintln!("  = 提示：{s}属于{}\u{FF0C}这里写 {}", b.zh(), b.zh());
+        }
         2
     })
+}
+
+/// The grade a word names: `七年级`, `7年级`, `初二`, `高一`, `8`.
+fn grade_of(s: &str) -> Option<u8> {
+    const DIGITS: [&str; 12] = [
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+    ];
+    let s = s.trim();
+    let number = |t: &str| -> Option<u8> {
+        t.parse::<u8>()
+            .ok()
+            .or_else(|| DIGITS.iter().position(|d| *d == t).map(|i| i as u8 + 1))
+    };
+    let g = if let Some(t) = s.strip_suffix("年级") {
+        number(t)?
+    } else if let Some(t) = s.strip_prefix('初') {
+        number(t)? + 6
+    } else if let Some(t) = s.strip_prefix('高') {
+        number(t)? + 9
+    } else {
+        number(s)?
+    };
+    (1..=12).contains(&g).then_some(g)
 }
 
 /// Checks `--grade` (1–12, inside `--band` when both are given) and

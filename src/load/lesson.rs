@@ -225,10 +225,7 @@ fn phases(rel: &str, outline: &Outline, diags: &mut Vec<Diagnostic>) -> Vec<Time
             None => diags.push(
                 Diagnostic::error(rel, h.line, 1, format!("环节“{}”没有写时间", h.text))
                     .with_len(h.text.chars().count() + 4)
-                    .with_hint(format!(
-                        "在标题末尾写上分钟数，例如 `### {}（10分钟）`",
-                        h.text
-                    )),
+                    .with_hint(time_hint(&h.text)),
             ),
         }
     }
@@ -246,9 +243,60 @@ fn phases(rel: &str, outline: &Outline, diags: &mut Vec<Diagnostic>) -> Vec<Time
     out
 }
 
+/// What to write for a phase heading without a time the tool can read.
+/// A time written in Chinese numerals (`（五分钟）`) gets the same heading
+/// with the number in digits, never a second time after it.
+fn time_hint(heading: &str) -> String {
+    let trimmed = heading.trim_end();
+    let open = trimmed.rfind(['（', '(']);
+    if let Some(i) = open
+        && trimmed.ends_with(['）', ')'])
+    {
+        let inner = &trimmed[i..].trim_start_matches(['（', '(']);
+        let inner = inner.trim_end_matches(['）', ')']);
+        if inner.contains('分') {
+            let title = trimmed[..i].trim_end();
+            let minutes = chinese_minutes(inner).unwrap_or(10);
+            return format!("分钟数要用阿拉伯数字写：改成 `### {title}（{minutes}分钟）`");
+        }
+    }
+    format!("在标题末尾写上分钟数，例如 `### {trimmed}（10分钟）`")
+}
+
+/// `五分钟` → 5, `十五分钟` → 15, `二十分` → 20; `None` when unreadable.
+fn chinese_minutes(s: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|i| i as u32)
+    };
+    let s = s.split('分').next()?.trim();
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => digit(*d),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_in_chinese_numerals_is_rewritten_not_repeated() {
+        assert_eq!(
+            time_hint("暖身：情绪天气预报（五分钟）"),
+            "分钟数要用阿拉伯数字写：改成 `### 暖身：情绪天气预报（5分钟）`"
+        );
+        assert!(time_hint("分享（十五分）").contains("（15分钟）"));
+        assert!(time_hint("总结升华").contains("### 总结升华（10分钟）"));
+        assert_eq!(chinese_minutes("二十五分钟"), Some(25));
+    }
     use crate::diagnostic::Severity;
     use crate::model::Fact;
 

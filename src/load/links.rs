@@ -244,7 +244,7 @@ pub(crate) fn check_body(
             if link.image {
                 diags.push(err(
                     format!("图片来自网上：{target}"),
-                    "离线课程包里不能有需要联网才能加载的图片；请把图片下载后放进 assets/，再写 ![说明]（../../assets/图片.png） 这样的相对路径",
+                    "离线课程包里不能有需要联网才能加载的图片；请把图片下载后放进 assets/，再用半角括号写 ![说明](../../assets/图片.png) 这样的相对路径",
                 ));
             }
             continue;

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// Defines a closed vocabulary: an enum with slug, Chinese names and parsing.
 macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $slug:literal, $hans:literal, $hant:literal;)+ }) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $slug:literal, $hans:literal, $hant:literal $(| $alias:literal)*;)+ }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         #[serde(rename_all = "kebab-case")]
@@ -32,7 +32,7 @@ macro_rules! vocabulary {
                 // Some names are the same in both scripts.
                 #[allow(unreachable_patterns)]
                 match s {
-                    $($slug | $hans | $hant => Some($name::$variant),)+
+                    $($slug | $hans | $hant $(| $alias)* => Some($name::$variant),)+
                     _ => None,
                 }
             }
@@ -64,8 +64,8 @@ vocabulary! {
 vocabulary! {
     /// A school term.
     Term {
-        Autumn => "autumn", "秋季学期", "秋季學期";
-        Spring => "spring", "春季学期", "春季學期";
+        Autumn => "autumn", "秋季学期", "秋季學期" | "秋季" | "秋";
+        Spring => "spring", "春季学期", "春季學期" | "春季" | "春";
     }
 }
 
@@ -84,14 +84,14 @@ vocabulary! {
 vocabulary! {
     /// The activity forms of a 心理健康教育活动课.
     Form {
-        GroupGuidance => "group-guidance", "团体辅导", "團體輔導";
-        Training => "training", "行为训练", "行為訓練";
-        Discussion => "discussion", "问题辨析", "問題辨析";
-        Situation => "situation", "情境体验", "情境體驗";
+        GroupGuidance => "group-guidance", "团体辅导", "團體輔導" | "团辅";
+        Training => "training", "行为训练", "行為訓練" | "训练";
+        Discussion => "discussion", "问题辨析", "問題辨析" | "讨论" | "討論" | "小组讨论";
+        Situation => "situation", "情境体验", "情境體驗" | "情景体验";
         RolePlay => "role-play", "角色扮演", "角色扮演";
         Game => "game", "游戏", "遊戲";
         Psychodrama => "psychodrama", "心理剧", "心理劇";
-        Talk => "talk", "专题讲座", "專題講座";
+        Talk => "talk", "专题讲座", "專題講座" | "讲座";
     }
 }
 
