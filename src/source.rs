@@ -1,5 +1,6 @@
 //! Reading text files the way teachers save them: UTF-8 with or without a
-//! BOM, CRLF line endings, and GBK/GB18030 from Windows Notepad.
+//! BOM, CRLF line endings, and GBK/GB18030 or UTF-16 ("Unicode") from
+//! Windows Notepad.
 
 use crate::diagnostic::Diagnostic;
 
@@ -15,15 +16,49 @@ pub struct Decoded {
 /// Decodes the raw bytes of `rel` (a project-relative path, used in
 /// messages). Non-UTF-8 text that decodes cleanly as GB18030 (a superset of
 /// GBK) is converted with a warning; anything else is an error that says how
-/// to re-save the file.
+/// to re-save the file. UTF-16 with a byte-order mark is converted with a
+/// warning too.
 pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (text, warning) = match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), None),
         Err(utf8_err) => {
-            if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-                return Err(Diagnostic::error(rel, 0, 0, "文件是 UTF-16 编码，无法读取")
+            // Notepad's "Unicode" is UTF-16 with a byte-order mark.
+            let utf16 = if bytes.starts_with(b"\xFF\xFE") {
+                Some(encoding_rs::UTF_16LE)
+            } else if bytes.starts_with(b"\xFE\xFF") {
+                Some(encoding_rs::UTF_16BE)
+            } else {
+                None
+            };
+            if let Some(enc) = utf16 {
+                let (cow, had_errors) = enc.decode_without_bom_handling(&bytes[2..]);
+                if had_errors || cow.contains('\0') {
+                    return Err(Diagnostic::error(
+                        rel,
+                        0,
+                        0,
+                        "文件像是 UTF-16 编码，但内容有损坏，无法读取",
+                    )
                     .with_hint(RESAVE_HINT));
+                }
+                let warning = Diagnostic::warning(
+                    rel,
+                    0,
+                    0,
+                    "文件是 UTF-16 编码（记事本里叫“Unicode”），已自动转换为 UTF-8 读取",
+                )
+                .with_hint(RESAVE_HINT);
+                let text = cow.into_owned();
+                let text = if text.contains('\r') {
+                    text.replace("\r\n", "\n").replace('\r', "\n")
+                } else {
+                    text
+                };
+                return Ok(Decoded {
+                    text,
+                    warning: Some(warning),
+                });
             }
             let (cow, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             if had_errors || cow.contains('\0') {
@@ -74,6 +109,24 @@ pub fn is_editor_temp(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notepad_unicode_files_are_converted_with_a_warning() {
+        let text = "---\r\ntitle: 情绪气象站\r\n---\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        for bytes in [le, be] {
+            let d = decode("lessons/a.md", &bytes).unwrap();
+            assert_eq!(d.text, "---\ntitle: 情绪气象站\n---\n");
+            let w = d.warning.unwrap();
+            assert!(w.message.contains("UTF-16"), "{}", w.message);
+            assert_eq!(w.file, "lessons/a.md");
+        }
+        // An odd number of bytes after the mark is damage, not text.
+        assert!(decode("a.md", &[0xFF, 0xFE, 0x41]).is_err());
+    }
 
     #[test]
     fn bom_and_crlf_are_normal_input() {

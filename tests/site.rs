@@ -323,6 +323,30 @@ fn bom_and_crlf_files_build() {
     assert_eq!(build(&fixture("base"), &out).0, 0);
     let html = fs::read_to_string(out.join("lessons/junior-high/02-pause.html")).unwrap();
     assert!(html.contains("<h1>按下暂停键</h1>"));
+
+    // The same file saved by Notepad as "Unicode" (UTF-16 LE with a BOM)
+    // builds the same page, with a warning that names it.
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let text = String::from_utf8(raw).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        text.trim_start_matches('\u{FEFF}')
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    fs::write(p.join("lessons/junior-high/02-pause.md"), utf16).unwrap();
+    let out16 = tmp.path().join("site16");
+    let (code, err) = build(&p, &out16);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("lessons/junior-high/02-pause.md") && err.contains("UTF-16"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read(out16.join("lessons/junior-high/02-pause.html")).unwrap(),
+        fs::read(out.join("lessons/junior-high/02-pause.html")).unwrap()
+    );
 }
 
 #[test]
