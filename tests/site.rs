@@ -37,6 +37,12 @@ fn shipped_curriculum_builds_into_a_complete_offline_site() {
     ] {
         assert!(out.join(page).is_file(), "{page} missing");
     }
+    // Breaks and events in one list by date: 国庆 (1–7 October) comes
+    // before 10 October, on the printed calendar and in the slot's pack.
+    let print = fs::read_to_string(out.join("calendars/2026-autumn-print.html")).unwrap();
+    let national = print.find("国庆节").unwrap();
+    let mental_health = print.find("世界精神卫生日").unwrap();
+    assert!(national < mental_health, "dates out of order");
 }
 
 #[test]

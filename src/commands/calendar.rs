@@ -95,34 +95,29 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
                     let _ = writeln!(out, "  {}\u{FF08}缺教案\u{FF09}", pad(&label, 12));
                 }
             }
-            for e in k
+            // Events and breaks of the slot in one list, by date.
+            let span = |a: Date, b: Date| {
+                if a == b {
+                    md(a)
+                } else {
+                    format!("{}–{}", md(a), md(b))
+                }
+            };
+            let mut days: Vec<(Date, Date, String)> = k
                 .events
                 .iter()
                 .filter(|e| e.start <= s.end && e.end >= s.start)
-            {
-                let _ = writeln!(
-                    out,
-                    "  · {}  {}",
-                    if e.start == e.end {
-                        md(e.start)
-                    } else {
-                        format!("{}–{}", md(e.start), md(e.end))
-                    },
-                    e.name
-                );
-            }
-            for b in k
-                .breaks
-                .iter()
-                .filter(|b| b.start <= s.end && b.end >= s.start)
-            {
-                let _ = writeln!(
-                    out,
-                    "  · {}–{}  {}\u{FF08}放假\u{FF09}",
-                    md(b.start),
-                    md(b.end),
-                    b.name
-                );
+                .map(|e| (e.start, e.end, e.name.clone()))
+                .chain(
+                    k.breaks
+                        .iter()
+                        .filter(|b| b.start <= s.end && b.end >= s.start)
+                        .map(|b| (b.start, b.end, format!("{}\u{FF08}不排课\u{FF09}", b.name))),
+                )
+                .collect();
+            days.sort();
+            for (a, b, name) in days {
+                let _ = writeln!(out, "  · {}  {name}", span(a, b));
             }
         }
         for w in weeks.iter().filter(|w| w.break_name.is_some()) {

@@ -111,6 +111,27 @@ fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
         .collect()
 }
 
+/// Events and breaks in one list by date (a break such as 国庆 between
+/// two events is listed between them).
+pub(super) fn days<'e>(
+    n: &Names,
+    events: impl Iterator<Item = &'e crate::model::Event>,
+    breaks: impl Iterator<Item = &'e crate::model::Break>,
+) -> Vec<EventView> {
+    let mut all: Vec<(Date, Date, EventView)> = events
+        .map(|e| {
+            (
+                e.start,
+                e.end,
+                event_view(n, &e.name, e.start, e.end, Some(e.kind)),
+            )
+        })
+        .chain(breaks.map(|b| (b.start, b.end, event_view(n, &b.name, b.start, b.end, None))))
+        .collect();
+    all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    all.into_iter().map(|(_, _, v)| v).collect()
+}
+
 pub(super) fn event_view(
     n: &Names,
     name: &str,
@@ -283,6 +304,7 @@ pub fn page_of(cx: &Cx, k: &Calendar, print: bool) -> Page {
         months: Vec<MonthView>,
         breaks: Vec<EventView>,
         events: Vec<EventView>,
+        days: Vec<EventView>,
         ics: String,
         print_url: String,
         screen_url: String,
@@ -310,6 +332,7 @@ pub fn page_of(cx: &Cx, k: &Calendar, print: bool) -> Page {
             .iter()
             .map(|e| event_view(n, &e.name, e.start, e.end, Some(e.kind)))
             .collect(),
+        days: days(n, k.events.iter(), k.breaks.iter()),
         ics: paths::ics(&k.id),
         print_url: paths::calendar_print(&k.id),
         screen_url: paths::calendar(&k.id),

@@ -1,7 +1,7 @@
 //! The pages of a pack: its index (what to teach this fortnight, with
 //! dates and events), every item it carries, and a print page per band.
 
-use super::calendar::{EventView, event_view};
+use super::calendar::{EventView, days, event_view};
 use super::{
     Cx, LessonItem, Link, Page, guide, handout, lesson, lesson_item, meeting, page, slot_print,
 };
@@ -58,6 +58,7 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
         meetings: Vec<Link>,
         handouts: Vec<Link>,
         guides: Vec<Link>,
+        days: Vec<EventView>,
         events: Vec<EventView>,
         breaks: Vec<EventView>,
         family: Vec<EventView>,
@@ -125,6 +126,14 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
             .filter_map(|h| link(h.title.clone(), &h.path))
             .collect(),
         guides: guide::links(cx, &spec.guides),
+        days: days(
+            n,
+            spec.events
+                .iter()
+                .copied()
+                .filter(|e| e.kind != EventKind::Family),
+            spec.breaks.iter().copied(),
+        ),
         events: spec
             .events
             .iter()
