@@ -128,7 +128,7 @@ pub(super) fn days<'e>(
         })
         .chain(breaks.map(|b| (b.start, b.end, event_view(n, &b.name, b.start, b.end, None))))
         .collect();
-    all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    all.sort_by_key(|x| (x.0, x.1));
     all.into_iter().map(|(_, _, v)| v).collect()
 }
 
