@@ -33,6 +33,9 @@ pub struct Diagnostic {
     pub message: String,
     /// What would be right.
     pub hint: Option<String>,
+    /// What kind of finding this is, for findings a report may fold into
+    /// one when there are many (`""` for the rest).
+    pub kind: &'static str,
 }
 
 impl Diagnostic {
@@ -46,6 +49,7 @@ impl Diagnostic {
             len: 1,
             message: message.into(),
             hint: None,
+            kind: "",
         }
     }
 
@@ -60,6 +64,12 @@ impl Diagnostic {
     /// Adds the "what would be right" part.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Names the kind of finding (see [`Diagnostics::folded`]).
+    pub fn with_kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
         self
     }
 
@@ -137,16 +147,57 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// The diagnostics sorted by file, line and column (parallel loading
-    /// must not change the order users see).
+    /// The diagnostics, errors first, each sorted by file, line and
+    /// column (parallel loading must not change the order users see, and a
+    /// real error must not sit below a page of warnings).
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.message, a.severity)
-                .cmp(&(&b.file, b.line, b.column, &b.message, b.severity))
+            (a.severity, &a.file, a.line, a.column, &a.message)
+                .cmp(&(b.severity, &b.file, b.line, b.column, &b.message))
         });
         v.dedup();
         v
+    }
+}
+
+impl Diagnostics {
+    /// For people: more than `most` warnings of one `kind` become one
+    /// warning that lists their places (a fresh project has a prompt in
+    /// every file; the list is the to-do, a page of carets is noise).
+    /// Errors are never folded.
+    pub fn folded(
+        &self,
+        kind: &'static str,
+        most: usize,
+        message: impl FnOnce(usize) -> String,
+    ) -> Diagnostics {
+        let (many, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) = self
+            .sorted()
+            .into_iter()
+            .partition(|d| d.kind == kind && d.severity == Severity::Warning);
+        let mut out = Diagnostics {
+            items: rest.into_iter().cloned().collect(),
+        };
+        if many.len() <= most {
+            out.items.extend(many.into_iter().cloned());
+            return out;
+        }
+        let places: Vec<String> = many
+            .iter()
+            .map(|d| format!("{}\u{FF08}{}\u{FF09}", d.location(), d.message))
+            .collect();
+        out.items.push(Diagnostic {
+            file: String::new(),
+            line: 0,
+            column: 0,
+            hint: Some(format!(
+                "逐个打开下面的文件\u{FF0C}把括号里的提示换成自己写的内容\u{FF1A}\n{}",
+                places.join("\n")
+            )),
+            ..Diagnostic::warning("", 0, 0, message(many.len())).with_kind(kind)
+        });
+        out
     }
 }
 

@@ -8,8 +8,8 @@
 mod placeholders;
 mod template;
 
-pub use placeholders::placeholders;
 use placeholders::placeholders_in;
+pub use placeholders::{KIND as PLACEHOLDER, placeholders};
 use template::filled_in;
 
 use crate::diagnostic::Diagnostic;
@@ -386,65 +386,93 @@ pub fn run(
             );
         }
     }
-    // At least two parent handouts per band per term.
+    // At least two parent handouts per band per term: one finding per
+    // term, naming every band short of them.
     for term in Term::ALL {
-        for band in Band::ALL {
-            if !c.lessons.iter().any(|l| l.band == *band && l.term == *term) {
-                continue;
-            }
-            let n = c
-                .handouts
-                .iter()
-                .filter(|h| h.term == *term && h.bands.contains(band))
-                .count();
-            if n < 2 {
-                let file = c
-                    .calendars
+        let short: Vec<String> = Band::ALL
+            .iter()
+            .filter(|b| c.lessons.iter().any(|l| l.band == **b && l.term == *term))
+            .filter_map(|band| {
+                let n = c
+                    .handouts
                     .iter()
-                    .find(|k| k.term == *term)
-                    .map_or("xinyu.toml", |k| k.path.as_str());
-                out.push(
-                    Diagnostic::warning(file, 0, 0, format!("{}{}只有 {n} 份家长读本", band.zh(), term.zh()))
-                        .with_hint("每个学段每学期至少安排两次家庭教育指导\u{FF1B}在 parents/ 里为这个学段补写读本"),
-                );
-            }
+                    .filter(|h| h.term == *term && h.bands.contains(band))
+                    .count();
+                (n < 2).then(|| format!("{}只有 {n} 份", band.zh()))
+            })
+            .collect();
+        if short.is_empty() {
+            continue;
         }
+        let file = c
+            .calendars
+            .iter()
+            .find(|k| k.term == *term)
+            .map_or("xinyu.toml", |k| k.path.as_str());
+        out.push(
+            Diagnostic::warning(
+                file,
+                0,
+                0,
+                format!(
+                    "{}的家长读本不够\u{FF1A}{}",
+                    term.zh(),
+                    short.join("\u{FF0C}")
+                ),
+            )
+            .with_hint(
+                "每个学段每学期至少安排两次家庭教育指导\u{FF1B}在 parents/ 里为这些学段补写读本",
+            ),
+        );
     }
     hotlines(&c.settings, today, &mut out);
     out
 }
 
-/// Hotlines that nobody has verified, or not for 180 days.
+/// Hotlines that nobody has verified (one finding, at the first), or not
+/// for 180 days.
 fn hotlines(settings: &Settings, today: Date, out: &mut Vec<Diagnostic>) {
+    let unverified: Vec<_> = settings
+        .hotlines
+        .iter()
+        .filter(|h| h.verified_on.is_none())
+        .collect();
+    if let Some(first) = unverified.first() {
+        let (line, col) = first.at;
+        let message = match unverified.as_slice() {
+            [h] => format!("热线“{}”的号码 {} 还没有核实", h.name, h.number),
+            all => format!(
+                "有 {} 条热线还没有核实\u{FF1A}{}",
+                all.len(),
+                all.iter()
+                    .map(|h| format!("{} {}", h.name, h.number))
+                    .collect::<Vec<_>>()
+                    .join("\u{FF0C}")
+            ),
+        };
+        out.push(
+            Diagnostic::warning(crate::load::settings::FILE, line, col, message)
+                .with_len(first.number.chars().count() + 2)
+                .with_hint(format!(
+                    "请逐一打一次这些号码，确认能打通、名称和备注都对，再在每条热线下面加一行 verified_on = {today}（写核实当天的日期）"
+                )),
+        );
+    }
     for h in &settings.hotlines {
         let (line, col) = h.at;
-        match h.verified_on {
-            None => out.push(
-                Diagnostic::warning(
-                    crate::load::settings::FILE,
-                    line,
-                    col,
-                    format!("热线“{}”的号码 {} 还没有核实", h.name, h.number),
-                )
-                .with_len(h.number.chars().count() + 2)
-                .with_hint(format!(
-                    "请打一次这个号码，确认能打通、名称和备注都对，再在这条热线下面加一行 verified_on = {today}（写核实当天的日期）"
-                )),
-            ),
-            Some(on) => {
-                let age = (today - on).get_days();
-                if age > 180 {
-                    out.push(
-                        Diagnostic::warning(
-                            crate::load::settings::FILE,
-                            line,
-                            col,
-                            format!("“{}”的号码 {age} 天前核实过，已超过 180 天", h.name),
-                        )
-                        .with_len(10)
-                        .with_hint("请打一次这个号码，确认仍然可用，再更新 verified_on"),
-                    );
-                }
+        if let Some(on) = h.verified_on {
+            let age = (today - on).get_days();
+            if age > 180 {
+                out.push(
+                    Diagnostic::warning(
+                        crate::load::settings::FILE,
+                        line,
+                        col,
+                        format!("“{}”的号码 {age} 天前核实过，已超过 180 天", h.name),
+                    )
+                    .with_len(10)
+                    .with_hint("请打一次这个号码，确认仍然可用，再更新 verified_on"),
+                );
             }
         }
     }
@@ -460,8 +488,38 @@ pub fn lesson(rules: &Rules, settings: &Settings, l: &Lesson, text: &str) -> Vec
     out
 }
 
-/// Images without a description in one body.
+/// Images without a description in one body, and links and images that
+/// would show as text.
 fn images(path: &str, body: &crate::model::Body, out: &mut Vec<Diagnostic>) {
+    for b in crate::markdown::broken_links(&body.markdown, body.first_line) {
+        let what = if b.image { "图片" } else { "链接" };
+        let (message, why) = if b.space {
+            (
+                format!("{what}的文件名里有空格\u{FF0C}页面上会原样显示这串字\u{FF0C}{what}出不来"),
+                "文件名有空格时要用尖括号把它括起来",
+            )
+        } else {
+            (
+                format!(
+                    "{what}用了中文括号“（ ）”\u{FF0C}页面上会原样显示这串字\u{FF0C}{what}出不来"
+                ),
+                "方括号和圆括号都要用英文半角的",
+            )
+        };
+        out.push(
+            Diagnostic::error(path, b.line, b.column, message)
+                .with_len(b.len)
+                .with_hint(format!(
+                    "{why}\u{FF0C}写成 {}{}",
+                    b.fixed,
+                    if b.space {
+                        "\u{FF1B}也可以把文件改名\u{FF0C}去掉空格"
+                    } else {
+                        ""
+                    }
+                )),
+        );
+    }
     for img in crate::markdown::images_without_alt(&body.markdown, body.first_line) {
         out.push(
             Diagnostic::warning(path, img.line, img.column, "图片没有替代文字")

@@ -5,6 +5,9 @@
 use crate::diagnostic::Diagnostic;
 use std::collections::BTreeMap;
 
+/// The kind of a prompt finding, so a report can fold many into one.
+pub const KIND: &str = "placeholder";
+
 /// Prompts the skeletons write (`scaffold::PLACEHOLDERS`) still left in
 /// any file of the project, settings and calendars included. Warnings for
 /// `check`; `gate` turns those in what a pack or PDF carries into errors.
@@ -70,5 +73,5 @@ pub(super) fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>)
             lines.join("、")
         ))
     };
-    out.push(d.with_len(first.text.chars().count()));
+    out.push(d.with_len(first.text.chars().count()).with_kind(KIND));
 }

@@ -8,6 +8,7 @@ pub mod new;
 pub mod pack;
 pub mod print;
 pub mod serve;
+pub mod start;
 
 use crate::diagnostic::{self, Diagnostics};
 use crate::model::Band;
@@ -20,8 +21,11 @@ pub fn report(diags: &Diagnostics, sources: &BTreeMap<String, String>) {
     if diags.is_empty() {
         return;
     }
-    eprint!("{}", diagnostic::render(diags, sources));
-    let (e, w) = diags.counts();
+    let shown = diags.folded(crate::check::PLACEHOLDER, 3, |n| {
+        format!("有 {n} 个文件还留着没写完的占位提示")
+    });
+    eprint!("{}", diagnostic::render(&shown, sources));
+    let (e, w) = shown.counts();
     eprintln!("{e} 个错误\u{FF0C}{w} 个警告");
 }
 

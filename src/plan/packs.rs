@@ -155,6 +155,8 @@ pub fn coverage(
     for t in terms {
         let cal = t.calendar;
         let slots = t.slots.len() as u32;
+        // What each band still lacks: one finding per term names them all.
+        let mut lacking: Vec<(Band, String)> = Vec::new();
         for band in bands_in_term(c, cal)
             .into_iter()
             .filter(|b| only.is_none_or(|o| o == *b))
@@ -165,12 +167,12 @@ pub fn coverage(
                 .filter(|l| l.band == band && l.term == cal.term)
                 .collect();
             // Slots where no grade has a lesson, and slots where some do.
-            let mut missing: Vec<String> = Vec::new();
+            let mut missing: Vec<u32> = Vec::new();
             let mut partial: Vec<String> = Vec::new();
             for n in 1..=slots {
                 let lacking = unserved(c, band, cal.term, n);
                 if lacking.len() == band.grades().count() {
-                    missing.push(n.to_string());
+                    missing.push(n);
                 } else if !lacking.is_empty() {
                     let g: Vec<String> = lacking.iter().map(u8::to_string).collect();
                     partial.push(format!("第 {n} 课次的 {} 年级", g.join("、")));
@@ -179,31 +181,10 @@ pub fn coverage(
             if !missing.is_empty() || !partial.is_empty() {
                 let mut what = Vec::new();
                 if !missing.is_empty() {
-                    what.push(format!("第 {} 课次", missing.join("、")));
+                    what.push(format!("第 {} 课次", runs(&missing)));
                 }
                 what.extend(partial);
-                let mut d = Diagnostic::error(
-                    &cal.path,
-                    cal.weeks_line,
-                    1,
-                    format!(
-                        "{}{}共 {slots} 个课次\u{FF0C}{}还没有教案",
-                        band.zh(),
-                        cal.term.zh(),
-                        what.join("\u{FF1B}")
-                    ),
-                )
-                .with_hint(format!(
-                    "在 lessons/{}/ 里为这些课次各加一份教案（order 写课次号）\u{FF1B}{}",
-                    band.slug(),
-                    match release {
-                        Release::Ready => "缺课的课次不会生成课程包\u{FF0C}已写好的课次照常生成",
-                        Release::Complete =>
-                            "按 --require-complete\u{FF0C}整个学期写完之前这个学段不生成课程包",
-                    }
-                ));
-                d.severity = severity;
-                out.push(d);
+                lacking.push((band, what.join("\u{FF1B}")));
             }
             let mut beyond: Vec<&&Lesson> = mine.iter().filter(|l| l.order > slots).collect();
             beyond.sort_by(|a, b| (a.order, &a.path).cmp(&(b.order, &b.path)));
@@ -241,8 +222,64 @@ pub fn coverage(
                 out.push(d);
             }
         }
+        if lacking.is_empty() {
+            continue;
+        }
+        let message = match lacking.as_slice() {
+            [(band, what)] => format!(
+                "{}{}共 {slots} 个课次\u{FF0C}{what}还没有教案",
+                band.zh(),
+                cal.term.zh()
+            ),
+            all => format!(
+                "{}共 {slots} 个课次\u{FF0C}还没有教案的有\u{FF1A}{}",
+                cal.term.zh(),
+                all.iter()
+                    .map(|(b, what)| format!("{}{what}", b.zh()))
+                    .collect::<Vec<_>>()
+                    .join("\u{FF1B}")
+            ),
+        };
+        let folders: Vec<String> = lacking
+            .iter()
+            .map(|(b, _)| format!("lessons/{}/", b.slug()))
+            .collect();
+        // The calendar decides how many slots there are; the place to act
+        // is the lesson folder, so no line of the calendar is underlined.
+        let mut d = Diagnostic::error(&cal.path, 0, 0, message).with_hint(format!(
+            "在 {} 里为这些课次各加一份教案（order 写课次号）\u{FF1B}{}",
+            folders.join("、"),
+            match release {
+                Release::Ready => "缺课的课次不会生成课程包\u{FF0C}已写好的课次照常生成",
+                Release::Complete =>
+                    "按 --require-complete\u{FF0C}整个学期写完之前这个学段不生成课程包",
+            }
+        ));
+        d.severity = severity;
+        out.push(d);
     }
     out
+}
+
+/// `2、3、5` as `2、3、5`, and `2、3、4、5` as `2–5`: slot numbers for people.
+fn runs(ns: &[u32]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ns.len() {
+        let mut j = i;
+        while j + 1 < ns.len() && ns[j + 1] == ns[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j >= i + 2 {
+            format!("{}–{}", ns[i], ns[j])
+        } else if j == i + 1 {
+            format!("{}、{}", ns[i], ns[j])
+        } else {
+            ns[i].to_string()
+        });
+        i = j + 1;
+    }
+    parts.join("、")
 }
 
 /// Which packs a plan makes when lessons are missing.
