@@ -23,9 +23,9 @@ pub fn split<'a>(rel: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if first.trim_end() != "---" {
         let hint = "文件第一行必须是 `---`，接着是 title、term 等字段，再用一行 `---` 结束";
         let msg = if text.trim().is_empty() {
-            "文件是空的，缺少开头的前置信息(front matter)"
+            "文件是空的，缺少开头的前置信息（front matter）"
         } else {
-            "文件开头缺少前置信息(front matter)"
+            "文件开头缺少前置信息（front matter）"
         };
         return Err(Diagnostic::error(rel, 1, 1, msg).with_hint(hint));
     }
@@ -46,7 +46,7 @@ pub fn split<'a>(rel: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         offset += line.len();
     }
     Err(
-        Diagnostic::error(rel, 1, 1, "前置信息(front matter)没有结束")
+        Diagnostic::error(rel, 1, 1, "前置信息（front matter）没有结束")
             .with_len(3)
             .with_hint("在最后一个字段下面加一行 `---`，把前置信息和正文分开"),
     )

@@ -149,8 +149,9 @@ fn teaching_checks_and_exit_codes() {
         "只有专题讲座",
         "看不出有学生活动",
         "敏感话题的课单独出现",
-        "只有 1 份家长读本",
-        "只有 0 份家长读本",
+        "秋季学期的家长读本不够",
+        "初中只有 1 份",
+        "小学低年级只有 0 份",
     ] {
         assert!(out.contains(msg), "missing `{msg}`:\n{out}");
     }
@@ -469,11 +470,12 @@ fn serve_rebuilds_stop_on_the_same_errors() {
     let before = snapshot_tree(&out);
     let err = live
         .rebuild(&p, &out, &[LESSON.to_string()])
-        .expect_err("a student number must stop the preview");
+        .expect_err("a student number must stop the preview")
+        .page;
     assert!(err.contains("学号") && err.contains(LESSON), "{err}");
     assert_eq!(snapshot_tree(&out), before);
     // A full build refuses it too.
-    let err = xinyu::live::full(&p, &out).err().expect("refused");
+    let err = xinyu::live::full(&p, &out).err().expect("refused").terminal;
     assert!(err.contains("学号"), "{err}");
     // Fixed: the preview comes back.
     fs::write(&lesson, good).unwrap();

@@ -55,7 +55,7 @@ fn minimal_example_builds_into_a_complete_offline_site() {
     assert!(
         err.lines()
             .filter(|l| l.starts_with("警告"))
-            .all(|l| l.contains("份家长读本")),
+            .all(|l| l.contains("家长读本不够")),
         "{err}"
     );
     assert_offline_and_complete(&out);
@@ -158,7 +158,7 @@ fn local_facts_reach_pages_prints_and_search_as_plain_text() {
     assert_eq!(code, 0, "{err}");
     // The base fixture has one parent handout: those warnings only.
     let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("警告")).collect();
-    assert!(warnings.iter().all(|w| w.contains("份家长读本")), "{err}");
+    assert!(warnings.iter().all(|w| w.contains("家长读本不够")), "{err}");
     assert_offline_and_complete(&out);
     let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
     let title = format!("按下暂停键：去{FACT_VALUE}");

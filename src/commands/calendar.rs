@@ -42,7 +42,7 @@ pub fn run(project: &Path, term: Option<&str>) -> i32 {
             "错误：没有找到校历{}\u{FF1B}可用的学期\u{FF1A}{}",
             term.map(|t| format!(" `{t}`")).unwrap_or_default(),
             if ids.is_empty() {
-                "(calendars/ 里还没有校历)".to_string()
+                "（calendars/ 里还没有校历）".to_string()
             } else {
                 ids.join("、")
             }

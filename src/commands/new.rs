@@ -40,7 +40,7 @@ fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), String> {
 pub fn init(dir: &Path) -> i32 {
     if dir.join(crate::load::settings::FILE).exists() {
         eprintln!(
-            "错误：{} 里已经有课程项目(xinyu.toml)\u{FF0C}没有改动任何文件",
+            "错误：{} 里已经有课程项目（xinyu.toml）\u{FF0C}没有改动任何文件",
             dir.display()
         );
         return 1;
@@ -61,12 +61,12 @@ pub fn init(dir: &Path) -> i32 {
     for b in Band::ALL {
         files.push((
             format!("lessons/{}/autumn-01.md", b.slug()),
-            scaffold::lesson(*b, Term::Autumn, 1, &format!("示例:{}第一课", b.zh())),
+            scaffold::lesson(*b, Term::Autumn, 1, &format!("示例：{}第一课", b.zh())),
         ));
     }
     files.push((
         "meetings/autumn-09-01.md".into(),
-        scaffold::meeting(&[Band::JuniorHigh], Term::Autumn, 9, "示例:新学期主题班会"),
+        scaffold::meeting(&[Band::JuniorHigh], Term::Autumn, 9, "示例：新学期主题班会"),
     ));
     files.push((
         "parents/autumn-1.md".into(),
@@ -74,7 +74,7 @@ pub fn init(dir: &Path) -> i32 {
             Band::ALL,
             Term::Autumn,
             1,
-            "示例:开学第一个月,家长可以这样陪伴",
+            "示例：开学第一个月，家长可以这样陪伴",
         ),
     ));
     if let Some((rel, _)) = files.iter().find(|(rel, _)| dir.join(rel).exists()) {

@@ -70,7 +70,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     {
         let ids: Vec<String> = c.calendars.iter().map(|k| k.id.clone()).collect();
         eprintln!(
-            "错误：没有学期 `{t}`\u{FF1B}可用的学期\u{FF1A}{}(也可以写 autumn 或 spring)",
+            "错误：没有学期 `{t}`\u{FF1B}可用的学期\u{FF1A}{}（也可以写 autumn 或 spring）",
             ids.join("、")
         );
         return 2;

@@ -125,7 +125,9 @@ pub fn parse(
         if value.value.trim().is_empty() {
             diags.push(
                 at.error(&raw.objectives, 10, format!("objectives.{name} 不能为空"))
-                    .with_hint("认知(cognitive)、情感(affective)、行为(behavioral)三个目标都要写"),
+                    .with_hint(
+                        "认知（cognitive）、情感（affective）、行为（behavioral）三个目标都要写",
+                    ),
             );
         }
     }

@@ -17,6 +17,7 @@ pub use meeting::parse as parse_meeting;
 pub use toml_file::parse as parse_toml;
 mod meeting;
 pub mod settings;
+mod slips;
 mod toml_file;
 mod yaml;
 
@@ -75,7 +76,7 @@ pub fn load(root: &Path) -> Loaded {
     let settings = match std::fs::read(&settings_path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(
-                Diagnostic::error("", 0, 0, format!("{} 里没有 xinyu.toml,它不是一个课程项目", root.display()))
+                Diagnostic::error("", 0, 0, format!("{} 里没有 xinyu.toml，它不是一个课程项目", root.display()))
                     .with_hint("进入课程项目文件夹再运行，或把项目文件夹作为参数，例如 `xinyu build curriculum`"),
             );
             None

@@ -19,6 +19,11 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
 /// Deserialises a TOML file.
 pub fn parse<T: DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic> {
     toml::from_str::<T>(text).map_err(|e| {
+        if let Some((n, s)) = super::slips::first(text, super::slips::Syntax::Toml) {
+            return Diagnostic::error(rel, n, s.column, s.message)
+                .with_len(s.len)
+                .with_hint(s.hint);
+        }
         let (line, col) = e.span().map_or((0, 0), |s| position(text, s.start));
         let len = e
             .span()
@@ -63,6 +68,34 @@ pub fn parse<T: DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic
             .with_hint(format!(
                 "写成 \"{key}\" = \"……\"（TOML 的规定：等号左边的名字含有中文时要加引号）"
             ));
+        }
+        if let Some(rest) = msg.trim().strip_prefix("invalid type: ")
+            && let Some((found, expected)) = rest.split_once(", expected ")
+        {
+            let value = e.span().and_then(|s| text.get(s)).unwrap_or("").trim();
+            let d = Diagnostic::error(
+                rel,
+                line,
+                col,
+                format!(
+                    "值的类型不对\u{FF1A}这里需要{}\u{FF0C}但写的是{}",
+                    super::yaml::expected_zh(expected),
+                    super::yaml::unexpected_zh(found)
+                ),
+            )
+            .with_len(len);
+            return if expected.contains("string") {
+                d.with_hint(format!(
+                    "文字（号码也算）要用英文双引号括起来\u{FF0C}写成 {}= \"{}\"",
+                    text.lines()
+                        .nth(line.saturating_sub(1))
+                        .and_then(|l| l.split('=').next())
+                        .unwrap_or(""),
+                    value.trim_matches('"')
+                ))
+            } else {
+                d.with_hint("数字直接写\u{FF0C}不加引号\u{FF1B}日期写成 2026-09-01")
+            };
         }
         Diagnostic::error(rel, line, col, format!("TOML 格式错误：{}", msg.trim()))
             .with_len(len)

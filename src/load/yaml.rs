@@ -12,6 +12,13 @@ pub fn parse<T: DeserializeOwned>(
     first_line: usize,
 ) -> Result<T, Diagnostic> {
     serde_saphyr::from_str::<T>(yaml).map_err(|e| {
+        // A full-width colon or a Tab is the cause wherever the parser
+        // stopped; say so at its place.
+        if let Some((n, s)) = super::slips::first(yaml, super::slips::Syntax::Yaml) {
+            return Diagnostic::error(rel, n + first_line - 1, s.column, s.message)
+                .with_len(s.len)
+                .with_hint(s.hint);
+        }
         let d = describe(rel, yaml, &e, first_line);
         // `title: {{学校}}心理课` reads as a YAML mapping: the braces need quotes.
         let braces = yaml
@@ -21,7 +28,7 @@ pub fn parse<T: DeserializeOwned>(
         let shape = matches!(
             e.without_snippet(),
             Error::SerdeInvalidType { .. } | Error::SerdeInvalidValue { .. }
-        ) || d.message.starts_with("前置信息不是合法的 YAML");
+        ) || d.message.starts_with("前置信息的格式不对");
         if braces && shape {
             d.with_hint(BRACES_HINT)
         } else {
@@ -122,7 +129,13 @@ fn describe(rel: &str, yaml: &str, e: &Error, first_line: usize) -> Diagnostic {
             let text = text.lines().next().unwrap_or("");
             // The position is shown separately, with the file's own line numbers.
             let text = text.split(" at line ").next().unwrap_or(text).to_string();
-            Diagnostic::error(rel, line, col, format!("前置信息不是合法的 YAML:{text}")).with_hint(
+            Diagnostic::error(
+                rel,
+                line,
+                col,
+                format!("前置信息的格式不对（{}）", zh_yaml_error(&text)),
+            )
+            .with_hint(
                 "检查冒号后面是否有空格、缩进是否对齐；含有 `: ` 或 `#` 的文字请用引号括起来",
             )
         }
@@ -130,6 +143,36 @@ fn describe(rel: &str, yaml: &str, e: &Error, first_line: usize) -> Diagnostic {
 }
 
 /// What a missing field should look like.
+/// The parser's words for what it found, in Chinese where a teacher may
+/// meet them; anything else is passed on as it is.
+fn zh_yaml_error(text: &str) -> String {
+    for (en, zh) in [
+        ("did not find expected key", "这里应该是“字段名: 值”的一行"),
+        (
+            "mapping values are not allowed",
+            "一行里有两个“冒号加空格”，含有“: ”的文字要用引号括起来",
+        ),
+        ("simple key expected", "字段名后面缺少英文冒号“:”"),
+        ("did not find expected node content", "冒号后面缺少内容"),
+        (
+            "found character that cannot start any token",
+            "有一个字符不能放在开头（例如 @ 或 `），这样的文字要用引号括起来",
+        ),
+        ("found unexpected end of stream", "引号或括号没有配对"),
+        (
+            "did not find expected ',' or ']'",
+            "列表的方括号没有配对，或者用了中文逗号",
+        ),
+        ("block indentation", "缩进没有对齐"),
+        ("tabs disallowed", "用了 Tab 缩进"),
+    ] {
+        if text.contains(en) {
+            return zh.to_string();
+        }
+    }
+    text.to_string()
+}
+
 fn field_hint(field: &str) -> String {
     let example = match field {
         "title" => "title: 情绪气象站",
@@ -153,7 +196,7 @@ fn field_hint(field: &str) -> String {
     format!("加上这一项，例如：\n{example}")
 }
 
-fn expected_zh(expected: &str) -> String {
+pub(super) fn expected_zh(expected: &str) -> String {
     let e = expected.trim();
     if e.contains("sequence") {
         "一个列表，例如 [a, b]".into()
@@ -170,7 +213,7 @@ fn expected_zh(expected: &str) -> String {
     }
 }
 
-fn unexpected_zh(unexpected: &str) -> String {
+pub(super) fn unexpected_zh(unexpected: &str) -> String {
     let u = unexpected.trim();
     for (en, zh) in [
         ("string", "文字"),

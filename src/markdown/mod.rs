@@ -30,8 +30,8 @@ pub use html::{
     active_content_in_html, external_assets_in_html, has_scheme, is_active_url, sanitize,
 };
 pub use outline::{
-    FactRef, Heading, ImageWithoutAlt, Outline, SpeakerLine, images_without_alt, outline,
-    plain_text, split_minutes,
+    BrokenLink, FactRef, Heading, ImageWithoutAlt, Outline, SpeakerLine, broken_links,
+    images_without_alt, outline, plain_text, split_minutes,
 };
 pub use render::{RenderOptions, Resolver, Section, render_sections, rewrite_link, slug};
 

@@ -304,6 +304,107 @@ pub fn images_without_alt(markdown: &str, first_line: usize) -> Vec<ImageWithout
     out
 }
 
+/// A link or image that Markdown did not recognise and would print as
+/// written: a file name with a space (as Windows names files: “新建 位图图像.png”)
+/// or the input method's full-width brackets `![说明]（图片.png）`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// Length of what was written, in characters.
+    pub len: usize,
+    /// An image (`![…]`) rather than a link.
+    pub image: bool,
+    /// The target has a space (rather than full-width brackets).
+    pub space: bool,
+    /// What to write instead.
+    pub fixed: String,
+}
+
+/// Links and images written so that Markdown shows them as text (see
+/// [`BrokenLink`]). Code, raw HTML and real links are not looked at.
+pub fn broken_links(markdown: &str, first_line: usize) -> Vec<BrokenLink> {
+    if !markdown.contains("](") && !markdown.contains("]（") {
+        return Vec::new();
+    }
+    let lines = Lines::new(markdown, first_line);
+    // Source ranges that are not plain text.
+    let mut skip: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in events(markdown) {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. })
+            | Event::Code(_)
+            | Event::Html(_)
+            | Event::InlineHtml(_) => skip.push(range),
+            _ => {}
+        }
+    }
+    let skipped = |at: usize| skip.iter().any(|r| r.contains(&at));
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = markdown[from..].find(']').map(|i| i + from) {
+        from = i + 1;
+        let after = &markdown[i + 1..];
+        let (full_width, open_len) = if after.starts_with('(') {
+            (false, 1)
+        } else if after.starts_with('（') {
+            (true, '（'.len_utf8())
+        } else {
+            continue;
+        };
+        if skipped(i) {
+            continue;
+        }
+        // The opening bracket on the same line, and the closing one.
+        let line_start = markdown[..i].rfind('\n').map_or(0, |p| p + 1);
+        let Some(start) = markdown[line_start..i].rfind('[').map(|p| p + line_start) else {
+            continue;
+        };
+        let rest = &after[open_len..];
+        let line_rest = rest.split('\n').next().unwrap_or("");
+        let close = if full_width {
+            line_rest.find(['）', ')'])
+        } else {
+            line_rest.find(')')
+        };
+        let Some(close) = close else { continue };
+        let target = &line_rest[..close];
+        let image = start > 0 && markdown[..start].ends_with('!');
+        let begin = if image { start - 1 } else { start };
+        let text = &markdown[start + 1..i];
+        let space = !full_width && target.trim().contains(char::is_whitespace);
+        // `(file.png "title")` is a link with a title, not a slip.
+        let titled = target
+            .trim()
+            .split_once(char::is_whitespace)
+            .is_some_and(|(_, t)| t.trim_start().starts_with(['"', '\'', '(']));
+        if !(full_width || space) || titled || target.trim().starts_with('<') {
+            continue;
+        }
+        let end =
+            i + 1 + open_len + close + line_rest[close..].chars().next().map_or(0, char::len_utf8);
+        let bang = if image { "!" } else { "" };
+        let fixed = if space {
+            format!("{bang}[{text}](<{}>)", target.trim())
+        } else {
+            format!("{bang}[{text}]({})", target.trim())
+        };
+        let (line, column) = lines.at(begin);
+        out.push(BrokenLink {
+            line,
+            column,
+            len: markdown[begin..end].chars().count(),
+            image,
+            space,
+            fixed,
+        });
+        from = end;
+    }
+    out
+}
+
 /// The plain text of a body (for the search index): text and code, with
 /// blocks separated by newlines, and local facts filled in.
 pub fn plain_text(markdown: &str, facts: &LocalFacts) -> String {

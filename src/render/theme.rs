@@ -128,7 +128,7 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
     } else if settings.theme != "default" {
         diags.push(
             Diagnostic::error("xinyu.toml", 0, 0, format!("找不到主题文件夹 themes/{}/", settings.theme))
-                .with_hint("新建这个文件夹并放入要替换的模板(templates/)或样式(static/)，或删掉 theme 设置使用默认主题"),
+                .with_hint("新建这个文件夹并放入要替换的模板（templates/）或样式（static/），或删掉 theme 设置使用默认主题"),
         );
     }
 
