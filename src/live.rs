@@ -52,25 +52,55 @@ pub enum Done {
     Quick(Vec<String>),
 }
 
-fn render(d: Vec<Diagnostic>, sources: &BTreeMap<String, String>) -> String {
+/// Why a rebuild failed, said twice: for the terminal (rustc-style, with
+/// the source line) and for the page's overlay (plain sentences).
+#[derive(Clone, Debug, Default)]
+pub struct Failed {
+    /// What the terminal prints.
+    pub terminal: String,
+    /// What the browser shows: one finding per paragraph.
+    pub page: String,
+}
+
+impl Failed {
+    fn io(e: &anyhow::Error) -> Self {
+        let text = format!("{e:#}");
+        Failed {
+            terminal: format!("错误\u{FF1A}{text}\n"),
+            page: format!("错误\u{FF1A}{text}"),
+        }
+    }
+}
+
+fn render(d: Vec<Diagnostic>, sources: &BTreeMap<String, String>) -> Failed {
     let mut all = Diagnostics::default();
     d.into_iter().for_each(|x| all.push(x));
-    diagnostic::render(&all, sources)
+    Failed {
+        terminal: diagnostic::render(&all, sources),
+        page: all
+            .sorted()
+            .into_iter()
+            .map(diagnostic::plain)
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    }
 }
 
 /// Only the errors: a failed rebuild's overlay shows what stopped it.
-fn errors(all: &Diagnostics, sources: &BTreeMap<String, String>) -> String {
-    let mut errors = Diagnostics::default();
-    all.sorted()
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .for_each(|d| errors.push(d.clone()));
-    diagnostic::render(&errors, sources)
+fn errors(all: &Diagnostics, sources: &BTreeMap<String, String>) -> Failed {
+    render(
+        all.sorted()
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect(),
+        sources,
+    )
 }
 
 /// Loads, checks (`gate::open`, as `build` does) and builds `project`
 /// into `out` (pages only, no packs).
-pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), String> {
+pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), Failed> {
     let gate = gate::open(project, &Scope::default());
     if gate.usable().is_none() {
         return Err(errors(&gate.all(), &gate.sources));
@@ -82,12 +112,12 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), String> {
         ..
     } = gate
     else {
-        return Err(String::new());
+        return Err(Failed::default());
     };
     let renderer = match Renderer::new(project, &c) {
         Ok(r) => r,
         Err(Failure::Input(d)) => return Err(render(d, &sources)),
-        Err(Failure::Io(e)) => return Err(format!("{e:#}")),
+        Err(Failure::Io(e)) => return Err(Failed::io(&e)),
     };
     let plan = Plan::new(&c, Release::Ready);
     match pipeline::site(project, &plan, &renderer, out, &plan.site(false), None) {
@@ -103,7 +133,7 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), String> {
             },
         )),
         Err(Failure::Input(d)) => Err(render(d, &sources)),
-        Err(Failure::Io(e)) => Err(format!("{e:#}")),
+        Err(Failure::Io(e)) => Err(Failed::io(&e)),
     }
 }
 
@@ -124,7 +154,7 @@ impl Live {
         project: &Path,
         out: &Path,
         changed: &[String],
-    ) -> Result<Done, String> {
+    ) -> Result<Done, Failed> {
         if !self.stale {
             if let Some(done) = self.quick(project, out, changed) {
                 return done;
@@ -148,7 +178,7 @@ impl Live {
         project: &Path,
         out: &Path,
         changed: &[String],
-    ) -> Option<Result<Done, String>> {
+    ) -> Option<Result<Done, Failed>> {
         if changed.is_empty() {
             return None;
         }
@@ -212,10 +242,10 @@ impl Live {
                 batch
                     .write_to(&writer::Live(out))
                     .map(Done::Quick)
-                    .map_err(|e| format!("{e:#}")),
+                    .map_err(|e| Failed::io(&e)),
             ),
             Err(Failure::Input(d)) => Some(Err(render(d, &self.sources))),
-            Err(Failure::Io(e)) => Some(Err(format!("{e:#}"))),
+            Err(Failure::Io(e)) => Some(Err(Failed::io(&e))),
         }
     }
 

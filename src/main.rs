@@ -223,7 +223,30 @@ enum Command {
     },
 }
 
+/// The commands, for telling a dropped folder from a command.
+const COMMANDS: [&str; 9] = [
+    "init", "new", "build", "pack", "print", "check", "serve", "calendar", "help",
+];
+
 fn main() -> ExitCode {
+    // No arguments (a double click on xinyu.exe), or only a folder (a
+    // project dropped on it): preview it, or explain, in a window that
+    // stays open.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let start = match args.as_slice() {
+        [] => Some((PathBuf::from("."), false)),
+        [one]
+            if std::path::Path::new(one).is_dir()
+                && !COMMANDS.iter().any(|c| one.to_str() == Some(*c)) =>
+        {
+            Some((PathBuf::from(one), true))
+        }
+        _ => None,
+    };
+    if let Some((project, dropped)) = start {
+        let code = xinyu::commands::start::run(&project, dropped);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     let parsed = xinyu::cli::localize(Cli::command())
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m));

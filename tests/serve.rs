@@ -377,3 +377,129 @@ fn a_changed_local_fact_rebuilds_every_page_that_shows_it() {
     });
     assert!(!get(port, page_a).1.contains("林小雨"));
 }
+
+#[test]
+fn ctrl_c_ends_the_preview_and_removes_its_temporary_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let scratch = tmp.path().join("scratch");
+    std::fs::create_dir(&scratch).unwrap();
+    let log = tmp.path().join("serve.log");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("xinyu"))
+        .args(["serve", "--port", "0"])
+        .arg(&p)
+        .env("TMPDIR", &scratch)
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line
+        .trim()
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The preview lives in the temp folder while it runs, and a missing
+    // page gets a Chinese page, not "404 not found".
+    assert!(std::fs::read_dir(&scratch).unwrap().count() > 0);
+    let (status, body) = get(port, "/no-such-page.html");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("找不到这一页") && body.contains("回到首页"),
+        "{body}"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "serve did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let err = std::fs::read_to_string(&log).unwrap();
+    assert!(status.success(), "{status:?}: {err}");
+    assert!(err.contains("已结束预览"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&scratch).unwrap().collect();
+    assert!(left.is_empty(), "left in the temp folder: {left:?}");
+}
+
+#[test]
+fn a_folder_dropped_on_the_program_is_previewed_and_no_arguments_explain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("我的课程");
+    copy_tree(&fixture("base"), &p);
+    let log = tmp.path().join("start.log");
+    // What Windows runs when a folder is dropped on xinyu.exe: the folder
+    // as the only argument.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("xinyu"))
+        .arg(&p)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line
+        .trim()
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (status, body) = get(port, "/index.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("测试课程"), "{body}");
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let err = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        status.success() && err.contains("正在为") && err.contains("生成预览"),
+        "{err}"
+    );
+
+    // A double click where there is no project: what to do, in Chinese.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = Command::new(assert_cmd::cargo::cargo_bin("xinyu"))
+        .current_dir(&empty)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("拖到 xinyu.exe 上") && !err.contains("Usage"),
+        "{err}"
+    );
+    // Commands still win over a folder of the same name.
+    std::fs::create_dir(empty.join("check")).unwrap();
+    let o = Command::new(assert_cmd::cargo::cargo_bin("xinyu"))
+        .current_dir(&empty)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("xinyu.toml"));
+}

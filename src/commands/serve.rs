@@ -48,10 +48,15 @@ impl State {
 }
 
 /// The script added to every served HTML page.
-const LIVE: &str = r#"<script>(function(){var s=new EventSource("/__xinyu/events");var box=null;
-function show(t){if(!box){box=document.createElement("div");box.id="xinyu-error";box.setAttribute("role","alert");
-box.style.cssText="position:fixed;inset:0;z-index:99999;background:rgba(20,20,20,.92);color:#fff;padding:2rem;overflow:auto;font:14px/1.6 monospace;white-space:pre-wrap";
-document.body.appendChild(box);}box.textContent="生成失败,上面显示的是上一次成功的内容。请修正下面的错误,保存后会自动刷新:\n\n"+t;}
+const LIVE: &str = r#"<script>(function(){var s=new EventSource("/__xinyu/events");var box=null,text=null;
+function show(t){if(!box){box=document.createElement("section");box.id="xinyu-error";box.setAttribute("role","alert");
+box.style.cssText="position:fixed;left:0;right:0;bottom:0;max-height:55vh;z-index:99999;background:#fff8f0;color:#222;border-top:4px solid #c0392b;box-shadow:0 -4px 16px rgba(0,0,0,.25);padding:1rem 1.25rem;overflow:auto;font:16px/1.7 system-ui,sans-serif";
+var h=document.createElement("h2");h.style.cssText="margin:0 0 .5rem;font-size:1.1rem;color:#c0392b";h.textContent="这次保存后没能生成新页面";
+var p=document.createElement("p");p.style.margin="0 0 .75rem";p.textContent="上面显示的还是上一次成功生成的内容。请按下面的提示改好文件并保存，页面会自动刷新。";
+var c=document.createElement("button");c.type="button";c.textContent="先关掉提示";c.style.cssText="position:absolute;top:.75rem;right:1rem;font:inherit;font-size:.9rem";c.onclick=function(){box.style.display="none";};
+text=document.createElement("pre");text.style.cssText="margin:0;white-space:pre-wrap;font:15px/1.7 system-ui,sans-serif";
+box.appendChild(h);box.appendChild(p);box.appendChild(c);box.appendChild(text);document.body.appendChild(box);}
+box.style.display="block";text.textContent=t;}
 s.addEventListener("reload",function(){location.reload();});
 s.addEventListener("build-error",function(e){show(e.data);});})();</script>"#;
 
@@ -75,7 +80,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     let _debouncer = match watched {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("错误：无法监视项目文件夹\u{FF1A}{e}(可以试试 --poll)");
+            eprintln!("错误：无法监视项目文件夹\u{FF1A}{e}（可以试试 --poll）");
             return 1;
         }
     };
@@ -87,7 +92,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
         }
         Err(e) => {
             // Nothing good to show yet: say so and stop.
-            eprint!("{e}");
+            eprint!("{}", e.terminal);
             eprintln!("生成失败\u{FF1A}请先修正上面的错误再预览。");
             return 1;
         }
@@ -96,7 +101,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
-                "错误：无法在 127.0.0.1:{} 上启动预览\u{FF1A}{e}(换一个 --port 试试)",
+                "错误：无法在 127.0.0.1:{} 上启动预览\u{FF1A}{e}（换一个 --port 试试）",
                 o.port
             );
             return 1;
@@ -105,7 +110,9 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     let port = server.server_addr().to_ip().map_or(o.port, |a| a.port());
     let url = format!("http://127.0.0.1:{port}/");
     println!("{url}");
-    eprintln!("正在预览 {url}(按 Ctrl+C 结束)\u{FF1B}保存文件后会自动重新生成并刷新浏览器");
+    eprintln!(
+        "正在预览\u{FF1A}{url}\n按 Ctrl+C 结束预览\u{FF1B}保存文件后会自动重新生成并刷新浏览器。"
+    );
 
     {
         let (project, out, state) = (project.to_path_buf(), out.clone(), Arc::clone(&state));
@@ -114,11 +121,23 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     if o.open {
         open_browser(&url);
     }
+    // Ctrl+C (or closing the terminal) ends the loop below instead of
+    // killing the process, so the preview's scratch folder is removed.
+    let server = Arc::new(server);
+    {
+        let server = Arc::clone(&server);
+        if let Err(e) = ctrlc::set_handler(move || server.unblock()) {
+            eprintln!(
+                "警告\u{FF1A}无法接管 Ctrl+C\u{FF08}{e}\u{FF09}\u{FF1B}结束预览后临时文件夹可能留在系统临时目录里"
+            );
+        }
+    }
     for request in server.incoming_requests() {
         let state = Arc::clone(&state);
         let out = out.clone();
         std::thread::spawn(move || respond(request, &out, &state));
     }
+    eprintln!("已结束预览\u{FF0C}临时文件已清理。");
     0
 }
 
@@ -225,8 +244,8 @@ fn rebuild_loop(
         match result {
             Ok(done) => {
                 match &done {
-                    Done::Full(n) => eprintln!("已重新生成 {n} 个页面({ms} 毫秒)"),
-                    Done::Quick(pages) => eprintln!("已更新 {} 个页面({ms} 毫秒)", pages.len()),
+                    Done::Full(n) => eprintln!("已重新生成 {n} 个页面（{ms} 毫秒）"),
+                    Done::Quick(pages) => eprintln!("已更新 {} 个页面（{ms} 毫秒）", pages.len()),
                 }
                 st.error = None;
                 st.generation += 1;
@@ -242,10 +261,10 @@ fn rebuild_loop(
                 }
             }
             Err(e) => {
-                eprint!("{e}");
+                eprint!("{}", e.terminal);
                 eprintln!("生成失败\u{FF1A}浏览器里仍显示上一次成功的内容");
-                st.broadcast("build-error", &e);
-                st.error = Some(e);
+                st.broadcast("build-error", &e.page);
+                st.error = Some(e.page);
             }
         }
     }
@@ -339,8 +358,15 @@ fn respond(request: tiny_http::Request, out: &Path, state: &Mutex<State>) {
             );
         }
         Err(_) => {
-            let _ = request
-                .respond(tiny_http::Response::from_string("404 not found").with_status_code(404));
+            let page = format!(
+                "<!doctype html><html lang=\"zh-Hans\"><meta charset=\"utf-8\"><title>找不到这一页</title><body style=\"font:18px/1.7 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem\"><h1>找不到这一页</h1><p>预览里没有 <code>{}</code> 这一页。它可能已经改名或删掉了。</p><p><a href=\"/\">回到首页</a></p></body></html>",
+                html_escape(path)
+            );
+            let _ = request.respond(
+                tiny_http::Response::from_string(page)
+                    .with_header(header("Content-Type", "text/html; charset=utf-8"))
+                    .with_status_code(404),
+            );
         }
     }
 }
@@ -403,6 +429,14 @@ fn open_browser(url: &str) {
     if result.is_err() {
         eprintln!("没能自动打开浏览器\u{FF1B}请手动打开 {url}");
     }
+}
+
+/// `path` safe to show inside HTML text.
+fn html_escape(path: &str) -> String {
+    path.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
