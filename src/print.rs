@@ -136,6 +136,8 @@ fn run_browser(browser: &Path, html: &Path, no_sandbox: bool) -> Result<Vec<u8>>
         "--headless",
         "--disable-gpu",
         "--no-pdf-header-footer",
+        // The same flag before Chrome and Edge 112 (109 is the last on Windows 7).
+        "--print-to-pdf-no-header",
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
