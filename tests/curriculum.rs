@@ -208,16 +208,18 @@ fn parents_and_meetings_meet_the_minimums() {
     let c = curriculum();
     for band in Band::ALL {
         for term in Term::ALL {
-            let n = c
+            let mine: Vec<_> = c
                 .handouts
                 .iter()
                 .filter(|h| h.term == *term && h.bands.contains(band))
-                .count();
+                .collect();
+            let titles: BTreeSet<&str> = mine.iter().map(|h| h.title.as_str()).collect();
             assert!(
-                n >= 2,
-                "{} {:?}: {n} parent handouts, need at least 2",
+                mine.len() >= 4 && titles.len() == mine.len(),
+                "{} {:?}: {} parent handouts with distinct titles, need at least 4",
                 band.slug(),
-                term
+                term,
+                titles.len()
             );
             let linked = c
                 .lessons
@@ -225,33 +227,129 @@ fn parents_and_meetings_meet_the_minimums() {
                 .filter(|l| l.band == *band && l.term == *term && l.parents.is_some())
                 .count();
             assert!(
-                linked >= 2,
+                linked >= 4,
                 "{} {:?}: handouts must be linked from lessons",
                 band.slug(),
                 term
             );
         }
     }
-    let primary = [Band::LowerPrimary, Band::MiddlePrimary, Band::UpperPrimary];
-    for term in Term::ALL {
-        let count = |pred: &dyn Fn(&Band) -> bool| {
-            c.meetings
-                .iter()
-                .filter(|m| m.term == *term && m.bands.iter().any(pred))
-                .count()
+}
+
+/// 一年级 … 九年级, 高一 … 高三: how a lesson's grade notes name a grade.
+fn grade_name(g: u8) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match g {
+        1..=9 => format!("{}年级", DIGITS[g as usize]),
+        _ => format!("高{}", DIGITS[(g - 9) as usize]),
+    }
+}
+
+#[test]
+fn a_lesson_serves_at_most_two_grades_with_a_note_for_each() {
+    let c = curriculum();
+    for l in &c.lessons {
+        let grades: Vec<u8> = l.served_grades().collect();
+        assert!(
+            grades.len() <= 2,
+            "{}: serves grades {grades:?}; a lesson may serve two grades at most",
+            l.path
+        );
+        if grades.len() < 2 {
+            continue;
+        }
+        let body = &l.body.markdown;
+        let notes = body
+            .split("\n## ")
+            .find(|s| s.starts_with("年级说明"))
+            .unwrap_or_else(|| panic!("{}: serves two grades without ## 年级说明", l.path));
+        for g in grades {
+            let name = grade_name(g);
+            let line = notes
+                .lines()
+                .find(|line| line.starts_with(&format!("- **{name}**\u{FF1A}")))
+                .unwrap_or_else(|| panic!("{}: no note for {name}", l.path));
+            assert!(
+                line.chars().count() > 30,
+                "{}: the note for {name} is too short to help: {line}",
+                l.path
+            );
+        }
+    }
+}
+
+#[test]
+fn every_band_holds_a_class_meeting_every_month_that_names_its_lesson() {
+    let c = curriculum();
+    for cal in &c.calendars {
+        let slots = schedule::slots(cal);
+        let months: &[u32] = match cal.term {
+            Term::Autumn => &[9, 10, 11, 12],
+            Term::Spring => &[3, 4, 5, 6],
         };
-        assert!(
-            count(&|b| primary.contains(b)) >= 4,
-            "{term:?}: primary meetings"
-        );
-        assert!(
-            count(&|b| *b == Band::JuniorHigh) >= 4,
-            "{term:?}: junior-high meetings"
-        );
-        assert!(
-            count(&|b| *b == Band::SeniorHigh) >= 4,
-            "{term:?}: senior-high meetings"
-        );
+        for band in Band::ALL {
+            for &month in months {
+                let held: Vec<_> = c
+                    .meetings
+                    .iter()
+                    .filter(|m| m.term == cal.term && m.month == month && m.bands.contains(band))
+                    .collect();
+                assert_eq!(
+                    held.len(),
+                    1,
+                    "{} {month}月: {} class meetings",
+                    band.slug(),
+                    held.len()
+                );
+                // The lessons taught that month: slots that touch it.
+                let taught: Vec<&str> = c
+                    .lessons
+                    .iter()
+                    .filter(|l| l.band == *band && l.term == cal.term)
+                    .filter(|l| {
+                        slots.iter().any(|s| {
+                            let (from, to) = (s.start.month() as u32, s.end.month() as u32);
+                            s.number == l.order
+                                && if from <= to {
+                                    (from..=to).contains(&month)
+                                } else {
+                                    month >= from || month <= to
+                                }
+                        })
+                    })
+                    .map(|l| l.title.as_str())
+                    .collect();
+                let m = held[0];
+                assert!(
+                    taught
+                        .iter()
+                        .any(|t| m.body.markdown.contains(&format!("《{t}》"))),
+                    "{}: names none of the {month}月 lessons of {}: {taught:?}",
+                    m.path,
+                    band.slug()
+                );
+                assert!(
+                    !taught.contains(&m.title.as_str()),
+                    "{}: repeats a lesson of its month instead of complementing it",
+                    m.path
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn scripted_student_answers_are_marked_as_examples() {
+    let c = curriculum();
+    for m in &c.meetings {
+        for role in &m.roles {
+            let answers = role.contains("代表") || role.starts_with("学生");
+            assert!(
+                !answers || role.contains("示例"),
+                "{}: `{role}` speaks students' answers; mark it （示例）",
+                m.path
+            );
+        }
     }
 }
 
