@@ -120,7 +120,15 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), Failed> {
         Err(Failure::Io(e)) => return Err(Failed::io(&e)),
     };
     let plan = Plan::new(&c, Release::Ready);
-    match pipeline::site(project, &plan, &renderer, out, &plan.site(false), None) {
+    match pipeline::site(
+        project,
+        &plan,
+        &renderer,
+        out,
+        &plan.site(false),
+        None,
+        None,
+    ) {
         Ok(s) => Ok((
             s.pages,
             Live {
@@ -234,6 +242,7 @@ impl Live {
             renderer: &self.renderer,
             pdf_browser: None,
             zip_path: paths::pack_zip,
+            tick: None,
         };
         // Rendered in memory first: a failure leaves the live folder as it was.
         let batch = Batch::default();

@@ -23,6 +23,12 @@ struct Cli {
     /// 显示版本号
     #[arg(short = 'V', long = "version", action = ArgAction::Version)]
     version: Option<bool>,
+    /// 安静：只显示错误（不显示警告、进度和小结）
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// 详细：另外列出生成的每个课程包和每一步用的时间
+    #[arg(short = 'v', long, global = true)]
+    verbose: bool,
 }
 
 /// The project folder every command works on.
@@ -254,6 +260,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(u8::try_from(xinyu::cli::report(&e)).unwrap_or(2)),
     };
+    xinyu::commands::set_verbosity(if cli.quiet {
+        xinyu::commands::Verbosity::Quiet
+    } else if cli.verbose {
+        xinyu::commands::Verbosity::Verbose
+    } else {
+        xinyu::commands::Verbosity::Normal
+    });
     let code = match cli.command {
         Command::Build {
             p,

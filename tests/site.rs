@@ -388,6 +388,26 @@ fn help_lists_the_commands() {
     // `xinyu help pack` is the same page.
     let same = xinyu().args(["help", "pack"]).output().unwrap();
     assert_eq!(same.stdout, o.stdout);
+    // Every command's page is reviewed, and none has English in it.
+    for cmd in [
+        "init", "new", "build", "print", "check", "serve", "calendar", "help",
+    ] {
+        let o = xinyu().args([cmd, "--help"]).output().unwrap();
+        assert!(o.status.success(), "{cmd}");
+        let page = String::from_utf8_lossy(&o.stdout).into_owned();
+        for english in [
+            "Usage",
+            "Options",
+            "Arguments",
+            "Commands",
+            "Print",
+            "[default",
+            "[possible",
+        ] {
+            assert!(!page.contains(english), "{cmd} --help: {english}: {page}");
+        }
+        insta::assert_snapshot!(format!("help_{cmd}"), page);
+    }
 }
 
 /// Every word clap itself prints is Chinese: no English heading, flag
@@ -431,6 +451,7 @@ fn command_line_mistakes_get_chinese_messages_with_hints() {
     for (args, message, hint) in cases {
         let o = xinyu().args(*args).output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
+        insta::assert_snapshot!(format!("cli_error_{}", args.join("_")), err);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(message), "{args:?}: {err}");
         assert!(err.contains(hint), "{args:?}: {err}");
@@ -648,4 +669,41 @@ fn everyday_words_are_understood() {
         err.contains("初中（junior-high）") && err.contains("七年级属于初中"),
         "{err}"
     );
+}
+
+#[test]
+fn quiet_shows_only_errors_and_verbose_shows_each_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let o = xinyu().args(args).output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let base = fixture("base");
+    let out = tmp.path().join("site");
+    let out = out.to_str().unwrap();
+    // The base fixture has a warning (too few handouts): --quiet hides it
+    // and the summary; no progress bar is drawn into a pipe either way.
+    let (code, err) = run(&["build", base.to_str().unwrap(), "--out", out, "--quiet"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "", "--quiet printed: {err}");
+    let (code, err) = run(&["-v", "build", base.to_str().unwrap(), "--out", out]);
+    assert_eq!(code, Some(0), "{err}");
+    for want in ["读取和检查", "生成：", ".zip  ", "sha256", "警告", "已生成"] {
+        assert!(err.contains(want), "--verbose lacks {want}: {err}");
+    }
+    assert!(!err.contains("[==") && !err.contains('\r'), "{err}");
+    // Errors still show under --quiet.
+    let broken = tmp.path().join("p");
+    copy_tree(&base, &broken);
+    fs::write(
+        broken.join("lessons/junior-high/03-broken.md"),
+        "no front matter\n",
+    )
+    .unwrap();
+    let (code, err) = run(&["check", broken.to_str().unwrap(), "-q"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("错误") && !err.contains("警告："), "{err}");
 }

@@ -17,6 +17,7 @@ pub const FAILED: i32 = 1;
 /// carry a prompt left from a skeleton are not made (the site still
 /// shows the draft).
 pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, release: Release) -> i32 {
+    let started = std::time::Instant::now();
     let gate = gate::open(
         project,
         &Scope {
@@ -30,6 +31,11 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
         eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
+    super::detail(format_args!(
+        "读取和检查：{} 个文件，{}",
+        gate.sources.len(),
+        super::seconds(started)
+    ));
     let plan = Plan::new(curriculum, release);
     // Slots without their lessons still build; they only get no packs.
     // Packs with unfinished files are left out the same way.
@@ -57,28 +63,48 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
     } else {
         None
     };
-    let built = Renderer::new(project, curriculum)
-        .and_then(|r| pipeline::site(project, &plan, &r, out, &jobs, browser.as_deref()));
+    let rendering = std::time::Instant::now();
+    let bar = super::progress(jobs.len(), "生成网站");
+    let tick = || bar.inc(1);
+    let built = Renderer::new(project, curriculum).and_then(|r| {
+        pipeline::site(
+            project,
+            &plan,
+            &r,
+            out,
+            &jobs,
+            browser.as_deref(),
+            Some(&tick),
+        )
+    });
+    bar.finish_and_clear();
     match built {
         Ok(summary) => {
             super::report(&diags, &gate.sources);
-            eprintln!(
+            for p in &summary.packs {
+                super::detail(format_args!(
+                    "{}.zip  {} 字节  sha256 {}",
+                    p.id, p.size, p.sha256
+                ));
+            }
+            super::detail(format_args!("生成：{}", super::seconds(rendering)));
+            super::say(format_args!(
                 "已生成 {} 个页面、{} 个课程包、{} 个其他文件 → {}",
                 summary.pages,
                 summary.packs.len(),
                 summary.files - summary.packs.len(),
                 out.display()
-            );
+            ));
             if !held.is_empty() {
-                eprintln!(
+                super::say(format_args!(
                     "有 {} 个课程包里还有没写完的占位提示（见上面的警告）\u{FF0C}这次没有生成\u{FF1B}写好后再生成即可。",
                     held.len()
-                );
+                ));
             }
-            eprintln!(
+            super::say(format_args!(
                 "用浏览器打开 {} 即可离线浏览。",
                 out.join("index.html").display()
-            );
+            ));
             OK
         }
         Err(Failure::Input(d)) => {

@@ -19,7 +19,7 @@ pub fn run(project: &std::path::Path, format: Format, deny_warnings: bool) -> i3
         Format::Human => {
             super::report(&diags, &gate.sources);
             if errors == 0 && warnings == 0 {
-                eprintln!("检查完毕\u{FF0C}没有发现问题。");
+                super::say("检查完毕\u{FF0C}没有发现问题。");
             }
         }
         Format::Json => {

@@ -10,14 +10,87 @@ pub mod print;
 pub mod serve;
 pub mod start;
 
-use crate::diagnostic::{self, Diagnostics};
+use crate::diagnostic::{self, Diagnostics, Severity};
 use crate::model::Band;
 
 pub use crate::gate::{term_matches, today};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// How much a command says: `--quiet` (errors only), normal, `--verbose`
+/// (also what it did and how long each step took).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Only errors.
+    Quiet,
+    /// Findings, progress and the summary.
+    #[default]
+    Normal,
+    /// Also each file made and the time of each step.
+    Verbose,
+}
+
+static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
+
+/// Sets how much every command says; called once, by `main`.
+pub fn set_verbosity(v: Verbosity) {
+    let _ = VERBOSITY.set(v);
+}
+
+/// How much commands say.
+pub fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or_default()
+}
+
+/// A summary or progress line on stderr, unless `--quiet`.
+pub fn say(line: impl std::fmt::Display) {
+    if verbosity() > Verbosity::Quiet {
+        eprintln!("{line}");
+    }
+}
+
+/// A line only `--verbose` shows.
+pub fn detail(line: impl std::fmt::Display) {
+    if verbosity() == Verbosity::Verbose {
+        eprintln!("{line}");
+    }
+}
+
+/// A progress bar on stderr for `total` steps of `what`: drawn only on a
+/// terminal and not with `--quiet`, so logs and pipes get none.
+pub fn progress(total: usize, what: &str) -> indicatif::ProgressBar {
+    if verbosity() == Verbosity::Quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}（{elapsed_precise}）")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Seconds since `start`, for `--verbose`.
+pub fn seconds(start: std::time::Instant) -> String {
+    format!("{:.1} 秒", start.elapsed().as_secs_f64())
+}
 
 /// Prints diagnostics rustc-style to stderr, then the counts.
 pub fn report(diags: &Diagnostics, sources: &BTreeMap<String, String>) {
+    let mut diags = diags;
+    let errors_only;
+    if verbosity() == Verbosity::Quiet {
+        let mut e = Diagnostics::default();
+        diags
+            .sorted()
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .for_each(|d| e.push(d.clone()));
+        errors_only = e;
+        diags = &errors_only;
+    }
     if diags.is_empty() {
         return;
     }

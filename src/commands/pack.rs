@@ -128,6 +128,8 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     } else {
         None
     };
+    let bar = super::progress(jobs.len(), "生成课程包");
+    let tick = || bar.inc(1);
     let made = Renderer::new(project, c).and_then(|r| {
         let run = Run {
             root: project,
@@ -135,9 +137,11 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
             renderer: &r,
             pdf_browser: browser.as_deref(),
             zip_path: paths::pack_file,
+            tick: Some(&tick),
         };
         pipeline::run(&run, &jobs, &Folder(out))
     });
+    bar.finish_and_clear();
     let made = match made {
         Ok(summary) => summary.packs,
         Err(Failure::Input(d)) => {
@@ -154,7 +158,11 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     for p in &made {
         println!("{}.zip  {} 字节  sha256 {}", p.id, p.size, p.sha256);
     }
-    eprintln!("已生成 {} 个课程包 → {}", made.len(), out.display());
+    super::say(format_args!(
+        "已生成 {} 个课程包 → {}",
+        made.len(),
+        out.display()
+    ));
     super::build::OK
 }
 

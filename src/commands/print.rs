@@ -116,6 +116,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
             renderer: &r,
             pdf_browser: None,
             zip_path: paths::pack_zip,
+            tick: None,
         };
         pipeline::run(&run, &plan.print(&slot_prints, &calendars), &scratch)
     });
@@ -132,7 +133,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
             return super::build::FAILED;
         }
     }
-    eprintln!("用 {} 生成 PDF……", browser.display());
+    super::say(format_args!("用 {} 生成 PDF……", browser.display()));
     let mut jobs: Vec<(String, PathBuf, String)> = Vec::new();
     for s in slot_prints.iter().map(|i| &plan.packs[*i]) {
         let (Some(b), Some(t)) = (s.band, plan.term(s.calendar)) else {
@@ -156,17 +157,26 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
         ));
     }
     let folder = Folder(out);
+    // A PDF takes the browser a second or two: show how far it has got.
+    let bar = super::progress(jobs.len(), "生成 PDF");
     for (name, html, stamp) in &jobs {
         let result = crate::print::to_pdf(&browser, html, stamp)
             .and_then(|pdf| folder.put(name, &pdf).map(|_| pdf.len()));
         match result {
-            Ok(n) => println!("{name}  {n} 字节"),
+            Ok(n) => bar.suspend(|| println!("{name}  {n} 字节")),
             Err(e) => {
+                bar.finish_and_clear();
                 eprintln!("错误：{e:#}");
                 return super::build::FAILED;
             }
         }
+        bar.inc(1);
     }
-    eprintln!("已生成 {} 个 PDF → {}", jobs.len(), out.display());
+    bar.finish_and_clear();
+    super::say(format_args!(
+        "已生成 {} 个 PDF → {}",
+        jobs.len(),
+        out.display()
+    ));
     super::build::OK
 }

@@ -45,6 +45,16 @@ pub struct Run<'a> {
     pub pdf_browser: Option<&'a Path>,
     /// Where a pack's zip goes in this output, from its id.
     pub zip_path: fn(&str) -> String,
+    /// Called once per finished job (a progress bar; `None` for none).
+    pub tick: Option<&'a (dyn Fn() + Sync)>,
+}
+
+impl Run<'_> {
+    fn ticked(&self) {
+        if let Some(t) = self.tick {
+            t();
+        }
+    }
 }
 
 /// Hands files to the output as they are made; refuses two inputs for one
@@ -128,9 +138,11 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
         .copied()
         .filter(|j| !matches!(j, Job::Pack(_)))
         .partition(|j| !j.needs_packs());
-    first
-        .par_iter()
-        .try_for_each(|job| one(r, &cx, &sink, *job))?;
+    first.par_iter().try_for_each(|job| {
+        one(r, &cx, &sink, *job)?;
+        r.ticked();
+        anyhow::Ok(())
+    })?;
     // Packs one after another: each renders its pages in parallel, and a
     // school-wide build holds only one zip at a time.
     let mut made: Vec<MadePack> = Vec::new();
@@ -142,6 +154,7 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
         let (zip, m) = pack::make(r.root, r.plan, r.renderer, spec, r.pdf_browser)?;
         sink.file(&(r.zip_path)(&m.id), &zip)?;
         made.push(m);
+        r.ticked();
     }
     let preview = !jobs.contains(&Job::Feed);
     let listings = pack::listings(c, &r.renderer.theme, &made);
@@ -154,6 +167,7 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
             }
             _ => one(r, &cx, &sink, job)?,
         }
+        r.ticked();
     }
     let mut diags = sink.diags.into_inner().unwrap_or_else(|p| p.into_inner());
     if !diags.is_empty() {
@@ -242,6 +256,7 @@ pub fn site(
     out: &Path,
     jobs: &[Job],
     pdf_browser: Option<&Path>,
+    tick: Option<&(dyn Fn() + Sync)>,
 ) -> Result<Summary, Failure> {
     let staging = crate::writer::Staging::begin(out, root)?;
     let run_ = Run {
@@ -250,6 +265,7 @@ pub fn site(
         renderer,
         pdf_browser,
         zip_path: paths::pack_zip,
+        tick,
     };
     let summary = run(&run_, jobs, &staging)?;
     staging.commit()?;
