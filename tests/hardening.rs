@@ -544,3 +544,98 @@ fn lessons_beyond_the_slots_are_one_warning_and_no_reason_to_refuse_packs() {
     assert!(out.join("lessons/junior-high/extra-19.html").is_file());
     assert!(out.join("packs/2026-autumn-s01.zip").is_file());
 }
+
+// --- Second pass: builds that meet each other, and what lives in the output
+
+#[test]
+fn a_second_build_into_the_same_folder_is_refused_while_the_first_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    // The shipped curriculum takes long enough for the second to meet it.
+    let mut first = Command::new(bin())
+        .args(["build", "--out"])
+        .arg(&out)
+        .arg(repo().join("curriculum"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lock = tmp.path().join(".site.xinyu-lock");
+    let start = std::time::Instant::now();
+    while !lock.exists() && start.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (code, err) = build(&fixture("base"), &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("另一个 xinyu 正在往"), "{err}");
+    let status = first.wait().unwrap();
+    assert!(status.success());
+    // The first build's site is whole.
+    assert!(assert_offline_and_complete(&out) > 400);
+    // Once it ended, the next build runs.
+    let (code, err) = build(&fixture("base"), &out);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn output_inside_an_input_folder_is_refused() {
+    let (_tmp, project, _) = base_project();
+    for inside in ["assets/site", "lessons/junior-high/out"] {
+        let (code, err) = build(&project, &project.join(inside));
+        assert_eq!(code, 1, "{inside}: {err}");
+        let folder = inside.split('/').next().unwrap();
+        assert!(err.contains(&format!("在项目的 {folder}/ 里面")), "{err}");
+        assert!(!project.join(inside).exists());
+    }
+}
+
+#[test]
+fn files_added_by_hand_to_a_built_site_are_not_wiped_silently() {
+    let (_tmp, project, out) = base_project();
+    assert_eq!(build(&project, &out).0, 0);
+    fs::write(out.join("我的备课笔记.docx"), b"notes").unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("1 个文件不是 xinyu 生成的") && err.contains("我的备课笔记.docx"),
+        "{err}"
+    );
+    assert!(out.join("我的备课笔记.docx").exists());
+    fs::remove_file(out.join("我的备课笔记.docx")).unwrap();
+    assert_eq!(build(&project, &out).0, 0);
+}
+
+#[test]
+fn a_build_killed_mid_swap_is_repaired_even_when_the_next_build_stops() {
+    let (tmp, project, out) = base_project();
+    assert_eq!(build(&project, &out).0, 0);
+    let before = snapshot_tree(&out);
+    // Killed after the first rename of the swap: only the old copy is left.
+    fs::rename(&out, tmp.path().join(".site.xinyu-old")).unwrap();
+    let lesson = project.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&lesson).unwrap();
+    fs::write(&lesson, text.replace("title:", "titel:")).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("原来的输出没有改动"), "{err}");
+    assert_eq!(
+        snapshot_tree(&out),
+        before,
+        "the previous site must be back"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_named_not_lost() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_tmp, project, out) = base_project();
+    // "情绪" in GBK, as an old archive tool leaves it.
+    let name = std::ffi::OsStr::from_bytes(b"\xc7\xe9\xd0\xf7.md");
+    fs::write(project.join("lessons/junior-high").join(name), "x").unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("文件名不是 UTF-8 编码"), "{err}");
+    assert!(err.contains("lessons/junior-high/"), "{err}");
+    assert!(!err.contains("No such file"), "{err}");
+}

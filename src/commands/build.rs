@@ -18,6 +18,12 @@ pub const FAILED: i32 = 1;
 /// shows the draft).
 pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, release: Release) -> i32 {
     let started = std::time::Instant::now();
+    // A build killed mid-swap left only the old copy: put it back first,
+    // so the site is there whatever this build finds.
+    if let Err(e) = crate::writer::recover(out) {
+        super::report_io(&e);
+        return FAILED;
+    }
     let gate = gate::open(
         project,
         &Scope {

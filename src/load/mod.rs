@@ -272,6 +272,15 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
                 }
             };
             let rel = rel_path(root, entry.path());
+            // A name that is not UTF-8 (GBK bytes from an old archive tool)
+            // cannot be linked to or published: say so, by its place.
+            if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+                diags.push(
+                    Diagnostic::error(&rel, 0, 0, "文件名不是 UTF-8 编码，读不出它的名字")
+                        .with_hint("这常见于旧的压缩软件用 GBK 解出的文件\u{FF1A}请在资源管理器里把这个文件（或文件夹）重新命名一次，或用新版的解压软件重新解压"),
+                );
+                continue;
+            }
             if entry.path_is_symlink() && entry.depth() > 0 {
                 // Followed only while it stays inside the project.
                 if !links::is_inside(&real_root, entry.path()) {
