@@ -163,10 +163,10 @@ impl Live {
         out: &Path,
         changed: &[String],
     ) -> Result<Done, Failed> {
-        if !self.stale {
-            if let Some(done) = self.quick(project, out, changed) {
-                return done;
-            }
+        if !self.stale
+            && let Some(done) = self.quick(project, out, changed)
+        {
+            return done;
         }
         match full(project, out) {
             Ok((n, fresh)) => {
