@@ -639,3 +639,162 @@ fn a_file_name_that_is_not_utf8_is_named_not_lost() {
     assert!(err.contains("lessons/junior-high/"), "{err}");
     assert!(!err.contains("No such file"), "{err}");
 }
+
+// --- Second pass: what a link or an asset can do on a school PC ----------
+
+#[test]
+fn links_to_schemes_that_start_programs_are_refused_in_content_and_theme() {
+    for (link, scheme) in [
+        ("[诊断](ms-msdt:/id%20PCWDiagnostic)", "ms-msdt"),
+        ("[搜索](search-ms:query=报告)", "search-ms"),
+        ("[共享](file://server/share/a.docx)", "file"),
+        ("[应用](weixin://dl/chat)", "weixin"),
+        ("<a href=\"ms-msdt:/id\">诊断</a>", "ms-msdt"),
+    ] {
+        let (_tmp, project, out) = base_project();
+        fs::write(
+            project.join("lessons/junior-high/03-link.md"),
+            lesson("链接", 3, &format!("{link}\n")),
+        )
+        .unwrap();
+        let (code, err) = build(&project, &out);
+        assert_eq!(code, 1, "{link}: {err}");
+        assert!(
+            err.contains(&format!("链接用了 `{scheme}:`")) && err.contains("03-link.md:"),
+            "{link}: {err}"
+        );
+    }
+    // Web, mail and phone links stay.
+    let (_tmp, project, out) = base_project();
+    fs::write(
+        project.join("lessons/junior-high/03-link.md"),
+        lesson(
+            "链接",
+            3,
+            "[网站](https://example.org) [邮件](mailto:a@b.cn) [电话](tel:12356)\n",
+        ),
+    )
+    .unwrap();
+    assert_eq!(build(&project, &out).0, 0);
+    // A theme template is held to the same list.
+    let t = project.join("themes/default/templates/partials");
+    fs::create_dir_all(&t).unwrap();
+    fs::write(
+        t.join("help.html"),
+        "<aside class=\"help\"><a href=\"search-ms:query=x\">找</a></aside>",
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("themes/default/templates/partials/help.html") && err.contains("search-ms"),
+        "{err}"
+    );
+}
+
+#[test]
+fn active_assets_are_refused_with_their_place() {
+    let (_tmp, project, out) = base_project();
+    let assets = project.join("assets");
+    fs::create_dir_all(&assets).unwrap();
+    fs::write(
+        assets.join("evil.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<circle r=\"3\"/>\n<script>alert(1)</script>\n</svg>\n",
+    )
+    .unwrap();
+    fs::write(assets.join("page.html"), "<p>x</p>").unwrap();
+    fs::write(
+        project.join("lessons/junior-high/03-pic.md"),
+        lesson("图", 3, "![圆](../../assets/evil.svg)\n"),
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("assets/evil.svg:3:1") && err.contains("<script"),
+        "{err}"
+    );
+    assert!(
+        err.contains("不能放 .html 文件") && err.contains("assets/page.html"),
+        "{err}"
+    );
+    // A drawing exported with styles and an embedded picture is fine.
+    fs::write(
+        assets.join("evil.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><style>.a{fill:red}</style><circle class=\"a\" r=\"3\"/></svg>",
+    )
+    .unwrap();
+    fs::remove_file(assets.join("page.html")).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn raw_html_paths_are_checked_and_point_into_the_pack() {
+    let (tmp, project, out) = base_project();
+    fs::create_dir_all(project.join("assets")).unwrap();
+    fs::copy(
+        project.join("lessons/junior-high/thermometer.svg"),
+        project.join("assets/pic.svg"),
+    )
+    .unwrap();
+    let page = project.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(
+        &page,
+        format!("{text}\n<figure><img src=\"../../assets/pic.svg\" alt=\"温度计\"></figure>\n"),
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    // In every pack that carries the lesson, the picture is there and the
+    // page points at it.
+    let dir = tmp.path().join("unzipped");
+    unzip(&out.join("packs/2026-autumn-s01-junior-high.zip"), &dir);
+    let html = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.path().extension().is_some_and(|x| x == "html")
+                && fs::read_to_string(e.path()).is_ok_and(|h| h.contains("alt=\"温度计\""))
+        })
+        .expect("the lesson page in the pack");
+    let body = fs::read_to_string(html.path()).unwrap();
+    let src = body
+        .split("alt=\"温度计\"")
+        .next()
+        .and_then(|b| b.rsplit("src=\"").next())
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let target = html.path().parent().unwrap().join(&src);
+    assert!(target.is_file(), "{src} from {}", html.path().display());
+    // A raw link out of the project is refused like a Markdown one.
+    fs::write(
+        &page,
+        format!("{text}\n<a href=\"../../../../etc/passwd\">x</a>\n"),
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("指到了项目文件夹外面"), "{err}");
+}
+
+#[test]
+fn a_theme_style_sheet_that_loads_from_the_web_fails_the_build() {
+    let (_tmp, project, out) = base_project();
+    let s = project.join("themes/default/static");
+    fs::create_dir_all(&s).unwrap();
+    fs::write(
+        s.join("style.css"),
+        "body{color:#222}\n@font-face{font-family:x;src:url(https://fonts.example.com/x.woff2)}\n",
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("themes/default/static/style.css")
+            && err.contains("https://fonts.example.com/x.woff2"),
+        "{err}"
+    );
+}

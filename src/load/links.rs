@@ -240,6 +240,15 @@ pub(crate) fn check_body(
             ));
             continue;
         }
+        if let Some(sch) = crate::markdown::scheme(target)
+            && !crate::markdown::SAFE_SCHEMES.contains(&sch.as_str())
+        {
+            diags.push(err(
+                format!("链接用了 `{sch}:`，点开可能会在学校电脑上启动别的程序"),
+                "链接只能指向项目里的文件（写相对路径），或以 https:// 开头的网址、mailto: 邮箱、tel: 电话；共享文件夹里的文件请复制进项目的 assets/",
+            ));
+            continue;
+        }
         if has_scheme(target) {
             if link.image {
                 diags.push(err(

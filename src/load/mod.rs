@@ -3,6 +3,7 @@
 //! handouts, links and images). Every problem becomes a diagnostic; nothing
 //! here writes output.
 
+mod assets;
 mod calendar;
 mod fields;
 mod guide;
@@ -221,6 +222,7 @@ pub fn load(root: &Path) -> Loaded {
     };
     let mut link_diags = Vec::new();
     links::check(root, &mut c, &known, &mut link_diags);
+    assets::check(root, &c.assets, &mut link_diags);
     link_diags.into_iter().for_each(|d| diags.push(d));
 
     Loaded {

@@ -267,6 +267,50 @@ pub fn sanitize(html: &str) -> String {
     CLEANER.clean(html).to_string()
 }
 
+/// The `href` and `src` values of the author's raw HTML: (byte range of
+/// the value in `html`, the value, true for `src`). Both the loader's link
+/// check and the renderer's rewriting read raw HTML through this one scan.
+pub fn urls_in_html(html: &str) -> Vec<(Range<usize>, String, bool)> {
+    use std::sync::LazyLock;
+    static ATTR: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)[\s"'/](href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+            .expect("valid regex")
+    });
+    let tags: Vec<Range<usize>> = tag_spans(html).collect();
+    let in_tag = |at: usize| {
+        let i = tags.partition_point(|t| t.end <= at);
+        tags.get(i).is_some_and(|t| t.start <= at)
+    };
+    ATTR.captures_iter(html)
+        .filter_map(|c| {
+            let name = c.get(1)?;
+            let value = c.get(2).or_else(|| c.get(3))?;
+            in_tag(name.start()).then(|| {
+                (
+                    value.range(),
+                    value.as_str().to_string(),
+                    name.as_str().eq_ignore_ascii_case("src"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The schemes a link may use: web pages, e-mail and phone numbers. Any
+/// other (`ms-msdt:`, `search-ms:`, `file:`, an app's own scheme) can start
+/// a program on a school PC and is refused.
+pub const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// The scheme of a destination that has one (lower-cased), else `None`.
+/// Protocol-relative `//host` counts as `https`.
+pub fn scheme(dest: &str) -> Option<String> {
+    let dest = dest.trim_start();
+    if dest.starts_with("//") {
+        return Some("https".into());
+    }
+    has_scheme(dest).then(|| dest[..dest.find(':').unwrap_or(0)].to_ascii_lowercase())
+}
+
 /// True when a destination has a URL scheme (`https:`, `mailto:`…) or is
 /// protocol-relative.
 pub fn has_scheme(dest: &str) -> bool {

@@ -27,7 +27,8 @@ mod render;
 /// keeps it for the cross-file link check).
 pub use crate::model::LinkRef;
 pub use html::{
-    active_content_in_html, external_assets_in_html, has_scheme, is_active_url, sanitize,
+    SAFE_SCHEMES, active_content_in_html, external_assets_in_html, has_scheme, is_active_url,
+    sanitize, scheme, urls_in_html,
 };
 pub use outline::{
     BrokenLink, FactRef, Heading, ImageWithoutAlt, Outline, SpeakerLine, broken_links,

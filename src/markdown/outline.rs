@@ -188,6 +188,21 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
                 });
             }
             Event::Html(h) | Event::InlineHtml(h) => {
+                // Local links and pictures in raw HTML are checked like
+                // Markdown ones (the file exists, stays in the project,
+                // goes into the pack).
+                for (at, target, image) in super::html::urls_in_html(h) {
+                    if target.trim().is_empty() {
+                        continue;
+                    }
+                    let (line, column) = lines.at(range.start + at.start);
+                    out.links.push(LinkRef {
+                        target,
+                        line,
+                        column,
+                        image,
+                    });
+                }
                 for url in external_assets_in_html(h) {
                     let (line, column) = lines.at(range.start);
                     out.raw_html_assets.push((line, column, url));

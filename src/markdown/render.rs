@@ -8,7 +8,7 @@
 //! with lines and columns this file does not track), or decide which raw
 //! HTML is allowed (that is `html::sanitize`).
 
-use super::html::{has_scheme, sanitize};
+use super::html::{has_scheme, sanitize, urls_in_html};
 use super::{FW_COLON, events};
 use crate::model::LocalFacts;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
@@ -142,6 +142,10 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
                     buf.push(Event::End(end));
                 }
             }
+            Event::Html(h) => buf.push(Event::Html(CowStr::from(retarget_html(&h, opts)))),
+            Event::InlineHtml(h) => {
+                buf.push(Event::InlineHtml(CowStr::from(retarget_html(&h, opts))))
+            }
             Event::Start(Tag::Paragraph) if depth == 0 && opts.roles.is_some() => {
                 let line = is_spoken_line(&events[i..], opts.roles.unwrap_or_default());
                 para_is_line.push(line);
@@ -214,6 +218,33 @@ fn retarget<'a>(tag: Tag<'a>, opts: RenderOptions) -> Option<Tag<'a>> {
         },
         other => other,
     })
+}
+
+/// The author's raw HTML with its local `href`/`src` values pointed where
+/// Markdown links and images would point (a pack's short paths included);
+/// one whose target is dropped becomes `#`.
+fn retarget_html(html: &str, opts: RenderOptions) -> String {
+    let urls = urls_in_html(html);
+    if urls.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for (range, value, _) in urls {
+        let Some(target) = local_target(value.trim(), opts) else {
+            continue;
+        };
+        out.push_str(&html[at..range.start]);
+        let url = target.unwrap_or_else(|| "#".into());
+        out.push_str(
+            &url.replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;"),
+        );
+        at = range.end;
+    }
+    out.push_str(&html[at..]);
+    out
 }
 
 /// `None` for destinations that are not local files (URLs with a scheme,

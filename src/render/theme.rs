@@ -143,13 +143,34 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
     for (inner, (shown, bytes)) in &files {
         if let Some(name) = inner.strip_prefix("templates/") {
             match String::from_utf8(bytes.clone()) {
-                Ok(s) => templates.push((name.to_string(), s, shown.clone())),
+                Ok(s) => {
+                    for (range, url, _) in crate::markdown::urls_in_html(&s) {
+                        if let Some(sch) = crate::markdown::scheme(&url)
+                            && !crate::markdown::SAFE_SCHEMES.contains(&sch.as_str())
+                        {
+                            let line = s[..range.start].matches('\n').count() + 1;
+                            diags.push(
+                                Diagnostic::error(shown, line, 0, format!("模板里的链接用了 `{sch}:`\u{FF0C}点开可能会在学校电脑上启动别的程序"))
+                                    .with_hint("链接只能用相对路径\u{FF0C}或 https://、mailto:、tel: 开头的地址"),
+                            );
+                        }
+                    }
+                    templates.push((name.to_string(), s, shown.clone()))
+                }
                 Err(_) => diags.push(
                     Diagnostic::error(shown, 0, 0, "模板文件不是 UTF-8 编码")
                         .with_hint("请另存为 UTF-8"),
                 ),
             }
         } else if let Some(name) = inner.strip_prefix("static/") {
+            if name.to_ascii_lowercase().ends_with(".css")
+                && let Some((line, url)) = remote_in_css(&String::from_utf8_lossy(bytes))
+            {
+                diags.push(
+                    Diagnostic::error(shown, line, 0, format!("样式表引用了网上的资源 {url}"))
+                        .with_hint("离线网站不能加载网上的字体、图片或样式\u{FF1B}请把文件下载后放进主题的 static/ 文件夹\u{FF0C}再用相对路径引用"),
+                );
+            }
             statics.insert(name.to_string(), bytes.clone());
         } else if *inner == lang_file && !shown.starts_with(BUILTIN_MARK) {
             merge_labels(&mut labels, bytes, shown, &mut diags);
@@ -185,6 +206,25 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
         tera,
         statics,
         labels,
+    })
+}
+
+/// The first `url(…)` or `@import` of a style sheet that loads from
+/// another site: (line, URL).
+fn remote_in_css(css: &str) -> Option<(usize, String)> {
+    use std::sync::LazyLock;
+    static REMOTE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?i)(?:url\(\s*["']?|@import\s+["'])\s*((?:[a-z][a-z0-9+.-]*:)?//[^"')\s]*)"#,
+        )
+        .expect("valid regex")
+    });
+    REMOTE.captures(css).and_then(|c| {
+        let m = c.get(1)?;
+        Some((
+            css[..m.start()].matches('\n').count() + 1,
+            m.as_str().to_string(),
+        ))
     })
 }
 
