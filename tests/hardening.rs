@@ -798,3 +798,43 @@ fn a_theme_style_sheet_that_loads_from_the_web_fails_the_build() {
         "{err}"
     );
 }
+
+#[test]
+fn pathological_input_is_refused_with_its_limit() {
+    // A hundred thousand nested <div>s (1 MB), a 600,000-character title,
+    // a calendar in the year 9999: each is an error naming the limit.
+    let (_tmp, project, out) = base_project();
+    let deep = format!("{}x{}\n", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    fs::write(
+        project.join("lessons/junior-high/03-deep.md"),
+        lesson("深", 3, &deep),
+    )
+    .unwrap();
+    fs::write(
+        project.join("lessons/junior-high/04-long.md"),
+        lesson(&"情绪".repeat(300_000), 4, ""),
+    )
+    .unwrap();
+    let cal = project.join("calendars/2026-autumn.toml");
+    let text = fs::read_to_string(&cal).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("first_monday"))
+        .unwrap();
+    fs::write(&cal, text.replace(line, "first_monday = 9999-12-27")).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("03-deep.md:") && err.contains("超过了 100 层"),
+        "{err}"
+    );
+    assert!(
+        err.contains("04-long.md:") && err.contains("标题有 600000 个字"),
+        "{err}"
+    );
+    assert!(
+        err.contains("first_monday 是 9999-12-27，年份不对"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

@@ -11,7 +11,9 @@ use std::path::Path;
 /// before returning when a person is at the console.
 pub fn run(project: &Path, dropped: bool) -> i32 {
     let code = if project.join("xinyu.toml").is_file() {
-        let name = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
+        // `absolute`, not `canonicalize`: on Windows the latter names the folder
+        // `\\?\D:\…`, which a teacher does not recognise.
+        let name = std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
         eprintln!(
             "心育：正在为 {} 生成预览\u{FF0C}生成后会自动打开浏览器。",
             name.display()

@@ -73,7 +73,23 @@ pub fn parse(rel: &str, id: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Op
             None
         }
     };
-    let first_monday = date(&raw.first_monday, diags);
+    let mut first_monday = date(&raw.first_monday, diags);
+    // A school year: a typo like 9999 or 2062 for 2026 must not build a
+    // term whose slots all fall on one day or far away.
+    if let Some(d) = first_monday
+        && !(2000..=2100).contains(&d.year())
+    {
+        diags.push(
+            error_at(
+                rel,
+                text,
+                &raw.first_monday,
+                format!("first_monday 是 {d}，年份不对"),
+            )
+            .with_hint("写本学期第一个教学周的星期一，例如 2026-08-31"),
+        );
+        first_monday = None;
+    }
     if let Some(d) = first_monday
         && d.weekday() != Weekday::Monday
     {

@@ -8,6 +8,9 @@ use crate::model::{Area, Band, LocalFacts, Term, facts};
 use serde_saphyr::Spanned;
 
 /// Where a YAML value sits in its file.
+/// The longest title, in characters: a line on a printed page.
+pub const TITLE_MAX: usize = 80;
+
 pub struct At<'a> {
     /// Project-relative path.
     pub rel: &'a str,
@@ -33,6 +36,20 @@ impl At<'_> {
     }
 
     /// The file line of a spanned value.
+    /// A title must be written and fit on a page: empty or longer than
+    /// [`TITLE_MAX`] characters is an error (`hint` says what to write).
+    pub fn title(&self, v: &Spanned<String>, hint: &str, diags: &mut Vec<Diagnostic>) {
+        let n = v.value.trim().chars().count();
+        if n == 0 {
+            diags.push(self.error(v, 1, "title 不能为空").with_hint(hint));
+        } else if n > TITLE_MAX {
+            diags.push(
+                self.error(v, 1, format!("标题有 {n} 个字\u{FF0C}太长了（最多 {TITLE_MAX} 个字）"))
+                    .with_hint("标题放在页面顶部、目录和课程包里\u{FF1B}请缩短到一句话\u{FF0C}详细内容写进正文"),
+            );
+        }
+    }
+
     pub fn line<T>(&self, v: &Spanned<T>) -> usize {
         line_of(&v.referenced, self.first_line)
     }

@@ -34,12 +34,7 @@ pub fn parse(
     let (split, raw, at) = front_matter::<RawGuide>(rel, text, facts, diags)?;
     let before = diags.len();
     let title = at.text(&raw.title, diags);
-    if raw.title.value.trim().is_empty() {
-        diags.push(
-            at.error(&raw.title, 1, "title 不能为空")
-                .with_hint("写上指南的标题"),
-        );
-    }
+    at.title(&raw.title, "写上指南的标题", diags);
     let audiences = at.words(
         &raw.audience,
         Audience::parse,

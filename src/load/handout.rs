@@ -35,12 +35,7 @@ pub fn parse(
         facts.unwrap_or(&LocalFacts::default()),
     );
     super::fields::body_facts(rel, &outline, facts, diags);
-    if raw.title.value.trim().is_empty() {
-        diags.push(
-            at.error(&raw.title, 1, "title 不能为空")
-                .with_hint("写上读本标题"),
-        );
-    }
+    at.title(&raw.title, "写上读本标题", diags);
     let bands = at.bands(&raw.bands, diags);
     let term = at.term(&raw.term, diags);
     at.in_range(

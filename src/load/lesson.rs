@@ -59,12 +59,7 @@ pub fn parse(
 ) -> Option<Lesson> {
     let (split, raw, at) = super::fields::front_matter::<RawLesson>(rel, text, facts, diags)?;
     let before = diags.len();
-    if raw.title.value.trim().is_empty() {
-        diags.push(
-            at.error(&raw.title, 1, "title 不能为空")
-                .with_hint("写上课题，例如 title: 情绪气象站"),
-        );
-    }
+    at.title(&raw.title, "写上课题，例如 title: 情绪气象站", diags);
     let term = at.term(&raw.term, diags);
     at.in_range(
         &raw.order,

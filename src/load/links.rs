@@ -216,6 +216,12 @@ pub(crate) fn check_body(
                 .with_hint("离线课程包里不能有需要联网才能加载的图片、样式或脚本；请把文件下载后放进 assets/，再用相对路径引用"),
         );
     }
+    if let Some((line, col)) = body.raw_html_too_deep {
+        diags.push(
+            Diagnostic::error(path, line, col, format!("HTML 标签一层套一层\u{FF0C}超过了 {} 层", crate::markdown::RAW_HTML_DEPTH))
+                .with_hint("这么深的嵌套多半是从网页或 Word 复制来的\u{FF1B}请把这段改写成 Markdown（标题、列表、表格）"),
+        );
+    }
     for (line, col, what) in &body.raw_html_unsafe {
         diags.push(
             Diagnostic::error(path, *line, *col, format!("正文的 HTML 里有 {what}，课程包里不能带会运行的代码或嵌入的网页"))

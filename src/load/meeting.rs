@@ -31,12 +31,7 @@ pub fn parse(
 ) -> Option<Meeting> {
     let (split, raw, at) = front_matter::<RawMeeting>(rel, text, facts, diags)?;
     let before = diags.len();
-    if raw.title.value.trim().is_empty() {
-        diags.push(
-            at.error(&raw.title, 1, "title 不能为空")
-                .with_hint("写上班会主题"),
-        );
-    }
+    at.title(&raw.title, "写上班会主题", diags);
     let bands = at.bands(&raw.bands, diags);
     let term = at.term(&raw.term, diags);
     at.in_range(

@@ -296,6 +296,39 @@ pub fn urls_in_html(html: &str) -> Vec<(Range<usize>, String, bool)> {
         .collect()
 }
 
+/// Follows the nesting of elements through one piece of raw HTML (pieces
+/// of a body share `depth`); the offset where it first exceeds `max`.
+/// Void elements and self-closed tags do not nest.
+pub fn too_deep(html: &str, depth: &mut usize, max: usize) -> Option<usize> {
+    use std::sync::LazyLock;
+    static TAG: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"<\s*(/)?\s*([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/)?\s*>")
+            .expect("valid regex")
+    });
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    for c in TAG.captures_iter(html) {
+        let (Some(all), Some(name)) = (c.get(0), c.get(2)) else {
+            continue;
+        };
+        let name = name.as_str().to_ascii_lowercase();
+        if VOID.contains(&name.as_str()) || c.get(3).is_some() {
+            continue;
+        }
+        if c.get(1).is_some() {
+            *depth = depth.saturating_sub(1);
+        } else {
+            *depth += 1;
+            if *depth > max {
+                return Some(all.start());
+            }
+        }
+    }
+    None
+}
+
 /// The schemes a link may use: web pages, e-mail and phone numbers. Any
 /// other (`ms-msdt:`, `search-ms:`, `file:`, an app's own scheme) can start
 /// a program on a school PC and is refused.

@@ -31,8 +31,8 @@ pub use html::{
     sanitize, scheme, urls_in_html,
 };
 pub use outline::{
-    BrokenLink, FactRef, Heading, ImageWithoutAlt, Outline, SpeakerLine, broken_links,
-    images_without_alt, outline, plain_text, split_minutes,
+    BrokenLink, FactRef, Heading, ImageWithoutAlt, Outline, RAW_HTML_DEPTH, SpeakerLine,
+    broken_links, images_without_alt, outline, plain_text, split_minutes,
 };
 pub use render::{RenderOptions, Resolver, Section, render_sections, rewrite_link, slug};
 

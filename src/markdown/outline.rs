@@ -69,6 +69,9 @@ pub struct Outline {
     /// Active content found in raw HTML (scripts, frames, event handlers,
     /// `javascript:` URLs): (line, column, what was found).
     pub raw_html_unsafe: Vec<(usize, usize, String)>,
+    /// Where the author's raw HTML first nests deeper than
+    /// [`RAW_HTML_DEPTH`] elements: (line, column).
+    pub raw_html_too_deep: Option<(usize, usize)>,
     /// References in the text to local facts that are not defined.
     pub unknown_facts: Vec<FactRef>,
     /// References inside raw HTML, which are shown as written.
@@ -118,15 +121,22 @@ impl Outline {
             links: self.links,
             raw_html_assets: self.raw_html_assets,
             raw_html_unsafe: self.raw_html_unsafe,
+            raw_html_too_deep: self.raw_html_too_deep,
         }
     }
 }
+
+/// How deep the author's raw HTML may nest. Lessons use a few levels
+/// (`<details>` around a table); a hundred thousand `<div>`s took the HTML
+/// parser minutes.
+pub const RAW_HTML_DEPTH: usize = 100;
 
 /// Reads the outline of `markdown`, whose first line is file line
 /// `first_line`, with the local facts `facts` defines.
 pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline {
     let lines = Lines::new(markdown, first_line);
     let mut out = Outline::default();
+    let mut html_depth = 0usize;
     let filled = super::facts::fill(events(markdown), markdown, facts);
     for (found, list) in [
         (filled.unknown, &mut out.unknown_facts),
@@ -206,6 +216,11 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
                 for url in external_assets_in_html(h) {
                     let (line, column) = lines.at(range.start);
                     out.raw_html_assets.push((line, column, url));
+                }
+                if out.raw_html_too_deep.is_none()
+                    && let Some(at) = super::html::too_deep(h, &mut html_depth, RAW_HTML_DEPTH)
+                {
+                    out.raw_html_too_deep = Some(lines.at(range.start + at));
                 }
                 for (at, what) in active_content_in_html(h) {
                     let (line, column) = lines.at(range.start + at);

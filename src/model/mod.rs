@@ -137,6 +137,8 @@ pub struct Body {
     /// Scripts, frames, event handlers and the like in raw HTML: (line,
     /// column, what).
     pub raw_html_unsafe: Vec<(usize, usize, String)>,
+    /// Where raw HTML first nests too deep to render in reasonable time.
+    pub raw_html_too_deep: Option<(usize, usize)>,
 }
 
 /// A link or image destination found in a body.
