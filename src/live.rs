@@ -128,6 +128,7 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), Failed> {
         &plan.site(false),
         None,
         None,
+        None,
     ) {
         Ok(s) => Ok((
             s.pages,
@@ -243,6 +244,7 @@ impl Live {
             pdf_browser: None,
             zip_path: paths::pack_zip,
             tick: None,
+            signer: None,
         };
         // Rendered in memory first: a failure leaves the live folder as it was.
         let batch = Batch::default();

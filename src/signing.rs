@@ -12,6 +12,7 @@
 //! Must not: write files or prompt (commands do).
 
 use minisign::{KeyPair, PublicKey, SecretKey, SecretKeyBox, SignatureBox};
+use sha2::Digest;
 
 /// The untrusted comment of every signature (not signed; minisign prints it).
 const UNTRUSTED: &str = "signature from xinyu secret key";
@@ -127,7 +128,10 @@ impl Signer {
 fn trusted_comment(name: &str, bytes: &[u8]) -> String {
     format!(
         "xinyu pack {name} sha256:{}",
-        crate::render::archive::sha256_hex(bytes)
+        sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     )
 }
 
@@ -196,6 +200,17 @@ pub fn is_secret_key(bytes: &[u8]) -> bool {
     false
 }
 
+/// Refuses to publish a minisign secret key (a key file in `assets/`, or
+/// its line pasted into a page): it must stay on the county's computer.
+pub fn refuse_secret_key(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    if is_secret_key(bytes) {
+        anyhow::bail!(
+            "拒绝发布 {path}\u{FF1A}里面有签名用的私钥\u{FF08}xinyu.key 的内容\u{FF09}\u{3002}私钥只能留在教研室的电脑上\u{FF0C}不能进网站或课程包\u{FF1B}请把它从课程项目里移走"
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,9 +221,15 @@ mod tests {
         assert!(needs_password(&k.secret).unwrap());
         let s = Signer::open(&k.secret, Some("pw")).unwrap();
         assert_eq!(s.public_line(), k.public_line);
-        assert_eq!(Signer::open(&k.secret, Some("no")).err().unwrap(), "私钥的密码不对");
+        assert_eq!(
+            Signer::open(&k.secret, Some("no")).err().unwrap(),
+            "私钥的密码不对"
+        );
         let pk = public_key(&k.public).unwrap();
-        assert_eq!(pk.to_base64(), public_key(&k.public_line).unwrap().to_base64());
+        assert_eq!(
+            pk.to_base64(),
+            public_key(&k.public_line).unwrap().to_base64()
+        );
         let sig = String::from_utf8(s.sign("a.zip", b"zip bytes").unwrap()).unwrap();
         assert!(sig.starts_with("untrusted comment: signature from xinyu secret key\n"));
         assert!(sig.contains("trusted comment: xinyu pack a.zip sha256:"));
@@ -219,7 +240,10 @@ mod tests {
             Signature::OtherPack("a.zip".into())
         );
         let other = public_key(&generate(None).unwrap().public_line).unwrap();
-        assert_eq!(check(&other, &sig, "a.zip", b"zip bytes"), Signature::OtherKey);
+        assert_eq!(
+            check(&other, &sig, "a.zip", b"zip bytes"),
+            Signature::OtherKey
+        );
         assert_eq!(check(&pk, "nonsense", "a.zip", b""), Signature::Unreadable);
     }
 

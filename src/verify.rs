@@ -58,11 +58,9 @@ pub fn check(bytes: &[u8]) -> Verdict {
     };
     let listed = m["files"].as_array();
     let generator = m["generator"].as_str().unwrap_or("");
-    let (Some(listed), true, Some(id)) = (
-        listed,
-        generator.starts_with("xinyu "),
-        m["id"].as_str(),
-    ) else {
+    let (Some(listed), true, Some(id)) =
+        (listed, generator.starts_with("xinyu "), m["id"].as_str())
+    else {
         return Verdict::NotAPack("manifest.json 不是 xinyu 写的清单".into());
     };
     let about = About {
@@ -85,11 +83,9 @@ pub fn check(bytes: &[u8]) -> Verdict {
     // The manifest's list: every file present with its size and hash.
     let mut in_manifest = std::collections::BTreeSet::new();
     for f in listed {
-        let (Some(path), Some(size), Some(hash)) = (
-            f["path"].as_str(),
-            f["size"].as_u64(),
-            f["sha256"].as_str(),
-        ) else {
+        let (Some(path), Some(size), Some(hash)) =
+            (f["path"].as_str(), f["size"].as_u64(), f["sha256"].as_str())
+        else {
             note("manifest.json", "文件清单的格式被改坏了");
             continue;
         };
@@ -218,7 +214,15 @@ mod tests {
 
     #[test]
     fn zip_slip_names_are_refused() {
-        for bad in ["../x", "a/../../x", "/etc/passwd", "C:/x", "a\\..\\x", "a//b", ""] {
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "C:/x",
+            "a\\..\\x",
+            "a//b",
+            "",
+        ] {
             assert!(!plain_name(bad), "{bad}");
         }
         for good in ["index.html", "static/style.css", "lessons/"] {

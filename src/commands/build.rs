@@ -16,7 +16,20 @@ pub const FAILED: i32 = 1;
 /// runs first; an error in any of them leaves `out` as it was. Packs that
 /// carry a prompt left from a skeleton are not made (the site still
 /// shows the draft).
-pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, release: Release) -> i32 {
+pub fn run(
+    project: &Path,
+    out: &Path,
+    pdf: bool,
+    browser: Option<&Path>,
+    release: Release,
+    sign: Option<&Path>,
+) -> i32 {
+    // The password is asked before anything else is said.
+    let signer = match sign.map(super::keygen::open_signer) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(code)) => return code,
+        None => None,
+    };
     let started = std::time::Instant::now();
     let gate = gate::open(
         project,
@@ -31,6 +44,11 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
         eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
+    if let Some(s) = &signer
+        && !super::keygen::matches_project(s, curriculum.settings.public_key.as_deref())
+    {
+        return FAILED;
+    }
     super::detail(format_args!(
         "读取和检查：{} 个文件，{}",
         gate.sources.len(),
@@ -75,6 +93,7 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
             &jobs,
             browser.as_deref(),
             Some(&tick),
+            signer.as_ref(),
         )
     });
     bar.finish_and_clear();
