@@ -146,7 +146,7 @@ enum Command {
         pdf: Pdf,
         #[command(flatten)]
         release: Release,
-        /// 用这个私钥文件（xinyu keygen 生成的 xinyu.key）给每个课程包签名，签名写在 zip 旁边的 .minisig 文件里
+        /// 用这个私钥文件（xinyu keygen 生成的 xinyu.key）给每个课程包签名，签名写在 zip 旁边的 .minisig 文件里；私钥的密码会提示输入，也可以放在环境变量 XINYU_KEY_PASSWORD 里
         #[arg(long, value_name = "密钥文件")]
         sign: Option<PathBuf>,
     },
@@ -163,7 +163,7 @@ enum Command {
         pdf: Pdf,
         #[command(flatten)]
         release: Release,
-        /// 用这个私钥文件（xinyu keygen 生成的 xinyu.key）给每个课程包签名，签名写在 zip 旁边的 .minisig 文件里
+        /// 用这个私钥文件（xinyu keygen 生成的 xinyu.key）给每个课程包签名，签名写在 zip 旁边的 .minisig 文件里；私钥的密码会提示输入，也可以放在环境变量 XINYU_KEY_PASSWORD 里
         #[arg(long, value_name = "密钥文件")]
         sign: Option<PathBuf>,
     },
@@ -227,7 +227,7 @@ enum Command {
         #[arg(long, value_name = "学期")]
         term: Option<String>,
     },
-    /// 核对课程包：每个文件是否和清单、校验值一致，有公钥时再核对签名，说明是否完整、被改动过
+    /// 核对课程包：每个文件是否和清单、校验值一致，有公钥时再核对签名，说明是否完整、被改动过（都完整时退出码为 0）
     Verify {
         /// 要核对的课程包（zip），可以写几个；签名文件 .minisig 放在 zip 旁边
         #[arg(required = true, value_name = "课程包")]

@@ -62,7 +62,8 @@ pub fn public_key(text: &str) -> Result<PublicKey, String> {
         .find(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
         .unwrap_or("");
     PublicKey::from_base64(line).map_err(|_| {
-        "公钥格式不对\u{FF1A}公钥是 xinyu keygen 生成的 xinyu.pub 里以 RW 开头的一行\u{FF08}56 个字符\u{FF09}".to_string()
+        "公钥是 xinyu keygen 生成的 xinyu.pub 里以 RW 开头的一行\u{FF08}56 个字符\u{FF09}"
+            .to_string()
     })
 }
 

@@ -140,7 +140,7 @@ pub fn check(bytes: &[u8]) -> Verdict {
 /// The zip's files in memory, after refusing anything a pack never holds.
 fn read(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|_| "这不是 zip 文件，或者文件不完整".to_string())?;
+        .map_err(|_| "这不是 zip 文件\u{FF0C}或者文件不完整".to_string())?;
     if zip.len() > MAX_ENTRIES {
         return Err(format!(
             "里面有 {} 个文件，超过了 {MAX_ENTRIES} 个",
@@ -156,19 +156,26 @@ fn read(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
         let name = String::from_utf8_lossy(e.name_raw()).into_owned();
         if !plain_name(&name) {
             return Err(format!(
-                "里面有可疑的文件名 {name}\u{FF08}会写到解压文件夹之外\u{FF09}\u{FF0C}已拒绝\u{FF0C}没有解压任何文件"
+                "里面有可疑的文件名 {name}\u{FF0C}解压时会写到解压文件夹之外\u{FF1B}已拒绝\u{FF0C}没有解压任何文件"
             ));
         }
         if e.is_symlink() {
-            return Err(format!("里面有链接文件 {name}\u{FF0C}已拒绝"));
+            return Err(format!(
+                "里面有链接文件 {name}\u{FF1B}已拒绝\u{FF0C}没有解压任何文件"
+            ));
         }
         if e.size() > MAX_ENTRY {
-            return Err(format!("里面的文件 {name} 大得不合常理\u{FF0C}已拒绝"));
+            return Err(format!(
+                "里面的文件 {name} 大得不合常理\u{FF1B}已拒绝\u{FF0C}没有解压任何文件"
+            ));
         }
         total = total.saturating_add(e.size());
     }
     if total > MAX_TOTAL {
-        return Err("解压后的总大小超过 2 GB\u{FF0C}不合常理\u{FF0C}已拒绝".to_string());
+        return Err(
+            "解压后的总大小超过 2 GB\u{FF0C}不合常理\u{FF1B}已拒绝\u{FF0C}没有解压任何文件"
+                .to_string(),
+        );
     }
     let mut files = BTreeMap::new();
     for i in 0..zip.len() {

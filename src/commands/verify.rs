@@ -28,7 +28,7 @@ pub fn run(packs: &[std::path::PathBuf], key: Option<&str>) -> i32 {
             match signing::public_key(&text) {
                 Ok(pk) => (Some(pk), Some(KeyFrom::Arg)),
                 Err(e) => {
-                    eprintln!("错误：--key {e}");
+                    eprintln!("错误：--key 写的公钥格式不对\u{FF1A}{e}");
                     return 2;
                 }
             }
@@ -83,26 +83,24 @@ fn one(path: &Path, key: Option<&minisign::PublicKey>) -> bool {
     };
     if meta.is_dir() {
         println!(
-            "{shown}\u{FF1A}不是 xinyu 课程包\u{FF08}这是文件夹\u{FF1B}请核对 zip 文件本身\u{FF09}"
+            "{shown}\u{FF1A}不是 xinyu 课程包\n  这是文件夹\u{FF1B}请核对 zip 文件本身\u{3002}"
         );
         return false;
     }
     if meta.len() > MAX_ZIP {
-        println!(
-            "{shown}\u{FF1A}不是 xinyu 课程包\u{FF08}文件大得不合常理\u{FF0C}没有打开\u{FF09}"
-        );
+        println!("{shown}\u{FF1A}不是 xinyu 课程包\n  文件大得不合常理\u{FF0C}没有打开\u{3002}");
         return false;
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            println!("{shown}\u{FF1A}无法读取\u{FF08}{e}\u{FF09}");
+            println!("{shown}\u{FF1A}无法读取\n  {e}");
             return false;
         }
     };
     let (about, changed) = match verify::check(&bytes) {
         Verdict::NotAPack(why) => {
-            println!("{shown}\u{FF1A}不是 xinyu 课程包\u{FF08}{why}\u{FF09}");
+            println!("{shown}\u{FF1A}不是 xinyu 课程包\n  {why}\u{3002}");
             return false;
         }
         Verdict::Intact(a) => (a, Vec::new()),
