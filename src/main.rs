@@ -274,6 +274,17 @@ fn main() -> ExitCode {
         }
         _ => None,
     };
+    // Only zips (packs dropped on xinyu.exe): check them.
+    let zips = !args.is_empty()
+        && args.iter().all(|a| {
+            let p = std::path::Path::new(a);
+            p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        });
+    if zips {
+        let packs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+        let code = xinyu::commands::start::verify(&packs);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     if let Some((project, dropped)) = start {
         let code = xinyu::commands::start::run(&project, dropped);
         return ExitCode::from(u8::try_from(code).unwrap_or(1));

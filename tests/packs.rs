@@ -1192,3 +1192,51 @@ fn the_standard_minisign_tool_checks_a_signed_pack() {
     );
     check(false);
 }
+
+#[test]
+fn a_pack_dropped_on_the_program_is_checked_with_the_key_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (project, key, _line) = county(tmp.path());
+    let out = tmp.path().join("out");
+    pack_slot_one(&project, &out, Some(&key));
+    // The school put the county's xinyu.pub beside its copy of the program.
+    let bin = tmp.path().join("程序");
+    fs::create_dir_all(&bin).unwrap();
+    let exe = bin.join("xinyu");
+    let real = assert_cmd::cargo::cargo_bin("xinyu");
+    fs::hard_link(&real, &exe)
+        .or_else(|_| fs::copy(&real, &exe).map(|_| ()))
+        .unwrap();
+    let drop = |zip: &str| {
+        let o = std::process::Command::new(&exe)
+            .arg(zip)
+            .current_dir(&out)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            regex_lite_key(&String::from_utf8_lossy(&o.stdout)),
+        )
+    };
+    // Without the key only the hashes are checked, and the way to add it is said.
+    let (code, text) = drop("2026-autumn-s01.zip");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("xinyu.pub 放在 xinyu 程序旁边"), "{text}");
+    fs::copy(tmp.path().join("keys/xinyu.pub"), bin.join("xinyu.pub")).unwrap();
+    let (code, text) = drop("2026-autumn-s01.zip");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.starts_with("公钥 <公钥>（来自 xinyu 程序旁边的 xinyu.pub）"),
+        "{text}"
+    );
+    assert!(text.contains("签名有效"), "{text}");
+    reseal(
+        &out.join("2026-autumn-s01.zip"),
+        "index.html",
+        "12356",
+        "12345",
+    );
+    let (code, text) = drop("2026-autumn-s01.zip");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("被改动过"), "{text}");
+}

@@ -10,12 +10,6 @@ use std::path::Path;
 /// A zip bigger than this is refused unread.
 const MAX_ZIP: u64 = 4 << 30;
 
-/// Where the public key came from.
-enum KeyFrom {
-    Arg,
-    Project,
-}
-
 /// Checks each pack; returns 0 only when every one is good.
 pub fn run(packs: &[std::path::PathBuf], key: Option<&str>) -> i32 {
     let (key, from) = match key {
@@ -26,7 +20,7 @@ pub fn run(packs: &[std::path::PathBuf], key: Option<&str>) -> i32 {
                 _ => k.to_string(),
             };
             match signing::public_key(&text) {
-                Ok(pk) => (Some(pk), Some(KeyFrom::Arg)),
+                Ok(pk) => (Some(pk), "来自 --key"),
                 Err(e) => {
                     eprintln!("错误：--key 写的公钥格式不对\u{FF1A}{e}");
                     return 2;
@@ -37,19 +31,40 @@ pub fn run(packs: &[std::path::PathBuf], key: Option<&str>) -> i32 {
             .ok()
             .map(|t| crate::load::settings::public_key_of(&t))
         {
-            Some(Ok(Some(k))) => (signing::public_key(&k).ok(), Some(KeyFrom::Project)),
+            Some(Ok(Some(k))) => (signing::public_key(&k).ok(), "来自当前文件夹的 xinyu.toml"),
             Some(Err(e)) => {
                 eprintln!("错误：当前文件夹的 xinyu.toml 里 public_key 写得不对\u{FF1A}{e}");
                 return 2;
             }
-            _ => (None, None),
+            _ => (None, ""),
         },
     };
-    if let Some(k) = &key {
-        let from = match from {
-            Some(KeyFrom::Project) => "来自当前文件夹的 xinyu.toml",
-            _ => "来自 --key",
-        };
+    let how = "用 --key 写上教研室公布的公钥\u{FF08}RW 开头\u{FF09}再核对";
+    check_all(packs, key.as_ref(), from, how)
+}
+
+/// Zips dropped on `xinyu.exe`: the key is the `xinyu.pub` a school put
+/// beside the program (never one that travels with the packs).
+pub fn dropped(packs: &[std::path::PathBuf]) -> i32 {
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|e| Some(e.parent()?.join(crate::commands::keygen::PUBLIC)));
+    let key = beside
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| signing::public_key(&t).ok());
+    let how = "把教研室发的公钥文件 xinyu.pub 放在 xinyu 程序旁边再核对";
+    check_all(packs, key.as_ref(), "来自 xinyu 程序旁边的 xinyu.pub", how)
+}
+
+/// Checks each pack with `key` (which came `from` somewhere); `how` says
+/// how to give a key when there is none.
+fn check_all(
+    packs: &[std::path::PathBuf],
+    key: Option<&minisign::PublicKey>,
+    from: &str,
+    how: &str,
+) -> i32 {
+    if let Some(k) = key {
         println!("公钥 {}\u{FF08}{from}\u{FF09}\n", k.to_base64());
     }
     let mut bad = 0;
@@ -57,7 +72,7 @@ pub fn run(packs: &[std::path::PathBuf], key: Option<&str>) -> i32 {
         if i > 0 {
             println!();
         }
-        if !one(p, key.as_ref()) {
+        if !one(p, key, how) {
             bad += 1;
         }
     }
@@ -72,7 +87,7 @@ pub fn run(packs: &[std::path::PathBuf], key: Option<&str>) -> i32 {
 }
 
 /// Checks one pack and prints its verdict; true when it is good.
-fn one(path: &Path, key: Option<&minisign::PublicKey>) -> bool {
+fn one(path: &Path, key: Option<&minisign::PublicKey>, how: &str) -> bool {
     let shown = path.display();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -172,7 +187,7 @@ fn one(path: &Path, key: Option<&minisign::PublicKey>) -> bool {
             "  旁边没有签名文件 {sig_name}\u{FF0C}无法确认是谁发布的\u{3002}请向教研室要签名文件\u{FF0C}放在 zip 旁边再核对\u{3002}"
         ),
         (None, None, Some(_)) => println!(
-            "  没有核对签名\u{FF1A}旁边有 {sig_name}\u{FF0C}但没有给公钥\u{3002}用 --key 写上教研室公布的公钥\u{FF08}RW 开头\u{FF09}再核对\u{3002}"
+            "  没有核对签名\u{FF1A}旁边有 {sig_name}\u{FF0C}但没有给公钥\u{3002}{how}\u{3002}"
         ),
         (None, ..) => println!(
             "  没有签名\u{FF0C}也没有给公钥\u{FF1A}只核对了文件有没有损坏或被改\u{FF0C}没有核对是谁发布的\u{3002}"
