@@ -85,16 +85,16 @@ pub fn run(
     let bar = super::progress(jobs.len(), "生成网站");
     let tick = || bar.inc(1);
     let built = Renderer::new(project, curriculum).and_then(|r| {
-        pipeline::site(
-            project,
-            &plan,
-            &r,
-            out,
-            &jobs,
-            browser.as_deref(),
-            Some(&tick),
-            signer.as_ref(),
-        )
+        let run = pipeline::Run {
+            root: project,
+            plan: &plan,
+            renderer: &r,
+            pdf_browser: browser.as_deref(),
+            zip_path: crate::plan::paths::pack_zip,
+            tick: Some(&tick),
+            signer: signer.as_ref(),
+        };
+        pipeline::site(&run, out, &jobs)
     });
     bar.finish_and_clear();
     match built {

@@ -257,29 +257,12 @@ fn nav(cx: &Cx, sink: &Sink, b: Band) -> anyhow::Result<()> {
     }
 }
 
-/// The site of `plan`: `jobs` (from [`Plan::site`]), rendered into a
-/// staging folder and swapped in for `out` only when all of it succeeded.
-pub fn site(
-    root: &Path,
-    plan: &Plan,
-    renderer: &Renderer,
-    out: &Path,
-    jobs: &[Job],
-    pdf_browser: Option<&Path>,
-    tick: Option<&(dyn Fn() + Sync)>,
-    signer: Option<&crate::signing::Signer>,
-) -> Result<Summary, Failure> {
-    let staging = crate::writer::Staging::begin(out, root)?;
-    let run_ = Run {
-        root,
-        plan,
-        renderer,
-        pdf_browser,
-        zip_path: paths::pack_zip,
-        tick,
-        signer,
-    };
-    let summary = run(&run_, jobs, &staging)?;
+/// The site: `jobs` (from [`Plan::site`]) of `r` (its zips at
+/// [`paths::pack_zip`]), rendered into a staging folder and swapped in for
+/// `out` only when all of it succeeded.
+pub fn site(r: &Run, out: &Path, jobs: &[Job]) -> Result<Summary, Failure> {
+    let staging = crate::writer::Staging::begin(out, r.root)?;
+    let summary = run(r, jobs, &staging)?;
     staging.commit()?;
     Ok(summary)
 }
