@@ -35,8 +35,13 @@ pub fn localize(cmd: clap::Command) -> clap::Command {
                         .get_value_names()
                         .and_then(|v| v.first())
                         .map_or_else(|| a.get_id().to_string(), ToString::to_string);
+                    let more = if matches!(a.get_action(), clap::ArgAction::Append) {
+                        "…"
+                    } else {
+                        ""
+                    };
                     if a.is_required_set() {
-                        format!("<{v}>")
+                        format!("<{v}>{more}")
                     } else {
                         format!("[{v}]")
                     }
@@ -98,7 +103,8 @@ pub fn message(e: &clap::Error) -> Option<(String, Option<String>)> {
                 get(ContextKind::InvalidSubcommand).unwrap_or_default()
             ),
             did_you_mean(ContextKind::SuggestedSubcommand).or(Some(
-                "可用的命令：init、new、build、pack、print、check、serve、calendar".into(),
+                "可用的命令：init、new、build、pack、print、check、serve、calendar、verify、keygen"
+                    .into(),
             )),
         ),
         ErrorKind::UnknownArgument => (
@@ -128,7 +134,11 @@ pub fn message(e: &clap::Error) -> Option<(String, Option<String>)> {
         ),
         ErrorKind::MissingRequiredArgument => {
             let missing = get(ContextKind::InvalidArg).unwrap_or_default();
-            let example = if missing.contains("--band") || missing.contains("--title") {
+            let example = if missing.contains("密钥文件夹") {
+                Some("例如：xinyu keygen D:/xinyu-密钥".into())
+            } else if missing.contains("课程包") {
+                Some("例如：xinyu verify 2026-autumn-s01.zip".into())
+            } else if missing.contains("--band") || missing.contains("--title") {
                 Some("例如：xinyu new lesson --band 初中 --title 情绪气象站".into())
             } else if missing.contains("文件夹") {
                 Some("例如：xinyu init 我的课程".into())

@@ -16,5 +16,7 @@ pub mod print;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod signing;
 pub mod source;
+pub mod verify;
 pub mod writer;

@@ -120,15 +120,16 @@ pub fn full(project: &Path, out: &Path) -> Result<(usize, Live), Failed> {
         Err(Failure::Io(e)) => return Err(Failed::io(&e)),
     };
     let plan = Plan::new(&c, Release::Ready);
-    match pipeline::site(
-        project,
-        &plan,
-        &renderer,
-        out,
-        &plan.site(false),
-        None,
-        None,
-    ) {
+    let run = Run {
+        root: project,
+        plan: &plan,
+        renderer: &renderer,
+        pdf_browser: None,
+        zip_path: paths::pack_zip,
+        tick: None,
+        signer: None,
+    };
+    match pipeline::site(&run, out, &plan.site(false)) {
         Ok(s) => Ok((
             s.pages,
             Live {
@@ -243,6 +244,7 @@ impl Live {
             pdf_browser: None,
             zip_path: paths::pack_zip,
             tick: None,
+            signer: None,
         };
         // Rendered in memory first: a failure leaves the live folder as it was.
         let batch = Batch::default();

@@ -146,6 +146,9 @@ enum Command {
         pdf: Pdf,
         #[command(flatten)]
         release: Release,
+        /// 用这个私钥文件（xinyu keygen 生成的 xinyu.key）给每个课程包签名，签名写在 zip 旁边的 .minisig 文件里；私钥的密码会提示输入，也可以放在环境变量 XINYU_KEY_PASSWORD 里
+        #[arg(long, value_name = "密钥文件")]
+        sign: Option<PathBuf>,
     },
     /// 生成每两周一个的离线课程包（zip）；不写 --band 时生成全校课程包
     Pack {
@@ -160,6 +163,9 @@ enum Command {
         pdf: Pdf,
         #[command(flatten)]
         release: Release,
+        /// 用这个私钥文件（xinyu keygen 生成的 xinyu.key）给每个课程包签名，签名写在 zip 旁边的 .minisig 文件里；私钥的密码会提示输入，也可以放在环境变量 XINYU_KEY_PASSWORD 里
+        #[arg(long, value_name = "密钥文件")]
+        sign: Option<PathBuf>,
     },
     /// 用本机浏览器把每个学段每个课次的全部打印材料和校历生成 PDF
     Print {
@@ -221,6 +227,24 @@ enum Command {
         #[arg(long, value_name = "学期")]
         term: Option<String>,
     },
+    /// 核对课程包：每个文件是否和清单、校验值一致，有公钥时再核对签名，说明是否完整、被改动过（都完整时退出码为 0）
+    Verify {
+        /// 要核对的课程包（zip），可以写几个；签名文件 .minisig 放在 zip 旁边
+        #[arg(required = true, value_name = "课程包")]
+        packs: Vec<PathBuf>,
+        /// 教研室的公钥（RW 开头的一行，或公钥文件 xinyu.pub）；不写时读当前文件夹的 xinyu.toml
+        #[arg(long, value_name = "公钥")]
+        key: Option<String>,
+    },
+    /// 生成教研室给课程包签名用的密钥：私钥 xinyu.key（默认用密码保护）和公钥 xinyu.pub
+    Keygen {
+        /// 放密钥的文件夹（不能在课程项目里面）
+        #[arg(value_name = "密钥文件夹")]
+        dir: PathBuf,
+        /// 私钥不设密码（不推荐：拿到私钥文件的人都能签名）
+        #[arg(long)]
+        no_password: bool,
+    },
     /// 显示全部命令的说明，或一个命令的用法（例如 xinyu help pack）
     Help {
         /// 命令名
@@ -230,8 +254,9 @@ enum Command {
 }
 
 /// The commands, for telling a dropped folder from a command.
-const COMMANDS: [&str; 9] = [
-    "init", "new", "build", "pack", "print", "check", "serve", "calendar", "help",
+const COMMANDS: [&str; 11] = [
+    "init", "new", "build", "pack", "print", "check", "serve", "calendar", "verify", "keygen",
+    "help",
 ];
 
 fn main() -> ExitCode {
@@ -249,6 +274,17 @@ fn main() -> ExitCode {
         }
         _ => None,
     };
+    // Only zips (packs dropped on xinyu.exe): check them.
+    let zips = !args.is_empty()
+        && args.iter().all(|a| {
+            let p = std::path::Path::new(a);
+            p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        });
+    if zips {
+        let packs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+        let code = xinyu::commands::start::verify(&packs);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     if let Some((project, dropped)) = start {
         let code = xinyu::commands::start::run(&project, dropped);
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
@@ -273,6 +309,7 @@ fn main() -> ExitCode {
             out,
             pdf,
             release,
+            sign,
         } => {
             let out = out.unwrap_or_else(|| p.project.join("site"));
             xinyu::commands::build::run(
@@ -281,6 +318,7 @@ fn main() -> ExitCode {
                 pdf.pdf,
                 pdf.browser.as_deref(),
                 release.rule(),
+                sign.as_deref(),
             )
         }
         Command::Pack {
@@ -289,6 +327,7 @@ fn main() -> ExitCode {
             sel,
             pdf,
             release,
+            sign,
         } => {
             let out = out.unwrap_or_else(|| p.project.join("packs"));
             let filter = xinyu::commands::pack::Filter {
@@ -299,6 +338,7 @@ fn main() -> ExitCode {
                 pdf: pdf.pdf,
                 browser: pdf.browser,
                 release: release.rule(),
+                sign,
             };
             xinyu::commands::pack::run(&p.project, &out, &filter)
         }
@@ -360,6 +400,8 @@ fn main() -> ExitCode {
         Command::Calendar { p, term } => {
             xinyu::commands::calendar::run(&p.project, term.as_deref())
         }
+        Command::Verify { packs, key } => xinyu::commands::verify::run(&packs, key.as_deref()),
+        Command::Keygen { dir, no_password } => xinyu::commands::keygen::run(&dir, no_password),
         Command::Help { command } => help(command.as_deref()),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
@@ -376,7 +418,7 @@ fn help(command: Option<&str>) -> i32 {
             Some(sub) => sub.print_help(),
             None => {
                 eprintln!(
-                    "错误：没有 `{name}` 这个命令\n  = 提示：可用的命令：init、new、build、pack、print、check、serve、calendar"
+                    "错误：没有 `{name}` 这个命令\n  = 提示：可用的命令：init、new、build、pack、print、check、serve、calendar、verify、keygen"
                 );
                 return 2;
             }

@@ -419,6 +419,25 @@ pub fn create(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).map_err(|e| anyhow::anyhow!("无法写入 {}\u{FF1A}{e}", path.display()))
 }
 
+/// Creates a new file that only its owner may read (a secret key), never
+/// replacing one that exists.
+pub fn create_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| anyhow::anyhow!("无法创建文件夹 {}\u{FF1A}{e}", parent.display()))?;
+    }
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f = o
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("无法写入 {}\u{FF1A}{e}", path.display()))?;
+    f.write_all(bytes)
+        .map_err(|e| anyhow::anyhow!("无法写入 {}\u{FF1A}{e}", path.display()))
+}
+
 fn absolute(p: &Path) -> Result<PathBuf> {
     let abs = std::path::absolute(p).with_context(|| format!("无效的路径 {}", p.display()))?;
     // Resolve symlinks where the path exists, so comparisons are honest.

@@ -813,3 +813,430 @@ fn calendar_prints_the_term_slot_by_slot() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+// ---- xinyu verify, keygen and --sign ----------------------------------
+
+/// Runs `xinyu verify ARGS` in `dir`; (exit code, stdout with every public
+/// key spelt `<公钥>`, so snapshots do not depend on a fresh key).
+fn verify_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let o = xinyu()
+        .current_dir(dir)
+        .arg("verify")
+        .args(args)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let key = regex_lite_key(&out);
+    (o.status.code().unwrap_or(-1), key)
+}
+
+/// Replaces each minisign public key (`RW` + 54 base64 characters).
+fn regex_lite_key(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("RW") {
+        let tail = &rest[i..];
+        let n = tail
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=')
+            .count();
+        out.push_str(&rest[..i]);
+        if n == 56 {
+            out.push_str("<公钥>");
+        } else {
+            out.push_str(&tail[..n.max(2)]);
+        }
+        rest = &tail[n.max(2)..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Slot 1's whole-school pack of the base fixture (signed with `key` when
+/// given) in `dir`.
+fn pack_slot_one(project: &Path, dir: &Path, key: Option<&Path>) {
+    let mut cmd = xinyu();
+    cmd.arg("pack")
+        .arg(project)
+        .args(["--slot", "1", "--out"])
+        .arg(dir)
+        .env("XINYU_KEY_PASSWORD", "县教研室的密码");
+    if let Some(k) = key {
+        cmd.arg("--sign").arg(k);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A county's keys (password-protected, the password given as a script
+/// would) and a copy of the base fixture with its public key.
+fn county(tmp: &Path) -> (std::path::PathBuf, std::path::PathBuf, String) {
+    let o = xinyu()
+        .arg("keygen")
+        .arg(tmp.join("keys"))
+        .env("XINYU_KEY_PASSWORD", "县教研室的密码")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let secret = fs::read_to_string(tmp.join("keys/xinyu.key")).unwrap();
+    assert!(
+        secret.lines().nth(1).unwrap().starts_with("RWRTY0Iy"),
+        "encrypted"
+    );
+    let public = fs::read_to_string(tmp.join("keys/xinyu.pub")).unwrap();
+    let line = public.lines().nth(1).unwrap().to_string();
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("public_key = \"{line}\"")));
+    let project = tmp.join("county");
+    copy_tree(&fixture("base"), &project);
+    let toml = fs::read_to_string(project.join("xinyu.toml")).unwrap();
+    let toml = toml.replacen('\n', &format!("\npublic_key = \"{line}\"\n"), 1);
+    fs::write(project.join("xinyu.toml"), toml).unwrap();
+    (project, tmp.join("keys/xinyu.key"), line)
+}
+
+/// The files of a zip, in memory.
+fn zip_files(zip: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut z = zip::ZipArchive::new(fs::File::open(zip).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect()
+}
+
+/// Writes `files` as a zip at `zip`.
+fn write_zip(zip: &Path, files: &std::collections::BTreeMap<String, Vec<u8>>) {
+    let mut w = zip::ZipWriter::new(fs::File::create(zip).unwrap());
+    for (name, bytes) in files {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, bytes).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+/// What someone re-sealing a pack does: change a file, then recompute its
+/// entry in manifest.json and SHA256SUMS.
+fn reseal(zip: &Path, file: &str, from: &str, to: &str) {
+    let mut files = zip_files(zip);
+    let text = String::from_utf8(files[file].clone()).unwrap();
+    assert!(text.contains(from), "{file} lacks {from}");
+    files.insert(file.into(), text.replace(from, to).into_bytes());
+    let mut m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    for f in m["files"].as_array_mut().unwrap() {
+        let p = f["path"].as_str().unwrap().to_string();
+        f["size"] = files[&p].len().into();
+        f["sha256"] = sha256(&files[&p]).into();
+    }
+    files.insert(
+        "manifest.json".into(),
+        serde_json::to_vec_pretty(&m).unwrap(),
+    );
+    files.remove("SHA256SUMS");
+    let sums: String = files
+        .iter()
+        .map(|(p, b)| format!("{}  {p}\n", sha256(b)))
+        .collect();
+    files.insert("SHA256SUMS".into(), sums.into_bytes());
+    write_zip(zip, &files);
+}
+
+#[test]
+fn a_good_pack_verifies_and_a_changed_byte_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    pack_slot_one(&fixture("base"), tmp.path(), None);
+    let (code, out) = verify_in(tmp.path(), &["2026-autumn-s01.zip"]);
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!("verify_good", out);
+    // One byte of one lesson changed, nothing else.
+    let zip = tmp.path().join("2026-autumn-s01.zip");
+    let mut files = zip_files(&zip);
+    let page = files.get_mut("lessons/junior-high.html").unwrap();
+    let at = page.iter().position(|&b| b == b'>').unwrap() + 1;
+    page.insert(at, b' ');
+    write_zip(&zip, &files);
+    let (code, out) = verify_in(tmp.path(), &["2026-autumn-s01.zip"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("2026-autumn-s01.zip：被改动过"), "{out}");
+    assert!(out.contains("lessons/junior-high.html：内容和"), "{out}");
+    insta::assert_snapshot!("verify_changed", out);
+}
+
+#[test]
+fn a_resealed_pack_passes_the_hashes_but_fails_the_signature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (project, key, line) = county(tmp.path());
+    let out_dir = tmp.path().join("out");
+    pack_slot_one(&project, &out_dir, Some(&key));
+    let sig = out_dir.join("2026-autumn-s01.zip.minisig");
+    assert!(sig.is_file());
+    // The zip is byte-identical to an unsigned one; only the .minisig is new.
+    let plain = tmp.path().join("plain");
+    pack_slot_one(&project, &plain, None);
+    assert_eq!(
+        fs::read(out_dir.join("2026-autumn-s01.zip")).unwrap(),
+        fs::read(plain.join("2026-autumn-s01.zip")).unwrap()
+    );
+    // The public key is printed in every pack page's footer.
+    let index =
+        String::from_utf8(zip_files(&out_dir.join("2026-autumn-s01.zip"))["index.html"].clone())
+            .unwrap();
+    assert!(index.contains(&line), "footer lacks the key");
+    let pub_file = tmp.path().join("keys/xinyu.pub");
+    let pub_arg = pub_file.to_str().unwrap();
+    let (code, out) = verify_in(&out_dir, &["2026-autumn-s01.zip", "--key", pub_arg]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("签名有效"), "{out}");
+    insta::assert_snapshot!("verify_signed", out);
+    // Re-sealed: a hotline changed, manifest.json and SHA256SUMS recomputed.
+    reseal(
+        &out_dir.join("2026-autumn-s01.zip"),
+        "index.html",
+        "12356",
+        "12345",
+    );
+    let unzipped = tmp.path().join("unzipped");
+    unzip(&out_dir.join("2026-autumn-s01.zip"), &unzipped);
+    let sums = std::process::Command::new("sha256sum")
+        .args(["-c", "--quiet", "SHA256SUMS"])
+        .current_dir(&unzipped)
+        .status()
+        .unwrap();
+    assert!(sums.success(), "the re-sealed pack fools sha256sum -c");
+    let (code, out) = verify_in(&out_dir, &["2026-autumn-s01.zip"]);
+    assert_eq!(code, 0, "without a key only the hashes are checked: {out}");
+    // Inside the project the key comes from xinyu.toml.
+    let zip = out_dir.join("2026-autumn-s01.zip");
+    let sig_arg = zip.to_str().unwrap();
+    let (code, out) = verify_in(&project, &[sig_arg]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("被改动过") && out.contains("签名不符"),
+        "{out}"
+    );
+    let out = out.replace(sig_arg, "2026-autumn-s01.zip");
+    insta::assert_snapshot!("verify_resealed", out);
+    // Another county's key does not vouch for this pack.
+    let o = xinyu()
+        .arg("keygen")
+        .arg(tmp.path().join("other"))
+        .arg("--no-password")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("私钥没有密码保护"));
+    let other = tmp.path().join("other/xinyu.pub");
+    let (code, out) = verify_in(
+        &plain,
+        &["2026-autumn-s01.zip", "--key", other.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("没有签名"), "{out}");
+    fs::copy(&sig, plain.join("2026-autumn-s01.zip.minisig")).unwrap();
+    let (code, out) = verify_in(
+        &plain,
+        &["2026-autumn-s01.zip", "--key", other.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("签名不是公钥"), "{out}");
+}
+
+#[test]
+fn an_unsigned_pack_checked_with_a_key_says_it_is_not_signed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (project, _key, line) = county(tmp.path());
+    pack_slot_one(&project, &tmp.path().join("out"), None);
+    let (code, out) = verify_in(
+        &tmp.path().join("out"),
+        &["2026-autumn-s01.zip", "--key", &line],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("2026-autumn-s01.zip：没有签名"), "{out}");
+    insta::assert_snapshot!("verify_unsigned", out);
+    // A malformed key is a usage error, in Chinese.
+    let o = xinyu()
+        .args(["verify", "x.zip", "--key", "RWabc"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("公钥格式不对"));
+}
+
+#[test]
+fn zip_slip_and_foreign_zips_are_refused_in_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("a/b");
+    fs::create_dir_all(&dir).unwrap();
+    let mut slip = std::collections::BTreeMap::new();
+    slip.insert("manifest.json".to_string(), b"{}".to_vec());
+    slip.insert("../../evil.txt".to_string(), b"owned".to_vec());
+    write_zip(&dir.join("slip.zip"), &slip);
+    let mut photos = std::collections::BTreeMap::new();
+    photos.insert("photo.jpg".to_string(), vec![0xFF, 0xD8, 0xFF]);
+    write_zip(&dir.join("photos.zip"), &photos);
+    let mut other = std::collections::BTreeMap::new();
+    other.insert("manifest.json".to_string(), b"{\"name\": \"app\"}".to_vec());
+    write_zip(&dir.join("other.zip"), &other);
+    fs::write(dir.join("notes.zip"), "这不是压缩包").unwrap();
+    let (code, out) = verify_in(
+        &dir,
+        &[
+            "slip.zip",
+            "photos.zip",
+            "other.zip",
+            "notes.zip",
+            "missing.zip",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("slip.zip：不是 xinyu 课程包\n  里面有可疑的文件名 ../../evil.txt"),
+        "{out}"
+    );
+    assert!(!tmp.path().join("evil.txt").exists());
+    insta::assert_snapshot!("verify_refused", out);
+}
+
+#[test]
+fn keys_stay_out_of_projects_sites_and_packs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (project, key, _line) = county(tmp.path());
+    // keygen refuses a folder inside a project.
+    let o = xinyu()
+        .arg("keygen")
+        .arg(project.join("keys"))
+        .arg("--no-password")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("私钥不能放在课程项目里"));
+    assert!(!project.join("keys").exists());
+    // A secret key pasted into a lesson is never published.
+    let secret = fs::read_to_string(&key).unwrap();
+    let lesson = walkdir::WalkDir::new(project.join("lessons"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let text = fs::read_to_string(&lesson).unwrap();
+    fs::write(
+        &lesson,
+        format!("{text}\n\n{}\n", secret.lines().nth(1).unwrap()),
+    )
+    .unwrap();
+    let (code, err) = build(&project, &tmp.path().join("site"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("里面有签名用的私钥"), "{err}");
+    assert!(!tmp.path().join("site").exists());
+    // A wrong password and a key that is not this project's are refused.
+    fs::write(&lesson, text).unwrap();
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .arg("--sign")
+        .arg(&key)
+        .arg("--out")
+        .arg(tmp.path().join("p"))
+        .env("XINYU_KEY_PASSWORD", "猜的")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("私钥的密码不对"));
+    // A malformed public_key in xinyu.toml is a settings error.
+    let toml = fs::read_to_string(project.join("xinyu.toml")).unwrap();
+    let bad: String = toml
+        .lines()
+        .map(|l| {
+            if l.starts_with("public_key") {
+                "public_key = \"RWQ-不是公钥\""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(project.join("xinyu.toml"), bad).unwrap();
+    let o = xinyu().arg("check").arg(&project).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("public_key 写得不对") && err.contains("xinyu.toml:2"),
+        "{err}"
+    );
+}
+
+#[test]
+#[ignore = "needs the minisign tool (installed by .ci/run)"]
+fn the_standard_minisign_tool_checks_a_signed_pack() {
+    let minisign = tool(&["minisign"], "checking a signature as IT staff would");
+    let tmp = tempfile::tempdir().unwrap();
+    let (project, key, line) = county(tmp.path());
+    let out = tmp.path().join("out");
+    pack_slot_one(&project, &out, Some(&key));
+    let check = |expect: bool| {
+        let o = std::process::Command::new(&minisign)
+            .args(["-Vm", "2026-autumn-s01.zip", "-P", &line])
+            .current_dir(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.success(), expect, "{o:?}");
+    };
+    check(true);
+    reseal(
+        &out.join("2026-autumn-s01.zip"),
+        "index.html",
+        "12356",
+        "12345",
+    );
+    check(false);
+}
+
+#[test]
+fn a_pack_dropped_on_the_program_is_checked_with_the_key_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (project, key, _line) = county(tmp.path());
+    let out = tmp.path().join("out");
+    pack_slot_one(&project, &out, Some(&key));
+    // The school put the county's xinyu.pub beside its copy of the program.
+    let bin = tmp.path().join("程序");
+    fs::create_dir_all(&bin).unwrap();
+    let exe = bin.join("xinyu");
+    let real = assert_cmd::cargo::cargo_bin("xinyu");
+    fs::hard_link(&real, &exe)
+        .or_else(|_| fs::copy(&real, &exe).map(|_| ()))
+        .unwrap();
+    let drop = |zip: &str| {
+        let o = std::process::Command::new(&exe)
+            .arg(zip)
+            .current_dir(&out)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            regex_lite_key(&String::from_utf8_lossy(&o.stdout)),
+        )
+    };
+    // Without the key only the hashes are checked, and the way to add it is said.
+    let (code, text) = drop("2026-autumn-s01.zip");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("xinyu.pub 放在 xinyu 程序旁边"), "{text}");
+    fs::copy(tmp.path().join("keys/xinyu.pub"), bin.join("xinyu.pub")).unwrap();
+    let (code, text) = drop("2026-autumn-s01.zip");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.starts_with("公钥 <公钥>（来自 xinyu 程序旁边的 xinyu.pub）"),
+        "{text}"
+    );
+    assert!(text.contains("签名有效"), "{text}");
+    reseal(
+        &out.join("2026-autumn-s01.zip"),
+        "index.html",
+        "12356",
+        "12345",
+    );
+    let (code, text) = drop("2026-autumn-s01.zip");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("被改动过"), "{text}");
+}

@@ -414,7 +414,7 @@ fn help_lists_the_commands() {
     assert_eq!(same.stdout, o.stdout);
     // Every command's page is reviewed, and none has English in it.
     for cmd in [
-        "init", "new", "build", "print", "check", "serve", "calendar", "help",
+        "init", "new", "build", "print", "check", "serve", "calendar", "verify", "keygen", "help",
     ] {
         let o = xinyu().args([cmd, "--help"]).output().unwrap();
         assert!(o.status.success(), "{cmd}");

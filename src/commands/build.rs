@@ -16,7 +16,20 @@ pub const FAILED: i32 = 1;
 /// runs first; an error in any of them leaves `out` as it was. Packs that
 /// carry a prompt left from a skeleton are not made (the site still
 /// shows the draft).
-pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, release: Release) -> i32 {
+pub fn run(
+    project: &Path,
+    out: &Path,
+    pdf: bool,
+    browser: Option<&Path>,
+    release: Release,
+    sign: Option<&Path>,
+) -> i32 {
+    // The password is asked before anything else is said.
+    let signer = match sign.map(super::keygen::open_signer) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(code)) => return code,
+        None => None,
+    };
     let started = std::time::Instant::now();
     // A build killed mid-swap left only the old copy: put it back first,
     // so the site is there whatever this build finds.
@@ -37,6 +50,11 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
         eprintln!("生成失败：请先修正上面的错误；原来的输出没有改动。");
         return FAILED;
     };
+    if let Some(s) = &signer
+        && !super::keygen::matches_project(s, curriculum.settings.public_key.as_deref())
+    {
+        return FAILED;
+    }
     super::detail(format_args!(
         "读取和检查：{} 个文件，{}",
         gate.sources.len(),
@@ -73,15 +91,16 @@ pub fn run(project: &Path, out: &Path, pdf: bool, browser: Option<&Path>, releas
     let bar = super::progress(jobs.len(), "生成网站");
     let tick = || bar.inc(1);
     let built = Renderer::new(project, curriculum).and_then(|r| {
-        pipeline::site(
-            project,
-            &plan,
-            &r,
-            out,
-            &jobs,
-            browser.as_deref(),
-            Some(&tick),
-        )
+        let run = pipeline::Run {
+            root: project,
+            plan: &plan,
+            renderer: &r,
+            pdf_browser: browser.as_deref(),
+            zip_path: crate::plan::paths::pack_zip,
+            tick: Some(&tick),
+            signer: signer.as_ref(),
+        };
+        pipeline::site(&run, out, &jobs)
     });
     bar.finish_and_clear();
     match built {

@@ -4,11 +4,13 @@
 pub mod build;
 pub mod calendar;
 pub mod check;
+pub mod keygen;
 pub mod new;
 pub mod pack;
 pub mod print;
 pub mod serve;
 pub mod start;
+pub mod verify;
 
 use crate::diagnostic::{self, Diagnostics, Severity};
 use crate::model::Band;

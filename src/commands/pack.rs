@@ -26,6 +26,8 @@ pub struct Filter {
     pub browser: Option<std::path::PathBuf>,
     /// Which slots get packs.
     pub release: Release,
+    /// Sign each zip with this secret key file.
+    pub sign: Option<std::path::PathBuf>,
 }
 
 /// Makes the packs that pass the filter into `out`; returns the exit code.
@@ -52,12 +54,23 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         band,
         term: filter.term.as_deref(),
     };
+    // The password is asked before anything else is said.
+    let signer = match filter.sign.as_deref().map(super::keygen::open_signer) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(code)) => return code,
+        None => None,
+    };
     let gate = gate::open(project, &scope);
     let Some(c) = gate.usable() else {
         super::report(&gate.all(), &gate.sources);
         eprintln!("没有生成课程包\u{FF1A}请先修正上面的错误。");
         return super::build::FAILED;
     };
+    if let Some(s) = &signer
+        && !super::keygen::matches_project(s, c.settings.public_key.as_deref())
+    {
+        return super::build::FAILED;
+    }
     if c.calendars.is_empty() {
         eprintln!(
             "错误：项目里没有校历（calendars/*.toml）\u{FF0C}无法划分课次\u{FF1B}课程包按校历的课次生成"
@@ -138,6 +151,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
             pdf_browser: browser.as_deref(),
             zip_path: paths::pack_file,
             tick: Some(&tick),
+            signer: signer.as_ref(),
         };
         pipeline::run(&run, &jobs, &Folder(out))
     });
@@ -157,6 +171,9 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
     super::report(&diags, &gate.sources);
     for p in &made {
         println!("{}.zip  {} 字节  sha256 {}", p.id, p.size, p.sha256);
+        if p.signed {
+            println!("{}.zip.minisig  签名", p.id);
+        }
     }
     super::say(format_args!(
         "已生成 {} 个课程包 → {}",

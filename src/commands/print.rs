@@ -117,6 +117,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
             pdf_browser: None,
             zip_path: paths::pack_zip,
             tick: None,
+            signer: None,
         };
         pipeline::run(&run, &plan.print(&slot_prints, &calendars), &scratch)
     });

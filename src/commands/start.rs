@@ -39,12 +39,25 @@ pub fn run(project: &Path, dropped: bool) -> i32 {
         eprintln!("{GUIDE}");
         0
     };
+    wait();
+    code
+}
+
+/// Zips dropped on `xinyu.exe` (or opened with it): check them, and keep
+/// the window open to read the verdict.
+pub fn verify(packs: &[std::path::PathBuf]) -> i32 {
+    let code = super::verify::dropped(packs);
+    wait();
+    code
+}
+
+/// Waits for Enter when a person is at the console.
+fn wait() {
     if std::io::stdin().is_terminal() {
         eprintln!("\n按回车键关闭这个窗口。");
         let mut line = String::new();
         let _ = std::io::stdin().read_line(&mut line);
     }
-    code
 }
 
 const GUIDE: &str = "这是心育（xinyu）\u{FF1A}把心理健康教育课程生成离线网站、课程包和打印材料的工具。

@@ -163,6 +163,7 @@ pub fn load(root: &Path) -> Loaded {
             hotlines: vec![],
             facts: Default::default(),
             minify: false,
+            public_key: None,
         }),
         lessons: vec![],
         meetings: vec![],

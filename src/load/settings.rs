@@ -24,6 +24,8 @@ struct RawSettings {
     facts: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     minify: bool,
+    #[serde(default)]
+    public_key: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +144,18 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
             at,
         });
     }
+    let public_key = raw.public_key.as_ref().and_then(|k| {
+        match crate::signing::public_key(k.get_ref()) {
+            Ok(pk) => Some(pk.to_base64()),
+            Err(why) => {
+                diags.push(
+                    error_at(FILE, text, k, format!("public_key 写得不对\u{FF1A}{why}"))
+                        .with_hint("例如 public_key = \"RWQ…\"\u{FF1B}用 xinyu keygen 生成密钥\u{FF0C}把它打印的那一行原样抄过来"),
+                );
+                None
+            }
+        }
+    });
     let declared = facts(text, raw.facts, &hotlines, diags);
     if diags.len() > before {
         return None;
@@ -155,7 +169,23 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         hotlines,
         facts,
         minify: raw.minify,
+        public_key,
     })
+}
+
+/// The `public_key` of a `xinyu.toml` (for `xinyu verify` run inside a
+/// project), without loading the rest: `Err` says what is wrong with it.
+pub fn public_key_of(text: &str) -> Result<Option<String>, String> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(None);
+    };
+    match table.get("public_key") {
+        None => Ok(None),
+        Some(toml::Value::String(k)) => {
+            crate::signing::public_key(k).map(|pk| Some(pk.to_base64()))
+        }
+        Some(_) => Err("public_key 要用英文双引号括起来".to_string()),
+    }
 }
 
 /// The `[facts]` table, checked: names a reference can reach, one-line

@@ -60,6 +60,10 @@ pub struct Settings {
     /// Minify HTML pages (off by default: it costs a fifth of a build and
     /// saves little on a USB stick or in a zip).
     pub minify: bool,
+    /// The county's minisign public key (`RW…`), checked when loaded:
+    /// shown on the downloads page and every pack's pages, used by
+    /// `xinyu verify` run inside the project.
+    pub public_key: Option<String>,
 }
 
 /// The language of the interface labels.

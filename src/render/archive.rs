@@ -96,6 +96,7 @@ pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow:
             .last_modified_time(zip::DateTime::default())
             .unix_permissions(0o644);
         for (path, bytes) in &files {
+            crate::signing::refuse_secret_key(path, bytes)?;
             zip.start_file(path.as_str(), options)?;
             zip.write_all(bytes)?;
         }

@@ -39,6 +39,8 @@ pub struct MadePack {
     pub size: u64,
     /// sha256 of the zip.
     pub sha256: String,
+    /// Signed: `NAME.zip.minisig` lies beside the zip.
+    pub signed: bool,
 }
 
 #[derive(Serialize)]
@@ -163,6 +165,7 @@ pub fn make(
         whole_school: spec.band.is_none(),
         size: zip.len() as u64,
         sha256: archive::sha256_hex(&zip),
+        signed: false,
     };
     Ok((zip, made))
 }
@@ -191,6 +194,9 @@ pub fn listings(c: &Curriculum, theme: &Theme, made: &[MadePack]) -> Vec<PackLis
             size: p.size,
             size_text: human_size(p.size),
             sha256: p.sha256.clone(),
+            signature: p
+                .signed
+                .then(|| format!("{}.minisig", paths::pack_zip(&p.id))),
             whole_school: p.whole_school,
         })
         .collect()

@@ -47,6 +47,8 @@ pub struct Run<'a> {
     pub zip_path: fn(&str) -> String,
     /// Called once per finished job (a progress bar; `None` for none).
     pub tick: Option<&'a (dyn Fn() + Sync)>,
+    /// Signs each pack's zip into `NAME.zip.minisig` beside it.
+    pub signer: Option<&'a crate::signing::Signer>,
 }
 
 impl Run<'_> {
@@ -91,6 +93,7 @@ impl Sink<'_> {
     fn page(&self, p: &Page) -> anyhow::Result<()> {
         match self.renderer.render_one(p) {
             Ok(bytes) => {
+                crate::signing::refuse_secret_key(&p.out, &bytes)?;
                 if self.claim(&p.out) {
                     self.pages.fetch_add(1, Ordering::Relaxed);
                     self.out.put(&p.out, &bytes)?;
@@ -109,6 +112,7 @@ impl Sink<'_> {
     }
 
     fn file(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        crate::signing::refuse_secret_key(path, bytes)?;
         if self.claim(path) {
             self.files.fetch_add(1, Ordering::Relaxed);
             self.out.put(path, bytes)?;
@@ -151,8 +155,14 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
         let Some(spec) = r.plan.packs.get(i) else {
             continue;
         };
-        let (zip, m) = pack::make(r.root, r.plan, r.renderer, spec, r.pdf_browser)?;
-        sink.file(&(r.zip_path)(&m.id), &zip)?;
+        let (zip, mut m) = pack::make(r.root, r.plan, r.renderer, spec, r.pdf_browser)?;
+        let path = (r.zip_path)(&m.id);
+        sink.file(&path, &zip)?;
+        if let Some(signer) = r.signer {
+            let sig = signer.sign(&paths::pack_file(&m.id), &zip)?;
+            sink.file(&format!("{path}.minisig"), &sig)?;
+            m.signed = true;
+        }
         made.push(m);
         r.ticked();
     }
@@ -247,27 +257,12 @@ fn nav(cx: &Cx, sink: &Sink, b: Band) -> anyhow::Result<()> {
     }
 }
 
-/// The site of `plan`: `jobs` (from [`Plan::site`]), rendered into a
-/// staging folder and swapped in for `out` only when all of it succeeded.
-pub fn site(
-    root: &Path,
-    plan: &Plan,
-    renderer: &Renderer,
-    out: &Path,
-    jobs: &[Job],
-    pdf_browser: Option<&Path>,
-    tick: Option<&(dyn Fn() + Sync)>,
-) -> Result<Summary, Failure> {
-    let staging = crate::writer::Staging::begin(out, root)?;
-    let run_ = Run {
-        root,
-        plan,
-        renderer,
-        pdf_browser,
-        zip_path: paths::pack_zip,
-        tick,
-    };
-    let summary = run(&run_, jobs, &staging)?;
+/// The site: `jobs` (from [`Plan::site`]) of `r` (its zips at
+/// [`paths::pack_zip`]), rendered into a staging folder and swapped in for
+/// `out` only when all of it succeeded.
+pub fn site(r: &Run, out: &Path, jobs: &[Job]) -> Result<Summary, Failure> {
+    let staging = crate::writer::Staging::begin(out, r.root)?;
+    let summary = run(r, jobs, &staging)?;
     staging.commit()?;
     Ok(summary)
 }

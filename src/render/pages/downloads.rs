@@ -35,6 +35,9 @@ pub struct PackListing {
     pub size_text: String,
     /// sha256 of the zip.
     pub sha256: String,
+    /// The zip's minisign signature relative to the site root, when signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
     /// Whole-school pack?
     pub whole_school: bool,
 }
@@ -48,6 +51,8 @@ pub fn page_of(cx: &Cx, packs: &[PackListing], preview: bool) -> Page {
         slot: u32,
         dates: String,
         packs: Vec<&'a PackListing>,
+        /// Some pack has a signature: show the column.
+        signed: bool,
     }
     #[derive(Serialize)]
     struct TermGroup<'a> {
@@ -68,9 +73,12 @@ pub fn page_of(cx: &Cx, packs: &[PackListing], preview: bool) -> Page {
                 slot: p.slot,
                 dates: p.dates.clone(),
                 packs: vec![],
+                signed: false,
             });
         }
-        t.slots.last_mut().expect("pushed above").packs.push(p);
+        let s = t.slots.last_mut().expect("pushed above");
+        s.signed |= p.signature.is_some();
+        s.packs.push(p);
     }
     #[derive(Serialize)]
     struct Data<'a> {

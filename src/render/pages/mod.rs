@@ -304,6 +304,7 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
         publisher: &'a str,
         lang: &'a str,
         generator: String,
+        public_key: Option<&'a str>,
     }
     #[derive(Serialize)]
     struct HotlineView<'a> {
@@ -324,6 +325,7 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
             publisher: &c.settings.publisher,
             lang: c.settings.language.html_lang(),
             generator: format!("xinyu {}", env!("CARGO_PKG_VERSION")),
+            public_key: c.settings.public_key.as_deref(),
         },
     );
     let hotlines: Vec<HotlineView> = c
