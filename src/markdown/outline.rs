@@ -202,7 +202,11 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
                 // Markdown ones (the file exists, stays in the project,
                 // goes into the pack).
                 for (at, target, image) in super::html::urls_in_html(h) {
-                    if target.trim().is_empty() {
+                    // Web addresses are the external-asset check's (below);
+                    // local paths and other schemes are the link check's.
+                    let web = super::html::scheme(&target)
+                        .is_some_and(|s| super::html::SAFE_SCHEMES.contains(&s.as_str()));
+                    if target.trim().is_empty() || web {
                         continue;
                     }
                     let (line, column) = lines.at(range.start + at.start);
