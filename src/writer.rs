@@ -369,9 +369,16 @@ impl Batch {
 pub struct Scratch(tempfile::TempDir);
 
 impl Scratch {
-    /// A new, empty folder.
+    /// A new, empty folder that only its owner can read or enter (tempfile
+    /// leaves a new folder's mode to the umask, often 0755).
     pub fn new() -> Result<Scratch> {
-        Ok(Scratch(tempfile::tempdir().context("无法创建临时文件夹")?))
+        let mut b = tempfile::Builder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            b.permissions(fs::Permissions::from_mode(0o700));
+        }
+        Ok(Scratch(b.tempdir().context("无法创建临时文件夹")?))
     }
 
     /// Where it is.

@@ -21,7 +21,7 @@ impl Drop for Server {
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
     let text = String::from_utf8_lossy(&buf).into_owned();
@@ -128,7 +128,11 @@ fn serve_rebuilds_on_save_and_shows_errors_until_fixed() {
     // The events stream tells an open tab to show the overlay.
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET /__xinyu/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__xinyu/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .unwrap();
     let mut buf = [0u8; 4096];
     let mut got = String::new();
     while !got.contains("titel") {
@@ -194,9 +198,35 @@ fn a_broken_edit_shows_an_overlay_over_the_last_good_page_in_a_browser() {
 
 /// Starts `xinyu serve` on a free port with stderr in `log`; returns the port.
 fn start(p: &std::path::Path, log: &std::path::Path) -> (Server, u16) {
-    let child = Command::new(assert_cmd::cargo::cargo_bin("xinyu"))
-        .args(["serve", "--port", "0"])
-        .arg(p)
+    start_with(p, log, None)
+}
+
+/// [`start`], with at most `open_files` open files when given (as a
+/// shell's `ulimit -n` sets; 256 is macOS's default).
+fn start_with(
+    p: &std::path::Path,
+    log: &std::path::Path,
+    open_files: Option<u32>,
+) -> (Server, u16) {
+    let bin = assert_cmd::cargo::cargo_bin("xinyu");
+    let mut cmd = match open_files {
+        Some(n) => {
+            let mut c = Command::new("sh");
+            c.arg("-c")
+                .arg(format!(
+                    "ulimit -n {n} && exec \"$0\" serve --port 0 \"$1\""
+                ))
+                .arg(&bin)
+                .arg(p);
+            c
+        }
+        None => {
+            let mut c = Command::new(&bin);
+            c.args(["serve", "--port", "0"]).arg(p);
+            c
+        }
+    };
+    let child = cmd
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
@@ -409,6 +439,13 @@ fn ctrl_c_ends_the_preview_and_removes_its_temporary_site() {
     // The preview lives in the temp folder while it runs, and a missing
     // page gets a Chinese page, not "404 not found".
     assert!(std::fs::read_dir(&scratch).unwrap().count() > 0);
+    // Only its owner can read it.
+    #[cfg(unix)]
+    for entry in std::fs::read_dir(&scratch).unwrap() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = entry.unwrap().metadata().unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
     let (status, body) = get(port, "/no-such-page.html");
     assert_eq!(status, 404);
     assert!(
@@ -502,4 +539,252 @@ fn a_folder_dropped_on_the_program_is_previewed_and_no_arguments_explain() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("xinyu.toml"));
+}
+
+/// Sends `request` as it is and returns everything the server answers
+/// (until it closes, or 5 s of silence).
+fn raw(port: u16, request: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// [`raw`], for a server that may refuse: whatever came back, if anything.
+fn try_raw(port: u16, request: &str) -> String {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    let _ = s.write_all(request.as_bytes());
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn status_of(response: &str) -> u16 {
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The server's live event streams, as `/__xinyu/state` counts them.
+fn clients(port: u16) -> u64 {
+    let s = get(port, "/__xinyu/state").1;
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+    v["clients"].as_u64().unwrap_or(u64::MAX)
+}
+
+fn still_running(server: &mut Server) {
+    let log = server.0.try_wait().unwrap();
+    assert!(log.is_none(), "serve stopped: {log:?}");
+}
+
+#[test]
+fn thousands_of_page_views_with_closed_event_streams_leak_nothing() {
+    // Each view of a page opens `/__xinyu/events`; closing the tab closes
+    // it. With 256 open files allowed, a leak shows within a few hundred.
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let (mut server, port) = start_with(&p, &tmp.path().join("serve.log"), Some(256));
+    let page = "/lessons/junior-high/01-emotion-weather.html";
+    for view in 0..2000 {
+        let (status, _) = get(port, page);
+        assert_eq!(status, 200, "view {view}");
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(
+            s,
+            "GET /__xinyu/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+        )
+        .unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !String::from_utf8_lossy(&got).contains(": ok") {
+            let n = s.read(&mut buf).unwrap();
+            assert!(n > 0, "view {view}: stream closed");
+            got.extend_from_slice(&buf[..n]);
+        }
+        // The tab is closed.
+    }
+    still_running(&mut server);
+    assert_eq!(get(port, page).0, 200);
+    // The closed streams are gone from the server's list.
+    wait_for("the closed streams to be dropped", || clients(port) == 0);
+}
+
+#[test]
+fn idle_connections_neither_stop_the_server_nor_keep_a_page_out_for_long() {
+    // Connections that send nothing: more than the server takes at once,
+    // and more than 256 open files allow if each took two.
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let (mut server, port) = start_with(&p, &tmp.path().join("serve.log"), Some(256));
+    let idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    // Some beyond what the server takes at once are told so at once (the
+    // rest are closed).
+    let started = Instant::now();
+    let told: Vec<String> = idle[150..]
+        .iter()
+        .map(|mut c| {
+            c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut told = Vec::new();
+            let _ = c.read_to_end(&mut told);
+            String::from_utf8_lossy(&told).into_owned()
+        })
+        .collect();
+    assert!(started.elapsed() < Duration::from_secs(4), "slow refusals");
+    let busy = told.iter().find(|t| status_of(t) == 503);
+    assert!(
+        busy.is_some_and(|t| t.contains("预览") && t.contains("\u{FF0C}")),
+        "{told:#?}"
+    );
+    // A page is served again within a few seconds: idle connections time
+    // out.
+    let start = Instant::now();
+    loop {
+        still_running(&mut server);
+        if status_of(&try_raw(
+            port,
+            &format!("GET / HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+        )) == 200
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no page while idle connections are open"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // The server has closed them.
+    for mut c in idle {
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut rest = Vec::new();
+        assert!(
+            c.read_to_end(&mut rest).is_ok(),
+            "an idle connection stayed open"
+        );
+    }
+    still_running(&mut server);
+}
+
+/// The server's resident memory in KiB (Linux).
+#[cfg(target_os = "linux")]
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_endless_request_line_or_a_body_is_refused_without_growing_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let (mut server, port) = start(&p, &tmp.path().join("serve.log"));
+    assert_eq!(get(port, "/").0, 200);
+    let before = rss_kib(server.0.id());
+
+    // `GET /` and 64 MB without a line end.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    let _ = s.write_all(b"GET /");
+    let mut sent = 0;
+    while sent < 64 << 20 && s.write_all(&chunk).is_ok() {
+        sent += chunk.len();
+    }
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    drop(s);
+    still_running(&mut server);
+    let after = rss_kib(server.0.id());
+    assert!(
+        after < before + 16 * 1024,
+        "memory grew from {before} KiB to {after} KiB after {sent} bytes"
+    );
+
+    // A body is never read: the preview only answers GET and HEAD.
+    for method in ["POST", "PUT", "DELETE"] {
+        let r = raw(
+            port,
+            &format!(
+                "{method} / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 400000000\r\n\r\nabc"
+            ),
+        );
+        assert_eq!(status_of(&r), 405, "{method}: {r}");
+        assert!(r.contains("预览只"), "{r}");
+    }
+    let head = raw(
+        port,
+        &format!("HEAD / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(status_of(&head), 200, "{head}");
+    assert_eq!(get(port, "/").0, 200);
+}
+
+#[test]
+fn only_requests_addressed_to_this_preview_are_answered() {
+    // A page on another site can point its own name at 127.0.0.1 (DNS
+    // rebinding); its requests then carry that name.
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&fixture("base"), &p);
+    let (_server, port) = start(&p, &tmp.path().join("serve.log"));
+    let ask = |host: &str, target: &str| {
+        let host = if host.is_empty() {
+            String::new()
+        } else {
+            format!("Host: {host}\r\n")
+        };
+        raw(
+            port,
+            &format!("GET {target} HTTP/1.1\r\n{host}Connection: close\r\n\r\n"),
+        )
+    };
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let r = ask(&host, "/__xinyu/state");
+        assert_eq!(status_of(&r), 200, "{host}: {r}");
+    }
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        "127.0.0.1".to_string(),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        format!("127.0.0.1.evil.example:{port}"),
+        String::new(),
+    ] {
+        for target in ["/__xinyu/state", "/", "/__xinyu/events"] {
+            let r = ask(&host, target);
+            assert_eq!(status_of(&r), 403, "{host} {target}: {r}");
+            assert!(r.contains("预览") && !r.contains("\"ok\""), "{r}");
+        }
+    }
+    // A full URL naming another host, with a good Host header.
+    let r = raw(
+        port,
+        &format!(
+            "GET http://evil.example/__xinyu/state HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(status_of(&r), 403, "{r}");
 }

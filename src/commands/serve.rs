@@ -4,13 +4,15 @@
 //! script is added to HTML responses (never to built files) that listens on
 //! Server-Sent Events: `reload` after a good rebuild, `build-error` with the
 //! diagnostics after a failed one, which keeps the last good site and shows
-//! an overlay until the next good build.
+//! an overlay until the next good build. The HTTP side is in `http.rs`.
+
+mod http;
 
 use crate::live::{self, Done, Live};
+use http::State;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
-use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -26,39 +28,6 @@ pub struct Options {
     /// Poll the file system instead of native events (network drives, WSL).
     pub poll: bool,
 }
-
-/// What the browser should show: nothing, or the last build's error.
-#[derive(Default)]
-struct State {
-    error: Option<String>,
-    /// Good builds so far (the first is 0): lets a client or a benchmark
-    /// tell that a new build is being served.
-    generation: u64,
-    clients: Vec<Sender<String>>,
-}
-
-impl State {
-    fn broadcast(&mut self, event: &str, data: &str) {
-        let msg = format!(
-            "event: {event}\ndata: {}\n\n",
-            data.replace('\n', "\ndata: ")
-        );
-        self.clients.retain(|c| c.send(msg.clone()).is_ok());
-    }
-}
-
-/// The script added to every served HTML page.
-const LIVE: &str = r#"<script>(function(){var s=new EventSource("/__xinyu/events");var box=null,text=null;
-function show(t){if(!box){box=document.createElement("section");box.id="xinyu-error";box.setAttribute("role","alert");
-box.style.cssText="position:fixed;left:0;right:0;bottom:0;max-height:55vh;z-index:99999;background:#fff8f0;color:#222;border-top:4px solid #c0392b;box-shadow:0 -4px 16px rgba(0,0,0,.25);padding:1rem 1.25rem;overflow:auto;font:16px/1.7 system-ui,sans-serif";
-var h=document.createElement("h2");h.style.cssText="margin:0 0 .5rem;font-size:1.1rem;color:#c0392b";h.textContent="这次保存后没能生成新页面";
-var p=document.createElement("p");p.style.margin="0 0 .75rem";p.textContent="上面显示的还是上一次成功生成的内容。请按下面的提示改好文件并保存，页面会自动刷新。";
-var c=document.createElement("button");c.type="button";c.textContent="先关掉提示";c.style.cssText="position:absolute;top:.75rem;right:1rem;font:inherit;font-size:.9rem";c.onclick=function(){box.style.display="none";};
-text=document.createElement("pre");text.style.cssText="margin:0;white-space:pre-wrap;font:15px/1.7 system-ui,sans-serif";
-box.appendChild(h);box.appendChild(p);box.appendChild(c);box.appendChild(text);document.body.appendChild(box);}
-box.style.display="block";text.textContent=t;}
-s.addEventListener("reload",function(){location.reload();});
-s.addEventListener("build-error",function(e){show(e.data);});})();</script>"#;
 
 /// Serves until interrupted; returns the exit code.
 pub fn run(project: &Path, o: &Options) -> i32 {
@@ -97,8 +66,22 @@ pub fn run(project: &Path, o: &Options) -> i32 {
             return 1;
         }
     };
-    let server = match tiny_http::Server::http(("127.0.0.1", o.port)) {
-        Ok(s) => s,
+    // Two workers answer requests; reading files runs on a blocking pool
+    // of at most 16 threads.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(16)
+        .enable_all()
+        .build();
+    let runtime = match runtime {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：无法启动预览\u{FF1A}{e}");
+            return 1;
+        }
+    };
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", o.port))) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!(
                 "错误：无法在 127.0.0.1:{} 上启动预览\u{FF1A}{e}（换一个 --port 试试）",
@@ -107,7 +90,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
             return 1;
         }
     };
-    let port = server.server_addr().to_ip().map_or(o.port, |a| a.port());
+    let port = listener.local_addr().map_or(o.port, |a| a.port());
     let url = format!("http://127.0.0.1:{port}/");
     println!("{url}");
     eprintln!(
@@ -121,24 +104,42 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     if o.open {
         open_browser(&url);
     }
-    // Ctrl+C (or closing the terminal) ends the loop below instead of
+    // Ctrl+C (or closing the terminal) ends the wait below instead of
     // killing the process, so the preview's scratch folder is removed.
-    let server = Arc::new(server);
+    let stop = Arc::new(tokio::sync::Notify::new());
     {
-        let server = Arc::clone(&server);
-        if let Err(e) = ctrlc::set_handler(move || server.unblock()) {
+        let stop = Arc::clone(&stop);
+        if let Err(e) = ctrlc::set_handler(move || stop.notify_one()) {
             eprintln!(
                 "警告\u{FF1A}无法接管 Ctrl+C\u{FF08}{e}\u{FF09}\u{FF1B}结束预览后临时文件夹可能留在系统临时目录里"
             );
         }
     }
-    for request in server.incoming_requests() {
-        let state = Arc::clone(&state);
-        let out = out.clone();
-        std::thread::spawn(move || respond(request, &out, &state));
+    let site = Arc::new(http::Site { out, port, state });
+    let ended = runtime.block_on(async {
+        let server = tokio::spawn(http::serve(listener, site));
+        tokio::select! {
+            () = stop.notified() => None,
+            why = server => Some(match why {
+                Ok(e) => e.to_string(),
+                Err(e) => e.to_string(),
+            }),
+        }
+    });
+    // Streams to open tabs would otherwise keep the runtime waiting.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match ended {
+        None => {
+            eprintln!("已结束预览\u{FF0C}临时文件已清理。");
+            0
+        }
+        Some(why) => {
+            eprintln!(
+                "错误：预览意外停止了\u{FF08}{why}\u{FF09}\u{3002}请重新运行 xinyu serve\u{3002}"
+            );
+            1
+        }
     }
-    eprintln!("已结束预览\u{FF0C}临时文件已清理。");
-    0
 }
 
 type Watching = Box<dyn std::any::Any + Send>;
@@ -282,140 +283,6 @@ fn rel_path(project: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn header(k: &str, v: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
-}
-
-fn respond(request: tiny_http::Request, out: &Path, state: &Mutex<State>) {
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/");
-    if path == "/__xinyu/events" {
-        let (tx, rx) = channel();
-        {
-            let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-            // A tab that opens while the build is broken shows the overlay at once.
-            let first = match &st.error {
-                Some(e) => format!(
-                    "event: build-error\ndata: {}\n\n",
-                    e.replace('\n', "\ndata: ")
-                ),
-                None => ": ok\n\n".to_string(),
-            };
-            let _ = tx.send(first);
-            st.clients.push(tx);
-        }
-        // Written by hand, not through tiny_http's chunked encoder: that
-        // holds back 8 KiB before sending, and an event must reach the tab
-        // at once.
-        let mut w = request.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
-        if w.write_all(head.as_bytes())
-            .and_then(|()| w.flush())
-            .is_err()
-        {
-            return;
-        }
-        while let Ok(msg) = rx.recv() {
-            if w.write_all(msg.as_bytes())
-                .and_then(|()| w.flush())
-                .is_err()
-            {
-                return;
-            }
-        }
-        return;
-    }
-    if path == "/__xinyu/state" {
-        let st = state.lock().unwrap_or_else(|p| p.into_inner());
-        let json = serde_json::json!({ "ok": st.error.is_none(), "error": st.error, "generation": st.generation }).to_string();
-        drop(st);
-        let _ = request.respond(
-            tiny_http::Response::from_string(json)
-                .with_header(header("Content-Type", "application/json")),
-        );
-        return;
-    }
-    let Some(file) = resolve(out, path) else {
-        let _ = request
-            .respond(tiny_http::Response::from_string("403 forbidden").with_status_code(403));
-        return;
-    };
-    match std::fs::read(&file) {
-        Ok(mut bytes) => {
-            let kind = content_type(&file);
-            if kind.starts_with("text/html") {
-                let html = String::from_utf8_lossy(&bytes);
-                let injected = match html.rfind("</body>") {
-                    Some(i) => format!("{}{LIVE}{}", &html[..i], &html[i..]),
-                    None => format!("{html}{LIVE}"),
-                };
-                bytes = injected.into_bytes();
-            }
-            let _ = request.respond(
-                tiny_http::Response::from_data(bytes)
-                    .with_header(header("Content-Type", kind))
-                    .with_header(header("Cache-Control", "no-store")),
-            );
-        }
-        Err(_) => {
-            let page = format!(
-                "<!doctype html><html lang=\"zh-Hans\"><meta charset=\"utf-8\"><title>找不到这一页</title><body style=\"font:18px/1.7 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem\"><h1>找不到这一页</h1><p>预览里没有 <code>{}</code> 这一页。它可能已经改名或删掉了。</p><p><a href=\"/\">回到首页</a></p></body></html>",
-                html_escape(path)
-            );
-            let _ = request.respond(
-                tiny_http::Response::from_string(page)
-                    .with_header(header("Content-Type", "text/html; charset=utf-8"))
-                    .with_status_code(404),
-            );
-        }
-    }
-}
-
-/// The file a URL path names inside the site, or `None` for anything that
-/// would leave it (`..`, absolute or drive paths).
-fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_encoding::percent_decode_str(url_path)
-        .decode_utf8()
-        .ok()?;
-    let mut p = root.to_path_buf();
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => return None,
-            s if s.contains(['\\', ':']) => return None,
-            s => p.push(s),
-        }
-    }
-    if p.is_dir() {
-        p.push("index.html");
-    }
-    Some(p)
-}
-
-fn content_type(p: &Path) -> &'static str {
-    match p
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("pdf") => "application/pdf",
-        Some("zip") => "application/zip",
-        Some("ics") => "text/calendar; charset=utf-8",
-        Some("atom") => "application/atom+xml",
-        Some("mp3") => "audio/mpeg",
-        _ => "application/octet-stream",
-    }
-}
-
 fn open_browser(url: &str) {
     let result = if cfg!(target_os = "windows") {
         std::process::Command::new("cmd")
@@ -431,29 +298,9 @@ fn open_browser(url: &str) {
     }
 }
 
-/// `path` safe to show inside HTML text.
-fn html_escape(path: &str) -> String {
-    path.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn traversal_is_refused() {
-        let root = Path::new("/srv/site");
-        assert_eq!(resolve(root, "/../etc/passwd"), None);
-        assert_eq!(resolve(root, "/a/%2e%2e/%2e%2e/x"), None);
-        assert_eq!(resolve(root, "/C:/x"), None);
-        assert_eq!(
-            resolve(root, "/lessons/a.html"),
-            Some(PathBuf::from("/srv/site/lessons/a.html"))
-        );
-    }
 
     #[test]
     fn editor_temp_files_and_outputs_do_not_trigger_rebuilds() {
