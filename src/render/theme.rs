@@ -50,6 +50,7 @@ const BUILTIN: &[(&str, &[u8])] = builtin![
     "static/print.css",
     "static/search.js",
     "static/nav.js",
+    "static/now.js",
     "labels/zh-Hans.toml",
     "labels/zh-Hant.toml",
     "labels/en.toml",

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Serialize)]
-struct Cell {
+pub(super) struct Cell {
     band: String,
     /// The slot's first lesson (kept for themes written before grades).
     lesson: Option<Link>,
@@ -20,11 +20,17 @@ struct Cell {
 }
 
 #[derive(Serialize)]
-struct SlotView {
+pub(super) struct SlotView {
     number: u32,
+    /// First and last day as `YYYY-MM-DD`, for the home page's script.
+    start: String,
+    end: String,
     dates: String,
     weeks: String,
     cells: Vec<Cell>,
+    /// The bands' "print this slot" pages, named by band: listed once per
+    /// slot, not in every cell.
+    prints: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -63,21 +69,14 @@ struct MonthView {
     family: Vec<EventView>,
 }
 
-fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
+/// The slots of `k`, each with every band's lessons and print page.
+pub(super) fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
     let (c, n) = (cx.c, &cx.n);
     let slots = cx.plan.term(k).map_or(&[][..], |t| &t.slots[..]);
     slots
         .iter()
-        .map(|s| SlotView {
-            number: s.number,
-            dates: n.span(s.start, s.end),
-            weeks: s
-                .weeks
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join("、"),
-            cells: Band::ALL
+        .map(|s| {
+            let cells: Vec<Cell> = Band::ALL
                 .iter()
                 .filter(|b| c.lessons.iter().any(|l| l.band == **b && l.term == k.term))
                 .map(|b| {
@@ -106,7 +105,29 @@ fn slot_views(cx: &Cx, k: &Calendar) -> Vec<SlotView> {
                             .then(|| paths::slot_print(&crate::plan::term_slug(k), s.number, *b)),
                     }
                 })
-                .collect(),
+                .collect();
+            SlotView {
+                number: s.number,
+                start: s.start.to_string(),
+                end: s.end.to_string(),
+                dates: n.span(s.start, s.end),
+                weeks: s
+                    .weeks
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                prints: cells
+                    .iter()
+                    .filter_map(|c| {
+                        Some(Link {
+                            title: c.band.clone(),
+                            url: c.print.clone()?,
+                        })
+                    })
+                    .collect(),
+                cells,
+            }
         })
         .collect()
 }
@@ -241,6 +262,8 @@ fn months(cx: &Cx, k: &Calendar) -> Vec<MonthView> {
             .filter(|s| slot_starts.get(&s.number).is_some_and(|d| in_month(*d)))
             .map(|s| SlotView {
                 number: s.number,
+                start: s.start.clone(),
+                end: s.end.clone(),
                 dates: s.dates.clone(),
                 weeks: s.weeks.clone(),
                 cells: s
@@ -253,6 +276,7 @@ fn months(cx: &Cx, k: &Calendar) -> Vec<MonthView> {
                         print: c.print.clone(),
                     })
                     .collect(),
+                prints: s.prints.clone(),
             })
             .collect();
         let meetings = c

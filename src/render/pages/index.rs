@@ -1,6 +1,8 @@
-//! The home page: the bands with their lesson counts, the term calendars,
-//! meetings, the parent school and downloads.
+//! The home page: what to teach now (every slot of every term, which a
+//! small script picks by today's date), the bands with their lesson
+//! counts, the term calendars, meetings, the parent school and downloads.
 
+use super::calendar::{SlotView, slot_views};
 use super::{Cx, Page, page};
 use crate::model::schedule::last_day;
 use crate::model::{Band, Lesson, Term};
@@ -26,8 +28,16 @@ pub fn page_of(cx: &Cx) -> Page {
         dates: String,
         slots: usize,
     }
+    /// A term for "what to teach now": its slots, in date order.
+    #[derive(Serialize)]
+    struct NowTerm {
+        name: String,
+        url: String,
+        slots: Vec<SlotView>,
+    }
     #[derive(Serialize)]
     struct Data {
+        now: Vec<NowTerm>,
         bands: Vec<BandCard>,
         calendars: Vec<CalCard>,
         meetings: usize,
@@ -66,7 +76,19 @@ pub fn page_of(cx: &Cx) -> Page {
             slots: cx.plan.term(k).map_or(0, |t| t.slots.len()),
         })
         .collect();
+    // Terms by first day, so the slots on the page run in date order.
+    let mut terms: Vec<_> = c.calendars.iter().collect();
+    terms.sort_by_key(|k| (k.first_monday, k.id.clone()));
+    let now = terms
+        .into_iter()
+        .map(|k| NowTerm {
+            name: k.name.clone(),
+            url: paths::calendar(&k.id),
+            slots: slot_views(cx, k),
+        })
+        .collect();
     let data = Data {
+        now,
         bands,
         calendars,
         meetings: c.meetings.len(),

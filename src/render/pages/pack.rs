@@ -44,6 +44,9 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
         item: LessonItem,
         parent: Option<Link>,
         print: String,
+        /// The band's print page is linked after its last lesson only:
+        /// one link per band, not one per lesson.
+        print_here: bool,
         slug: &'static str,
     }
     #[derive(Serialize)]
@@ -51,6 +54,9 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
         id: String,
         term_name: String,
         slot: u32,
+        /// First and last day as `YYYY-MM-DD`, for the "today" note.
+        start: String,
+        end: String,
         dates: String,
         weeks: String,
         bands: Vec<String>,
@@ -66,9 +72,11 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
     let lessons = spec
         .lessons
         .iter()
-        .map(|l| LessonCard {
+        .enumerate()
+        .map(|(i, l)| LessonCard {
             band: n.band(l.band),
             print: paths::pack::print(l.band),
+            print_here: spec.lessons.get(i + 1).is_none_or(|x| x.band != l.band),
             slug: l.band.slug(),
             item: lesson_item(cx, l),
             parent: l.parents.as_ref().and_then(|p| {
@@ -90,6 +98,8 @@ fn index(cx: &Cx, spec: &PackSpec) -> Page {
         id: spec.id.clone(),
         term_name: spec.calendar.name.clone(),
         slot: spec.slot.number,
+        start: spec.slot.start.to_string(),
+        end: spec.slot.end.to_string(),
         dates: format!(
             "{} – {}",
             n.date_long(spec.slot.start),
