@@ -365,7 +365,7 @@ fn fake_browser(dir: &Path) -> std::path::PathBuf {
     let fake = dir.join("fake-browser.sh");
     fs::write(
         &fake,
-        "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) printf '%%PDF-1.4\\n' > \"${a#--print-to-pdf=}\";; esac; done\n",
+        "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/args.log\"\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) printf '%%PDF-1.4\\n' > \"${a#--print-to-pdf=}\";; esac; done\n",
     )
     .unwrap();
     let mut perm = fs::metadata(&fake).unwrap().permissions();
@@ -495,6 +495,14 @@ fn the_first_fortnight_is_released_before_the_rest_is_written() {
             "2026-autumn-s01-junior-high.pdf",
             "2026-autumn-s01-lower-primary.pdf"
         ]
+    );
+    // No date and temp path on the page: the header flag of Chrome/Edge
+    // 112 and later, and the one before it (109 is the last on Windows 7).
+    let args = fs::read_to_string(tmp.path().join("args.log")).unwrap();
+    assert!(
+        args.lines()
+            .all(|l| l.contains("--no-pdf-header-footer") && l.contains("--print-to-pdf-no-header")),
+        "{args}"
     );
 }
 
