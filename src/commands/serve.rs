@@ -372,8 +372,9 @@ fn respond(request: tiny_http::Request, out: &Path, state: &Mutex<State>) {
 }
 
 /// The file a URL path names inside the site, or `None` for anything that
-/// would leave it (`..`, absolute or drive paths).
-fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+/// would leave it (`..`, absolute or drive paths). Public only so the
+/// `serve_path` fuzz target can hold it to that promise.
+pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(url_path)
         .decode_utf8()
         .ok()?;
