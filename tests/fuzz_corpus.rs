@@ -49,3 +49,33 @@ fn calendar_corpus() {
 fn search_corpus() {
     replay("search", harness::search);
 }
+
+#[test]
+fn settings_corpus() {
+    replay("settings", harness::settings);
+}
+
+#[test]
+fn html_corpus() {
+    replay("html", harness::html);
+}
+
+#[test]
+fn ics_corpus() {
+    replay("ics", harness::ics);
+}
+
+#[test]
+fn pack_corpus() {
+    replay("pack", harness::pack);
+}
+
+#[test]
+fn serve_path_corpus() {
+    replay("serve_path", harness::serve_path);
+}
+
+#[test]
+fn project_corpus() {
+    replay("project", harness::project);
+}

@@ -7,6 +7,8 @@
 //! an overlay until the next good build. The HTTP side is in `http.rs`.
 
 mod http;
+// Public for the `serve_path` fuzz target: no URL path may leave the site.
+pub use http::resolve;
 
 use crate::live::{self, Done, Live};
 use http::State;

@@ -69,6 +69,15 @@ pub struct TermInfo {
 /// zip bytes. Entries are sorted, dated 1980-01-01 and given fixed
 /// permissions, so the same files always give the same bytes.
 pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow::Result<Vec<u8>> {
+    // Pack paths come from `plan::paths` and are clean; refuse anything
+    // else rather than write an entry an unzip tool would place outside
+    // its folder, mangle or reject (found by the `pack` fuzz target).
+    if let Some(bad) = files
+        .keys()
+        .find(|p| !clean_entry(p) || *p == "manifest.json" || *p == "SHA256SUMS")
+    {
+        anyhow::bail!("pack entry {bad:?} is not a clean relative path");
+    }
     let mut manifest = manifest;
     manifest.files = files
         .iter()
@@ -105,6 +114,14 @@ pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow:
     Ok(out.into_inner())
 }
 
+/// A zip entry name every unzip tool keeps inside its folder: relative,
+/// `/`-separated plain names, no control character, backslash or colon.
+fn clean_entry(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(|c: char| c.is_control() || c == '\\' || c == ':')
+        && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +144,27 @@ mod tests {
             generator: "xinyu test".into(),
             files: vec![],
         }
+    }
+
+    #[test]
+    fn unclean_entry_names_are_refused() {
+        for bad in [
+            "../x",
+            "/abs",
+            "a//b",
+            "a/./b",
+            "a\\b",
+            "c:x",
+            "search-inde\u{1}\0\0\0",
+            "manifest.json",
+            "SHA256SUMS",
+            "",
+        ] {
+            let files = BTreeMap::from([(bad.to_string(), b"x".to_vec())]);
+            assert!(seal(files, manifest()).is_err(), "{bad:?} accepted");
+        }
+        let ok = BTreeMap::from([("lessons/中文 a.html".to_string(), b"x".to_vec())]);
+        assert!(seal(ok, manifest()).is_ok());
     }
 
     #[test]

@@ -13,6 +13,25 @@ use crate::plan::TermPlan;
 use crate::render::archive::sha256_hex;
 use icalendar::{Calendar as Ical, Component, Event as IcalEvent, Property};
 
+/// `text` on one line: a line break or other control character (which
+/// TOML's `"\n"` or `"\r"` can put into a title or a name) becomes a space.
+/// The icalendar crate escapes `\n` in a TEXT value but not `\r`, and
+/// nothing in `NAME`, so either would break the file's lines.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// RFC 5545 TEXT escaping, for `NAME` and `X-WR-CALNAME`, which the
+/// icalendar version in Cargo.lock writes as they are (a `\\`, `,` or `;`
+/// in a title would read back as something else).
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace(';', "\\;")
+}
+
 fn ymd(d: Date) -> String {
     format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
 }
@@ -29,7 +48,7 @@ fn all_day(
     let mut e = IcalEvent::new();
     e.uid(&uid);
     e.add_property("DTSTAMP", stamp);
-    e.summary(summary);
+    e.summary(&one_line(summary));
     let mut s = Property::new("DTSTART", ymd(start));
     s.add_parameter("VALUE", "DATE");
     e.append_property(s);
@@ -39,7 +58,7 @@ fn all_day(
     e.add_property("TRANSP", "TRANSPARENT");
     e.add_property("CATEGORIES", category);
     if !description.is_empty() {
-        e.description(description);
+        e.description(&one_line(description));
     }
     e.done()
 }
@@ -53,7 +72,9 @@ pub fn term(c: &Curriculum, t: &TermPlan) -> String {
     // A fixed stamp: the Monday the term starts.
     let stamp = format!("{}T000000Z", ymd(cal.first_monday));
     let mut ical = Ical::new();
-    ical.name(&format!("{} · {}", c.settings.title, cal.name));
+    let name = one_line(&format!("{} · {}", c.settings.title, cal.name));
+    ical.append_property(Property::new("NAME", escape(&name)));
+    ical.append_property(Property::new("X-WR-CALNAME", escape(&name)));
     ical.timezone("Asia/Shanghai");
     ical.append_property(Property::new("PRODID", "-//xinyu//xinyu//ZH"));
     for b in &cal.breaks {

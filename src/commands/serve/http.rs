@@ -352,7 +352,7 @@ fn file(out: &Path, path: &str) -> Reply {
 
 /// The file a URL path names inside the site, or `None` for anything that
 /// would leave it (`..`, absolute or drive paths).
-fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(url_path)
         .decode_utf8()
         .ok()?;

@@ -1,0 +1,7 @@
+//! Fuzz target `settings`: see `harness::settings`.
+#![no_main]
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::settings(data));
