@@ -192,10 +192,7 @@ impl Diagnostics {
             file: String::new(),
             line: 0,
             column: 0,
-            hint: Some(format!(
-                "{what_to_do}\u{FF1A}\n{}",
-                places.join("\n")
-            )),
+            hint: Some(format!("{what_to_do}\u{FF1A}\n{}", places.join("\n"))),
             ..Diagnostic::warning("", 0, 0, message(many.len())).with_kind(kind)
         });
         out

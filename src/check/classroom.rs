@@ -95,7 +95,12 @@ mod tests {
     #[test]
     fn teacher_markers_are_found_on_their_line() {
         let mut out = Vec::new();
-        teacher_text("a.md", 10, "> 投影：想一想\n>\n> 参考答案：开心\n", &mut out);
+        teacher_text(
+            "a.md",
+            10,
+            "> 投影：想一想\n>\n> 参考答案：开心\n",
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].line, out[0].column), (12, 3));
         assert!(out[0].message.contains("参考答案"));

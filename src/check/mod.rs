@@ -9,8 +9,8 @@ mod classroom;
 mod placeholders;
 mod template;
 
-use placeholders::placeholders_in;
 pub use classroom::KIND as CLASSROOM_EMPTY;
+use placeholders::placeholders_in;
 pub use placeholders::{KIND as PLACEHOLDER, placeholders};
 use template::filled_in;
 

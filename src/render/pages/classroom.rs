@@ -40,13 +40,27 @@ struct ClassroomData {
 /// The classroom view of lesson `l`, whose page is at `out`.
 pub fn lesson_page(cx: &Cx, l: &Lesson, out: &str) -> Page {
     let kind = cx.n.theme.label("ui", "lesson_kind");
-    build(cx, (&l.title, kind, l.duration), &l.body, &l.path, &l.phases, out)
+    build(
+        cx,
+        (&l.title, kind, l.duration),
+        &l.body,
+        &l.path,
+        &l.phases,
+        out,
+    )
 }
 
 /// The classroom view of meeting `m`, whose page is at `out`.
 pub fn meeting_page(cx: &Cx, m: &Meeting, out: &str) -> Page {
     let kind = cx.n.theme.label("ui", "meeting_kind");
-    build(cx, (&m.title, kind, m.duration), &m.body, &m.path, &m.segments, out)
+    build(
+        cx,
+        (&m.title, kind, m.duration),
+        &m.body,
+        &m.path,
+        &m.segments,
+        out,
+    )
 }
 
 fn build(
@@ -75,8 +89,10 @@ fn screens(parts: &[Timed], blocks: &[Projection]) -> Vec<Screen> {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let mine: Vec<&Projection> =
-                blocks.iter().filter(|b| b.under.contains(&p.line)).collect();
+            let mine: Vec<&Projection> = blocks
+                .iter()
+                .filter(|b| b.under.contains(&p.line))
+                .collect();
             let heading = mine
                 .first()
                 .and_then(|b| b.title.clone())
@@ -106,7 +122,8 @@ fn screens(parts: &[Timed], blocks: &[Projection]) -> Vec<Screen> {
 /// A part's title without its numbering: `二、心情猜猜看` → `心情猜猜看`.
 fn unnumbered(title: &str) -> &str {
     let t = title.trim();
-    let rest = t.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit());
+    let rest =
+        t.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit());
     if rest.len() < t.len()
         && let Some(r) = ['、', '.', '．']
             .iter()

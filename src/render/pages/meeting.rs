@@ -49,7 +49,9 @@ pub fn pages_of(cx: &Cx, m: &Meeting) -> Vec<Page> {
     let classroom = super::classroom::meeting_page(cx, m, &out);
     let mut screen = page(out.clone(), "meeting.html", &m.title, &data);
     screen.context.insert("print_url", &print);
-    screen.context.insert("classroom_url", &paths::classroom(&out));
+    screen
+        .context
+        .insert("classroom_url", &paths::classroom(&out));
     vec![
         print_page(print, "print-meeting.html", &m.title, &data),
         classroom,

@@ -77,7 +77,11 @@ impl<'a> Cx<'a> {
 
     /// Maps a link destination in `source`, as written, to a URL relative
     /// to the page at `out`: `None` when the target is not in this output.
-    fn resolver<'s>(&'s self, source: &'s str, out: &'s str) -> impl Fn(&str) -> Option<String> + 's {
+    fn resolver<'s>(
+        &'s self,
+        source: &'s str,
+        out: &'s str,
+    ) -> impl Fn(&str) -> Option<String> + 's {
         let dir = source.rfind('/').map_or("", |i| &source[..i]);
         move |dest: &str| -> Option<String> {
             let (path, frag) = dest
