@@ -215,7 +215,7 @@ key(" "); advance(6 * 60000); seen("over");
 
 #[test]
 #[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
-fn without_javascript_every_screen_shows_and_screens_are_large() {
+fn body_text_is_at_least_32_px_at_1280x720() {
     // Body text at 1280×720: at least 32 px.
     let (_tmp, site) = built();
     let page = site.join(format!("{LESSON}.classroom.html"));
