@@ -177,9 +177,18 @@ fn assert_in_source(d: &diagnostic::Diagnostic, text: &str) {
         return;
     }
     let lines: Vec<&str> = text.split('\n').collect();
-    assert!(d.line <= lines.len() + 1, "line {} of {}: {d:?}", d.line, lines.len());
+    assert!(
+        d.line <= lines.len() + 1,
+        "line {} of {}: {d:?}",
+        d.line,
+        lines.len()
+    );
     if let Some(l) = lines.get(d.line - 1) {
-        assert!(d.column <= l.chars().count() + 2, "column {} of {l:?}: {d:?}", d.column);
+        assert!(
+            d.column <= l.chars().count() + 2,
+            "column {} of {l:?}: {d:?}",
+            d.column
+        );
     }
 }
 
@@ -221,7 +230,11 @@ pub fn settings(data: &[u8]) {
     );
     assert!(!s.hotlines.is_empty());
     for (i, h) in s.hotlines.iter().enumerate() {
-        assert!(!s.hotlines[..i].iter().any(|o| o.name == h.name), "{}", h.name);
+        assert!(
+            !s.hotlines[..i].iter().any(|o| o.name == h.name),
+            "{}",
+            h.name
+        );
         assert!(!h.number.is_empty());
         assert!(
             h.number
@@ -244,11 +257,61 @@ pub fn settings(data: &[u8]) {
 
 /// Tags and attributes `markdown::sanitize` may let through.
 const SAFE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
-    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp",
-    "rt", "ruby", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 ];
 const SAFE_ATTRS: &[&str] = &[
     "id", "class", "title", "lang", "href", "src", "alt", "width", "height", "type", "checked",
@@ -355,7 +418,9 @@ pub fn html(data: &[u8]) {
     for (at, what) in markdown::active_content_in_html(html) {
         assert!(html.is_char_boundary(at), "{at} {what}");
         let here = html[at..].to_ascii_lowercase();
-        let key = what.trim_start_matches('<').trim_end_matches(['>', '=', ':']);
+        let key = what
+            .trim_start_matches('<')
+            .trim_end_matches(['>', '=', ':']);
         assert!(
             what.starts_with('<') && html[..=at].ends_with('<') || here.starts_with(key),
             "{what} at {at}: {:?}",
@@ -374,7 +439,11 @@ pub fn html(data: &[u8]) {
     // but stays safe and keeps the same text.
     let again = markdown::sanitize(&clean);
     assert_safe(&again);
-    assert_eq!(text_of(&again), text_of(&clean), "sanitising twice changed {html:?}");
+    assert_eq!(
+        text_of(&again),
+        text_of(&clean),
+        "sanitising twice changed {html:?}"
+    );
 }
 
 /// Text of HTML outside its tags.
@@ -396,15 +465,24 @@ fn text_of(h: &str) -> String {
 /// browser would run and no image from another site.
 fn assert_safe(clean: &str) {
     for (tag, attrs) in tags_of(clean) {
-        assert!(SAFE_TAGS.contains(&tag.as_str()), "tag {tag:?} in {clean:?}");
+        assert!(
+            SAFE_TAGS.contains(&tag.as_str()),
+            "tag {tag:?} in {clean:?}"
+        );
         for (name, value) in attrs {
-            assert!(SAFE_ATTRS.contains(&name.as_str()), "attr {name:?} in {clean:?}");
+            assert!(
+                SAFE_ATTRS.contains(&name.as_str()),
+                "attr {name:?} in {clean:?}"
+            );
             let value = decode_entities(&value);
             if name == "href" || name == "src" {
                 assert!(!runs_code(&value), "{name}={value:?} in {clean:?}");
             }
             if tag == "img" && name == "src" {
-                assert!(!markdown::has_scheme(&value), "img src {value:?} in {clean:?}");
+                assert!(
+                    !markdown::has_scheme(&value),
+                    "img src {value:?} in {clean:?}"
+                );
             }
         }
     }
@@ -442,9 +520,12 @@ pub fn ics(data: &[u8]) {
     };
     let (title, cal_text) = text.split_once('\n').unwrap_or((text, ""));
     let mut diags = Vec::new();
-    let Some(cal) =
-        xinyu::load::parse_calendar("calendars/2026-autumn.toml", "2026-autumn", cal_text, &mut diags)
-    else {
+    let Some(cal) = xinyu::load::parse_calendar(
+        "calendars/2026-autumn.toml",
+        "2026-autumn",
+        cal_text,
+        &mut diags,
+    ) else {
         return;
     };
     if diags.iter().any(|d| d.severity == Severity::Error) || cal.weeks > 60 {
@@ -454,7 +535,11 @@ pub fn ics(data: &[u8]) {
         panic!("fixed settings refused: {diags:?}");
     };
     settings.title = title.to_string();
-    let term = if cal.term == xinyu::model::Term::Autumn { "autumn" } else { "spring" };
+    let term = if cal.term == xinyu::model::Term::Autumn {
+        "autumn"
+    } else {
+        "spring"
+    };
     let lesson_text = LESSON.replace("term: autumn", &format!("term: {term}"))
         + "## 活动过程\n\n### 暖身导入：说一说（45分钟）\n\n说一说。\n";
     let mut lessons = Vec::new();
@@ -477,7 +562,9 @@ pub fn ics(data: &[u8]) {
     }
     // Names are written on one line: a control character becomes a space.
     let one_line = |s: &str| -> String {
-        s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
     };
     let mut expected: Vec<String> = cal
         .breaks
@@ -510,17 +597,25 @@ pub fn ics(data: &[u8]) {
                 "control character in line {line:?}"
             );
             if let Some(rest) = line.strip_prefix([' ', '\t']) {
-                unfolded.last_mut().expect("folded first line").push_str(rest);
+                unfolded
+                    .last_mut()
+                    .expect("folded first line")
+                    .push_str(rest);
             } else {
                 assert!(!line.is_empty(), "empty line");
                 unfolded.push(line.to_string());
             }
         }
-        assert_eq!(unfolded.first().map(String::as_str), Some("BEGIN:VCALENDAR"));
+        assert_eq!(
+            unfolded.first().map(String::as_str),
+            Some("BEGIN:VCALENDAR")
+        );
         assert_eq!(unfolded.last().map(String::as_str), Some("END:VCALENDAR"));
         let mut summaries = Vec::new();
         for l in &unfolded {
-            let (name, value) = l.split_once(':').unwrap_or_else(|| panic!("no colon: {l:?}"));
+            let (name, value) = l
+                .split_once(':')
+                .unwrap_or_else(|| panic!("no colon: {l:?}"));
             assert!(!name.is_empty(), "{l:?}");
             if name == "SUMMARY" {
                 summaries.push(ics_unescape(value));
@@ -529,7 +624,11 @@ pub fn ics(data: &[u8]) {
                 assert_eq!(ics_unescape(value), calendar_name, "{l:?}");
             }
             if name == "DESCRIPTION" {
-                assert!(ics_unescape(value).ends_with(&c.lessons[0].objectives.behavioral) || ics_unescape(value).ends_with(title), "{l:?}");
+                assert!(
+                    ics_unescape(value).ends_with(&c.lessons[0].objectives.behavioral)
+                        || ics_unescape(value).ends_with(title),
+                    "{l:?}"
+                );
             }
         }
         let slot_summaries = summaries.len() - expected.len().min(summaries.len());
@@ -609,9 +708,14 @@ pub fn pack(data: &[u8]) {
     for i in 0..z.len() {
         let mut e = z.by_index(i).expect("entry");
         let name = e.name().expect("entry name is text").to_string();
-        assert!(e.enclosed_name().is_some(), "entry {name:?} leaves its folder");
         assert!(
-            !name.starts_with('/') && !name.contains('\\') && !name.split('/').any(|s| s == ".." || s.is_empty()),
+            e.enclosed_name().is_some(),
+            "entry {name:?} leaves its folder"
+        );
+        assert!(
+            !name.starts_with('/')
+                && !name.contains('\\')
+                && !name.split('/').any(|s| s == ".." || s.is_empty()),
             "unclean entry {name:?}"
         );
         let mut bytes = Vec::new();
@@ -632,7 +736,10 @@ pub fn pack(data: &[u8]) {
     for (entry, (path, bytes)) in listed.iter().zip(&files) {
         assert_eq!(entry["path"].as_str(), Some(path.as_str()));
         assert_eq!(entry["size"].as_u64(), Some(bytes.len() as u64));
-        assert_eq!(entry["sha256"].as_str(), Some(archive::sha256_hex(bytes).as_str()));
+        assert_eq!(
+            entry["sha256"].as_str(),
+            Some(archive::sha256_hex(bytes).as_str())
+        );
     }
     let sums = String::from_utf8(sums).expect("SHA256SUMS is text");
     assert_eq!(sums.lines().count(), files.len() + 1, "{sums}");
@@ -658,7 +765,9 @@ pub fn serve_path(data: &[u8]) {
     let Some(p) = xinyu::commands::serve::resolve(&site, url) else {
         return;
     };
-    let rest = p.strip_prefix(&site).unwrap_or_else(|_| panic!("{url:?} → {p:?} outside"));
+    let rest = p
+        .strip_prefix(&site)
+        .unwrap_or_else(|_| panic!("{url:?} → {p:?} outside"));
     for c in rest.components() {
         match c {
             Component::Normal(s) => {
@@ -671,7 +780,10 @@ pub fn serve_path(data: &[u8]) {
     let decoded = String::from_utf8_lossy(&percent_decode(url)).into_owned();
     assert!(!decoded.split('/').any(|s| s == ".."), "{url:?} accepted");
     if let Ok(real) = p.canonicalize() {
-        assert!(real.starts_with(site.canonicalize().expect("site")), "{url:?} → {real:?}");
+        assert!(
+            real.starts_with(site.canonicalize().expect("site")),
+            "{url:?} → {real:?}"
+        );
     }
 }
 
@@ -703,7 +815,11 @@ struct Memory(std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
 
 impl xinyu::writer::Out for Memory {
     fn put(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        let old = self.0.lock().unwrap().insert(rel.to_string(), bytes.to_vec());
+        let old = self
+            .0
+            .lock()
+            .unwrap()
+            .insert(rel.to_string(), bytes.to_vec());
         assert!(old.is_none(), "{rel} written twice");
         Ok(())
     }
@@ -740,7 +856,11 @@ pub fn project(data: &[u8]) {
             "name = \"秋季\"\nterm = \"autumn\"\nfirst_monday = 2026-08-31\nweeks = 4\ncadence = 2\n".to_string(),
         ),
     ];
-    written.extend(files_of(&text, 10).into_iter().filter(|(p, _)| project_path(p)));
+    written.extend(
+        files_of(&text, 10)
+            .into_iter()
+            .filter(|(p, _)| project_path(p)),
+    );
     for (path, content) in &written {
         let p = root.join(path);
         if let Some(parent) = p.parent() {
@@ -756,7 +876,10 @@ pub fn project(data: &[u8]) {
     let gate = xinyu::gate::open(root, &xinyu::gate::Scope::default());
     let all = gate.all();
     for d in all.sorted() {
-        assert!(!d.file.starts_with('/') && !d.file.contains(&root_text), "{d:?}");
+        assert!(
+            !d.file.starts_with('/') && !d.file.contains(&root_text),
+            "{d:?}"
+        );
         if let Some(src) = gate.sources.get(&d.file) {
             assert_in_source(d, src);
         }
@@ -803,8 +926,16 @@ pub fn project(data: &[u8]) {
     let second = once().expect("second render failed");
     assert!(first == second, "two renders differ");
     for (path, bytes) in &first {
-        assert!(project_path(path) || path.split('/').count() > 4, "output path {path:?}");
-        assert!(!path.split('/').any(|s| s.is_empty() || s == ".." || s == "."), "{path:?}");
+        assert!(
+            project_path(path) || path.split('/').count() > 4,
+            "output path {path:?}"
+        );
+        assert!(
+            !path
+                .split('/')
+                .any(|s| s.is_empty() || s == ".." || s == "."),
+            "{path:?}"
+        );
         if path.ends_with(".html") {
             let html = String::from_utf8_lossy(bytes);
             let ext = markdown::external_assets_in_html(&html);

@@ -171,6 +171,7 @@ impl Diagnostics {
         kind: &'static str,
         most: usize,
         message: impl FnOnce(usize) -> String,
+        what_to_do: &str,
     ) -> Diagnostics {
         let (many, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) = self
             .sorted()
@@ -191,10 +192,7 @@ impl Diagnostics {
             file: String::new(),
             line: 0,
             column: 0,
-            hint: Some(format!(
-                "逐个打开下面的文件\u{FF0C}把括号里的提示换成自己写的内容\u{FF1A}\n{}",
-                places.join("\n")
-            )),
+            hint: Some(format!("{what_to_do}\u{FF1A}\n{}", places.join("\n"))),
             ..Diagnostic::warning("", 0, 0, message(many.len())).with_kind(kind)
         });
         out

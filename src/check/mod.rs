@@ -1,13 +1,15 @@
 //! The content checks beyond what loading requires: safe messaging,
-//! privacy, teaching practice, hotlines, and prompts left from the
-//! skeletons. Word lists are data (`rules/default.toml`, extended by a
+//! privacy, teaching practice, hotlines, the classroom view's 投影
+//! blocks, and prompts left from the skeletons. Word lists are data (`rules/default.toml`, extended by a
 //! project's `rules/check.toml`). `check`, `build`, `serve`, `pack` and
 //! `print` all run them through `gate::open`; the severities here are
 //! `check`'s, and `gate` decides what else blocks a pack or a PDF.
 
+mod classroom;
 mod placeholders;
 mod template;
 
+pub use classroom::KIND as CLASSROOM_EMPTY;
 use placeholders::placeholders_in;
 pub use placeholders::{KIND as PLACEHOLDER, placeholders};
 use template::filled_in;
@@ -344,6 +346,7 @@ pub fn run(
         out.extend(filled_in(&g.path, &g.body));
     }
     words.facts(&c.settings, &mut out);
+    out.extend(classroom::classroom(c));
     for l in &c.lessons {
         let text = sources.get(&l.path).map_or("", String::as_str);
         if l.forms.iter().all(|f| *f == Form::Talk) {

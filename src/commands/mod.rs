@@ -96,9 +96,19 @@ pub fn report(diags: &Diagnostics, sources: &BTreeMap<String, String>) {
     if diags.is_empty() {
         return;
     }
-    let shown = diags.folded(crate::check::PLACEHOLDER, 3, |n| {
-        format!("有 {n} 个文件还留着没写完的占位提示")
-    });
+    let shown = diags
+        .folded(
+            crate::check::PLACEHOLDER,
+            3,
+            |n| format!("有 {n} 个文件还留着没写完的占位提示"),
+            "逐个打开下面的文件\u{FF0C}把括号里的提示换成自己写的内容",
+        )
+        .folded(
+            crate::check::CLASSROOM_EMPTY,
+            3,
+            |n| format!("有 {n} 个教案或班会还没有标出课堂投影的内容"),
+            "在这些文件的环节里加“> 投影：”开头的引用\u{FF0C}写学生在大屏上要看的任务、问题或规则",
+        );
     eprint!("{}", diagnostic::render(&shown, sources));
     let (e, w) = shown.counts();
     eprintln!("{e} 个错误\u{FF0C}{w} 个警告");

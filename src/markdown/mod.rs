@@ -7,8 +7,8 @@
 //! outline and the rendering. The concerns live in files of their own:
 //! `outline.rs` (what loading and checking need to know about a body, with
 //! places), `render.rs` (the HTML of a body in `##` sections), `html.rs`
-//! (the author's raw HTML: what it loads, what it would run, the allow-list)
-//! and `facts.rs` (the `{{name}}` references to local facts, filled in on
+//! (the author's raw HTML: what it loads, what it would run, the allow-list),
+//! `projection.rs` (the 投影 blocks the classroom view shows) and `facts.rs` (the `{{name}}` references to local facts, filled in on
 //! the events that all three read).
 //!
 //! Must not: hold code only one concern uses, or let a pulldown-cmark or
@@ -19,6 +19,7 @@
 mod facts;
 mod html;
 mod outline;
+mod projection;
 mod render;
 
 // The public paths predate the split into files; every caller keeps using
@@ -34,6 +35,7 @@ pub use outline::{
     BrokenLink, FactRef, Heading, ImageWithoutAlt, Outline, RAW_HTML_DEPTH, SpeakerLine,
     broken_links, images_without_alt, outline, plain_text, split_minutes,
 };
+pub use projection::{Projection, projections};
 pub use render::{RenderOptions, Resolver, Section, render_sections, rewrite_link, slug};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};

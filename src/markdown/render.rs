@@ -146,6 +146,11 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
             Event::InlineHtml(h) => {
                 buf.push(Event::InlineHtml(CowStr::from(retarget_html(&h, opts))))
             }
+            Event::Start(Tag::BlockQuote(_)) if super::projection::is_marked(&events[i..]) => {
+                // What the class will see, boxed on the teacher's page.
+                depth += 1;
+                buf.push(Event::Html(CowStr::from(PROJECTION_OPEN)));
+            }
             Event::Start(Tag::Paragraph) if depth == 0 && opts.roles.is_some() => {
                 let line = is_spoken_line(&events[i..], opts.roles.unwrap_or_default());
                 para_is_line.push(line);
@@ -263,6 +268,45 @@ fn local_target(dest: &str, opts: RenderOptions) -> Option<Option<String>> {
 /// The markup xinyu itself adds around a speaker's line.
 const LINE_OPEN: &str = "<p class=\"line\">";
 const LINE_CLOSE: &str = "</p>\n";
+/// The markup xinyu adds around a 投影 block on the teacher's page (the
+/// block's own end closes it).
+const PROJECTION_OPEN: &str = "<blockquote class=\"projection\">\n";
+
+/// The HTML of a run of events (a 投影 block's content): links and images
+/// pointed where `opts` says, raw HTML through the allow-list.
+pub(super) fn html_of(events: Vec<Event<'static>>, opts: RenderOptions) -> String {
+    let mut buf = Vec::with_capacity(events.len());
+    let mut dropped: Vec<bool> = Vec::new();
+    for e in events {
+        match e {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => match retarget(tag, opts)
+            {
+                Some(tag) => {
+                    dropped.push(false);
+                    buf.push(Event::Start(tag));
+                }
+                None => dropped.push(true),
+            },
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                if !dropped.pop().unwrap_or(false) {
+                    buf.push(Event::End(end));
+                }
+            }
+            Event::Html(h) => buf.push(Event::Html(CowStr::from(retarget_html(&h, opts)))),
+            Event::InlineHtml(h) => {
+                buf.push(Event::InlineHtml(CowStr::from(retarget_html(&h, opts))))
+            }
+            other => buf.push(other),
+        }
+    }
+    let mut s = [Section {
+        title: None,
+        id: String::new(),
+        html: String::new(),
+    }];
+    flush(&mut s, &mut buf);
+    std::mem::take(&mut s[0].html)
+}
 
 fn flush(sections: &mut [Section], buf: &mut Vec<Event>) {
     if let Some(last) = sections.last_mut() {
@@ -270,7 +314,7 @@ fn flush(sections: &mut [Section], buf: &mut Vec<Event>) {
         // targets are load errors: only raw HTML from the author needs the
         // allow-list. Skipping it elsewhere saves a fifth of a build.
         let raw = buf.iter().any(|e| {
-            matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.as_ref() != LINE_OPEN && h.as_ref() != LINE_CLOSE)
+            matches!(e, Event::Html(h) | Event::InlineHtml(h) if ![LINE_OPEN, LINE_CLOSE, PROJECTION_OPEN].contains(&h.as_ref()))
         });
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, buf.drain(..));

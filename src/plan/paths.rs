@@ -57,6 +57,12 @@ pub fn variant(out: &str, kind: &str) -> String {
     }
 }
 
+/// A lesson's or class meeting's classroom view (课堂投影), beside its
+/// page in the site and in a pack: `lessons/a.html` → `lessons/a.classroom.html`.
+pub fn classroom(out: &str) -> String {
+    variant(out, "classroom")
+}
+
 /// A band's page.
 pub fn band(b: Band) -> String {
     format!("bands/{}.html", b.slug())

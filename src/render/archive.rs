@@ -119,7 +119,9 @@ pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow:
 fn clean_entry(path: &str) -> bool {
     !path.is_empty()
         && !path.contains(|c: char| c.is_control() || c == '\\' || c == ':')
-        && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 #[cfg(test)]

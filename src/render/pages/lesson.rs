@@ -1,5 +1,5 @@
 //! A lesson's pages: the screen page with its band sidebar, the teacher's
-//! print copy and the student worksheet; and the lesson data the "print
+//! print copy, the student worksheet and the classroom view; and the lesson data the "print
 //! this fortnight" page reuses.
 
 use super::{Cx, Link, Named, Page, PhaseView, SectionView, page, print_page};
@@ -159,6 +159,10 @@ pub fn pages_of(cx: &Cx, l: &Lesson) -> Vec<Page> {
     ));
     let mut screen = page(out.clone(), "lesson.html", &l.title, &data);
     screen.context.insert("print_url", &print);
+    screen
+        .context
+        .insert("classroom_url", &paths::classroom(&out));
+    pages.push(super::classroom::lesson_page(cx, l, &out));
     if data.worksheet.is_some() {
         screen.context.insert("worksheet_url", &sheet);
     }

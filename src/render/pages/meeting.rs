@@ -1,8 +1,8 @@
-//! A class meeting's screen page and print copy.
+//! A class meeting's screen page, print copy and classroom view.
 
 use super::{Cx, Page, PhaseView, SectionView, page, print_page, timed_views};
 use crate::model::Meeting;
-use crate::plan::paths::variant;
+use crate::plan::paths::{self, variant};
 use serde::Serialize;
 
 /// What the meeting templates see.
@@ -46,10 +46,15 @@ pub fn pages_of(cx: &Cx, m: &Meeting) -> Vec<Page> {
     };
     let data = meeting_data(cx, m, &out);
     let print = variant(&out, "print");
-    let mut screen = page(out, "meeting.html", &m.title, &data);
+    let classroom = super::classroom::meeting_page(cx, m, &out);
+    let mut screen = page(out.clone(), "meeting.html", &m.title, &data);
     screen.context.insert("print_url", &print);
+    screen
+        .context
+        .insert("classroom_url", &paths::classroom(&out));
     vec![
         print_page(print, "print-meeting.html", &m.title, &data),
+        classroom,
         screen,
     ]
 }

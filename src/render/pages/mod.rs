@@ -8,6 +8,7 @@
 
 pub mod band;
 pub mod calendar;
+pub mod classroom;
 pub mod downloads;
 pub mod guide;
 pub mod handout;
@@ -74,17 +75,15 @@ impl<'a> Cx<'a> {
         self.urls.page(source)
     }
 
-    /// Renders a body for the page at `out`, resolving its links through the
-    /// URL map: a link to something not in this output keeps only its text.
-    fn sections(
-        &self,
-        body: &Body,
-        source: &str,
-        out: &str,
-        roles: Option<&[String]>,
-    ) -> Vec<SectionView> {
+    /// Maps a link destination in `source`, as written, to a URL relative
+    /// to the page at `out`: `None` when the target is not in this output.
+    fn resolver<'s>(
+        &'s self,
+        source: &'s str,
+        out: &'s str,
+    ) -> impl Fn(&str) -> Option<String> + 's {
         let dir = source.rfind('/').map_or("", |i| &source[..i]);
-        let resolve = |dest: &str| -> Option<String> {
+        move |dest: &str| -> Option<String> {
             let (path, frag) = dest
                 .find(['#', '?'])
                 .map_or((dest, ""), |i| dest.split_at(i));
@@ -98,7 +97,19 @@ impl<'a> Cx<'a> {
                 self.urls.asset(&target)?.to_string()
             };
             Some(format!("{}{frag}", relative(out, &to)))
-        };
+        }
+    }
+
+    /// Renders a body for the page at `out`, resolving its links through the
+    /// URL map: a link to something not in this output keeps only its text.
+    fn sections(
+        &self,
+        body: &Body,
+        source: &str,
+        out: &str,
+        roles: Option<&[String]>,
+    ) -> Vec<SectionView> {
+        let resolve = self.resolver(source, out);
         markdown::render_sections(
             &body.markdown,
             RenderOptions {
@@ -110,6 +121,20 @@ impl<'a> Cx<'a> {
         .into_iter()
         .map(SectionView::from)
         .collect()
+    }
+
+    /// The 投影 blocks of a body, rendered for the page at `out`.
+    fn projections(&self, body: &Body, source: &str, out: &str) -> Vec<markdown::Projection> {
+        let resolve = self.resolver(source, out);
+        markdown::projections(
+            &body.markdown,
+            body.first_line,
+            RenderOptions {
+                roles: None,
+                resolve: Some(&resolve),
+                facts: Some(&self.c.settings.facts),
+            },
+        )
     }
 }
 

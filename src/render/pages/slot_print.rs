@@ -4,7 +4,7 @@
 use super::handout::{HandoutData, handout_data};
 use super::lesson::{LessonData, lesson_data};
 use super::meeting::{MeetingData, meeting_data};
-use super::{Cx, Page, page};
+use super::{Cx, Link, Page, page};
 use crate::model::{Band, Lesson, Meeting};
 use crate::plan::{PackSpec, paths};
 use serde::Serialize;
@@ -66,6 +66,23 @@ pub(super) fn page_of(
     meetings: &[&Meeting],
 ) -> Page {
     let c = cx.c;
+    // The classroom views of the fortnight, linked on screen (not printed).
+    let classroom = |title: &str, source: &str| {
+        Some(Link {
+            title: title.to_string(),
+            url: paths::classroom(&cx.url(source)?),
+        })
+    };
+    let mut views: Vec<Link> = lessons
+        .iter()
+        .filter_map(|l| classroom(&l.title, &l.path))
+        .collect();
+    views.extend(
+        meetings
+            .iter()
+            .filter(|m| m.bands.contains(&band))
+            .filter_map(|m| classroom(&m.title, &m.path)),
+    );
     let mut items = Vec::new();
     for lesson in lessons {
         let ld = lesson_data(cx, lesson, &out);
@@ -116,6 +133,7 @@ pub(super) fn page_of(
         band: String,
         items: Vec<PrintItem>,
         count: usize,
+        classroom: Vec<Link>,
     }
     let count = items.len();
     page(
@@ -127,6 +145,7 @@ pub(super) fn page_of(
             band: cx.n.band(band),
             items,
             count,
+            classroom: views,
         },
     )
 }
