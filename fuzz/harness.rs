@@ -905,6 +905,7 @@ pub fn project(data: &[u8]) {
         pdf_browser: None,
         zip_path: xinyu::plan::paths::pack_zip,
         tick: None,
+        signer: None,
     };
     let once = || {
         let out = Memory::default();
