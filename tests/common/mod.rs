@@ -109,22 +109,28 @@ pub fn assert_offline_and_complete(site: &Path) -> usize {
         let doc = Html::parse_document(&text);
         // A gathered print page has one item per printed page, each with its
         // own title and help box; every other page has exactly one of each.
+        // The classroom view is a projector's screens: no page heading or
+        // help box of its own (sensitive lessons carry the help path in
+        // their 投影 blocks), so only the offline rules below apply.
+        let screen = rel.ends_with(".classroom.html");
         let items = if rel.starts_with("print/") {
             doc.select(&Selector::parse(".print-item").unwrap()).count()
         } else {
             1
         };
         assert!(items >= 1, "{rel}: empty print page");
-        assert_eq!(
-            doc.select(&help).count(),
-            items,
-            "{rel}: one help box per printed item"
-        );
-        assert_eq!(
-            doc.select(&h1).count(),
-            items,
-            "{rel}: one h1 per page or printed item"
-        );
+        if !screen {
+            assert_eq!(
+                doc.select(&help).count(),
+                items,
+                "{rel}: one help box per printed item"
+            );
+            assert_eq!(
+                doc.select(&h1).count(),
+                items,
+                "{rel}: one h1 per page or printed item"
+            );
+        }
         // Headings never skip a level (h2 → h4), so a screen reader's
         // outline is whole.
         let mut prev = 0;
@@ -134,7 +140,7 @@ pub fn assert_offline_and_complete(site: &Path) -> usize {
             prev = level;
         }
         assert!(
-            text.contains("12356") || !site.ends_with("curriculum-site"),
+            screen || text.contains("12356") || !site.ends_with("curriculum-site"),
             "{rel}: hotline missing"
         );
         for el in doc.select(&links) {
