@@ -793,7 +793,7 @@ fn percent_decode(s: &str) -> Vec<u8> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%'
-            && i + 2 < b.len() + 0
+            && i + 2 < b.len()
             && let (Some(h), Some(l)) = (
                 (b[i + 1] as char).to_digit(16),
                 (b[i + 2] as char).to_digit(16),
@@ -863,10 +863,10 @@ pub fn project(data: &[u8]) {
     );
     for (path, content) in &written {
         let p = root.join(path);
-        if let Some(parent) = p.parent() {
-            if std::fs::create_dir_all(parent).is_err() {
-                return;
-            }
+        if let Some(parent) = p.parent()
+            && std::fs::create_dir_all(parent).is_err()
+        {
+            return;
         }
         if p.is_dir() || std::fs::write(&p, content).is_err() {
             return;
