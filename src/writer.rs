@@ -14,18 +14,9 @@ use std::path::{Path, PathBuf};
 /// holds anything else.
 pub const MARKER: &str = ".xinyu-build";
 
-/// The project folders xinyu reads: an output inside one of them would be
-/// read back in as content on the next build and grow forever.
-const INPUTS: [&str; 8] = [
-    "lessons",
-    "meetings",
-    "parents",
-    "guides",
-    "calendars",
-    "assets",
-    "themes",
-    "rules",
-];
+/// The project folders xinyu reads besides the content ones: an output
+/// inside any of them would be read back in on the next build and grow.
+const OTHER_INPUTS: [&str; 2] = ["themes", "rules"];
 
 /// A build in progress.
 pub struct Staging {
@@ -58,7 +49,11 @@ impl Staging {
                 out.display()
             );
         }
-        if let Some(f) = INPUTS.iter().find(|f| out.starts_with(project.join(f))) {
+        if let Some(f) = crate::model::CONTENT_FOLDERS
+            .iter()
+            .chain(OTHER_INPUTS.iter())
+            .find(|f| out.starts_with(project.join(f)))
+        {
             bail!(
                 "输出文件夹 {} 在项目的 {f}/ 里面\u{FF1A}下次生成时，上一次的输出会被当成内容读进来，越来越大\u{FF1B}请把输出放在 {f}/ 外面（例如默认的 site/）",
                 out.display()

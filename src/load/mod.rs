@@ -243,14 +243,7 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
         Diagnostic::error(rel, 0, 0, "这是一个指到项目文件夹外面的符号链接")
             .with_hint("项目外的文件不会被读取或复制；请把文件或文件夹本身复制进项目")
     };
-    for folder in [
-        "lessons",
-        "meetings",
-        "parents",
-        "guides",
-        "calendars",
-        "assets",
-    ] {
+    for folder in crate::model::CONTENT_FOLDERS {
         let dir = root.join(folder);
         if !dir.is_dir() {
             continue;

@@ -127,6 +127,16 @@ pub struct Timed {
     pub line: usize,
 }
 
+/// The folders of a project whose files are content (walked by the loader).
+pub const CONTENT_FOLDERS: [&str; 6] = [
+    "lessons",
+    "meetings",
+    "parents",
+    "guides",
+    "calendars",
+    "assets",
+];
+
 /// The Markdown body of a document.
 #[derive(Clone, Debug)]
 pub struct Body {
