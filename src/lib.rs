@@ -7,6 +7,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod frontmatter;
 pub mod gate;
+pub mod images;
 pub mod live;
 pub mod load;
 pub mod markdown;

@@ -838,3 +838,277 @@ fn pathological_input_is_refused_with_its_limit() {
     );
     assert!(!out.exists());
 }
+
+// --- Raw HTML, media and pictures (issue 18) ---------------------------
+
+/// A minimal WAV file: one second of silence at 8 kHz, 8-bit mono.
+fn wav() -> Vec<u8> {
+    let samples = 8000u32;
+    let mut w = Vec::new();
+    w.extend_from_slice(b"RIFF");
+    w.extend_from_slice(&(36 + samples).to_le_bytes());
+    w.extend_from_slice(b"WAVEfmt ");
+    w.extend_from_slice(&16u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    w.extend_from_slice(&1u16.to_le_bytes()); // mono
+    w.extend_from_slice(&8000u32.to_le_bytes());
+    w.extend_from_slice(&8000u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes());
+    w.extend_from_slice(&8u16.to_le_bytes());
+    w.extend_from_slice(b"data");
+    w.extend_from_slice(&samples.to_le_bytes());
+    w.extend(std::iter::repeat_n(128u8, samples as usize));
+    w
+}
+
+/// The base project with a relaxation recording in a lesson, written both
+/// ways: as a Markdown image and as HTML with a poster and a `<source>`.
+fn project_with_media() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (tmp, project, out) = base_project();
+    fs::create_dir_all(project.join("assets")).unwrap();
+    fs::write(project.join("assets/relax.wav"), wav()).unwrap();
+    fs::write(project.join("assets/breath.wav"), wav()).unwrap();
+    fs::copy(
+        project.join("lessons/junior-high/thermometer.svg"),
+        project.join("assets/poster.svg"),
+    )
+    .unwrap();
+    let page = project.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(
+        &page,
+        format!(
+            "{text}\n![放松训练引导语](../../assets/relax.wav)\n\n<video poster=\"../../assets/poster.svg\"\n  controls>\n<source src = \"../../assets/breath.wav\" type=\"audio/wav\">\n</video>\n"
+        ),
+    )
+    .unwrap();
+    (tmp, project, out)
+}
+
+#[test]
+fn local_sound_and_video_reach_the_site_and_the_pack_with_a_player() {
+    let (tmp, project, out) = project_with_media();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("去掉"), "nothing is removed: {err}");
+    let page = fs::read_to_string(out.join("lessons/junior-high/01-emotion-weather.html")).unwrap();
+    assert!(
+        page.contains("<audio src=\"../../assets/relax.wav\" controls=\"\" preload=\"metadata\" title=\"放松训练引导语\">"),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"media-caption\">放松训练引导语</span>"));
+    // Every src, poster and href of the site and of the pack resolves.
+    assert_offline_and_complete(&out);
+    let dir = tmp.path().join("unzipped");
+    unzip(&out.join("packs/2026-autumn-s01-junior-high.zip"), &dir);
+    assert_offline_and_complete(&dir);
+    let files: Vec<String> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    // Packs give assets short names: two recordings and the poster.
+    assert_eq!(
+        files.iter().filter(|f| f.ends_with(".wav")).count(),
+        2,
+        "{files:?}"
+    );
+    let page = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| fs::read_to_string(e.path()).unwrap())
+        .find(|h| h.contains("放松训练引导语") && h.contains("<video"))
+        .expect("the lesson page in the pack");
+    assert!(page.contains("poster=\"../assets/a"), "{page}");
+}
+
+#[test]
+#[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
+fn a_recording_in_a_pack_plays_from_file_urls() {
+    let browser = chromium();
+    let (tmp, project, out) = project_with_media();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let dir = tmp.path().join("unzipped");
+    unzip(&out.join("packs/2026-autumn-s01-junior-high.zip"), &dir);
+    let lesson = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.path().extension().is_some_and(|x| x == "html")
+                && !e.path().to_string_lossy().contains("classroom")
+                && fs::read_to_string(e.path()).is_ok_and(|h| h.contains("放松训练引导语"))
+        })
+        .expect("the lesson page in the pack");
+    let (dom, requested) = chromium_load(&browser, lesson.path());
+    assert!(dom.contains("<audio"), "{dom}");
+    // The browser asked for both recordings (preload="metadata"; a pack
+    // gives them short names), and each request found its file inside
+    // the pack, with the bytes of the project's recording.
+    let wavs: Vec<&PathBuf> = requested
+        .iter()
+        .filter(|r| r.to_string_lossy().ends_with(".wav"))
+        .collect();
+    assert_eq!(wavs.len(), 2, "{requested:?}");
+    for hit in wavs {
+        assert!(hit.is_file() && hit.starts_with(&dir), "{}", hit.display());
+        assert_eq!(fs::read(hit).unwrap(), wav());
+    }
+}
+
+#[test]
+fn media_and_pictures_from_the_web_are_errors_at_their_line_however_written() {
+    let (_tmp, project, out) = base_project();
+    let page = project.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&page).unwrap();
+    let lines = text.lines().count();
+    fs::write(
+        &page,
+        format!(
+            "{text}\n<img alt=\"图\" src = \"https://e.cn/a.png\">\n\n<audio\n  src='https://e.cn/relax.mp3'></audio>\n"
+        ),
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    for (url, line) in [
+        ("https://e.cn/a.png", lines + 2),
+        ("https://e.cn/relax.mp3", lines + 5),
+    ] {
+        assert!(
+            err.contains(&format!("引用了网上的资源 {url}"))
+                && err.contains(&format!("01-emotion-weather.md:{line}:")),
+            "{url} at line {line}: {err}"
+        );
+    }
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn a_theme_override_with_spaces_around_the_equals_sign_is_still_offline() {
+    let (_tmp, project, out) = base_project();
+    let t = project.join("themes/default/templates");
+    fs::create_dir_all(&t).unwrap();
+    let base = fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    fs::write(
+        t.join("base.html"),
+        base.replacen(
+            "</head>",
+            "<script src = \"https://cdn.example.com/x.js\"></script></head>",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    // Named in the file that was edited, at its line, once.
+    let line = base[..base.find("</head>").unwrap()].matches('\n').count() + 1;
+    assert!(
+        err.contains("模板引用了网上的资源 https://cdn.example.com/x.js")
+            && err.contains(&format!("themes/default/templates/base.html:{line}")),
+        "{err}"
+    );
+    assert_eq!(err.matches("cdn.example.com").count(), 1, "{err}");
+}
+
+#[test]
+fn what_the_allow_list_removes_is_a_warning_at_its_place() {
+    let (_tmp, project, out) = base_project();
+    let page = project.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&page).unwrap();
+    let lines = text.lines().count();
+    fs::write(
+        &page,
+        format!("{text}\n<center>居中的标题</center>\n\n<p style=\"color:red\">红字</p>\n"),
+    )
+    .unwrap();
+    let o = xinyu().arg("check").arg(&project).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("HTML 标签 <center> 生成网页时会被去掉")
+            && err.contains(&format!("01-emotion-weather.md:{}:1", lines + 2)),
+        "{err}"
+    );
+    assert!(
+        err.contains("HTML 属性 style 生成网页时会被去掉")
+            && err.contains(&format!("01-emotion-weather.md:{}:4", lines + 4)),
+        "{err}"
+    );
+    // A warning: the site still builds, with the text kept.
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let page = fs::read_to_string(out.join("lessons/junior-high/01-emotion-weather.html")).unwrap();
+    assert!(page.contains("居中的标题") && !page.contains("<center>"));
+}
+
+/// A JPEG of `w` × `h` that compresses like a photo.
+fn photo(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let n = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)) % 64;
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, (n * 4) as u8])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut out, 98,
+        ))
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_phone_photo_is_named_with_its_size_and_shrunk_for_packs_when_asked() {
+    let (tmp, project, out) = base_project();
+    fs::create_dir_all(project.join("assets")).unwrap();
+    let big = photo(3000, 2250);
+    assert!(big.len() > 1024 * 1024, "{}", big.len());
+    fs::write(project.join("assets/class.jpg"), &big).unwrap();
+    let page = project.join("lessons/junior-high/01-emotion-weather.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(
+        &page,
+        format!("{text}\n![班级合影](../../assets/class.jpg)\n"),
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let mb = format!("{:.1} MB", big.len() as f64 / 1048576.0);
+    assert!(
+        err.contains("assets/class.jpg")
+            && err.contains(&format!("图片有 {mb}"))
+            && err.contains("超过了 1.0 MB 的上限"),
+        "{err}"
+    );
+    // Asked to shrink: no warning, and the site and every pack carry a
+    // copy that fits 1600 px, the same bytes on every build.
+    let settings = project.join("xinyu.toml");
+    let s = fs::read_to_string(&settings).unwrap();
+    fs::write(&settings, format!("{s}\n[images]\nshrink = true\n")).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("图片有"), "{err}");
+    let site_copy = fs::read(out.join("assets/class.jpg")).unwrap();
+    let img = image::load_from_memory(&site_copy).unwrap();
+    assert_eq!((img.width(), img.height()), (1600, 1200));
+    assert!(site_copy.len() < big.len() / 2);
+    let dir = tmp.path().join("unzipped");
+    unzip(&out.join("packs/2026-autumn-s01-junior-high.zip"), &dir);
+    let packed = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().ends_with(".jpg"))
+        .expect("the photo in the pack");
+    assert_eq!(fs::read(packed.path()).unwrap(), site_copy);
+    let zip = fs::read(out.join("packs/2026-autumn-s01-junior-high.zip")).unwrap();
+    let again = tmp.path().join("again");
+    let (code, err) = build(&project, &again);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        fs::read(again.join("packs/2026-autumn-s01-junior-high.zip")).unwrap(),
+        zip,
+        "byte-identical packs"
+    );
+    // The project's own photo is never changed.
+    assert_eq!(fs::read(project.join("assets/class.jpg")).unwrap(), big);
+}

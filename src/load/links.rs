@@ -213,6 +213,7 @@ pub(crate) fn check_body(
     for (line, col, url) in &body.raw_html_assets {
         diags.push(
             Diagnostic::error(path, *line, *col, format!("引用了网上的资源 {url}"))
+                .with_len(url.chars().count())
                 .with_hint("离线课程包里不能有需要联网才能加载的图片、样式或脚本；请把文件下载后放进 assets/，再用相对路径引用"),
         );
     }
@@ -227,6 +228,38 @@ pub(crate) fn check_body(
             Diagnostic::error(path, *line, *col, format!("正文的 HTML 里有 {what}，课程包里不能带会运行的代码或嵌入的网页"))
                 .with_len(what.chars().count())
                 .with_hint("请删掉它；正文里只能用表格、<details>/<summary>、<ruby> 注音等不带脚本的 HTML，可用的标签见使用手册“正文里的 HTML”"),
+        );
+    }
+    for (line, col, what) in &body.raw_html_removed {
+        let (message, hint) = if what.starts_with("<svg") || what.starts_with("<math") {
+            (
+                format!("正文里直接写的 {what} 图形不会显示：生成网页时会被去掉"),
+                "请把图形另存为 .svg 或 .png 文件放进 assets/，再用 ![图的说明](../../assets/文件名.svg) 插入".to_string(),
+            )
+        } else if let Some(prop) = what.strip_prefix("style 里的 ") {
+            (
+                format!("表格格子的 style 里只有 text-align 会保留，{prop} 会被去掉"),
+                "对齐方式请用 Markdown 表格的 :-- 和 --: 来写；颜色、字号由主题决定".to_string(),
+            )
+        } else if what.ends_with('=') {
+            let attr = what.trim_end_matches('=');
+            (
+                format!("HTML 属性 {attr} 生成网页时会被去掉"),
+                format!(
+                    "请删掉 {attr}；正文的 HTML 只保留 id、class、title 和各标签必需的属性，可用的标签和属性见使用手册“正文里的 HTML”"
+                ),
+            )
+        } else {
+            (
+                format!("HTML 标签 {what} 生成网页时会被去掉，只留下它里面的文字"),
+                "请改用 Markdown（标题、列表、表格、加粗），或使用手册“正文里的 HTML”列出的标签"
+                    .to_string(),
+            )
+        };
+        diags.push(
+            Diagnostic::warning(path, *line, *col, message)
+                .with_len(what.chars().count())
+                .with_hint(hint),
         );
     }
     for link in &body.links {

@@ -164,6 +164,7 @@ pub fn load(root: &Path) -> Loaded {
             facts: Default::default(),
             minify: false,
             public_key: None,
+            images: Default::default(),
         }),
         lessons: vec![],
         meetings: vec![],
@@ -223,7 +224,7 @@ pub fn load(root: &Path) -> Loaded {
     };
     let mut link_diags = Vec::new();
     links::check(root, &mut c, &known, &mut link_diags);
-    assets::check(root, &c.assets, &mut link_diags);
+    assets::check(root, &c.assets, c.settings.images, &mut link_diags);
     link_diags.into_iter().for_each(|d| diags.push(d));
 
     Loaded {

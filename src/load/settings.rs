@@ -26,6 +26,17 @@ struct RawSettings {
     minify: bool,
     #[serde(default)]
     public_key: Option<Spanned<String>>,
+    #[serde(default)]
+    images: Option<RawImages>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    #[serde(default)]
+    max_kb: Option<Spanned<i64>>,
+    #[serde(default)]
+    shrink: bool,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +167,19 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
             }
         }
     });
+    let mut images = crate::model::Images::default();
+    if let Some(i) = &raw.images {
+        images.shrink = i.shrink;
+        if let Some(kb) = &i.max_kb {
+            match u64::try_from(*kb.get_ref()) {
+                Ok(v @ 10..=1_048_576) => images.max_kb = v,
+                _ => diags.push(
+                    error_at(FILE, text, kb, format!("max_kb = {} 不合适\u{FF1A}要在 10 到 1048576 之间", kb.get_ref()))
+                        .with_hint("它是图片的大小上限，单位 KB\u{FF1B}例如 max_kb = 1024 表示超过 1 MB 的图片会得到提醒"),
+                ),
+            }
+        }
+    }
     let declared = facts(text, raw.facts, &hotlines, diags);
     if diags.len() > before {
         return None;
@@ -170,6 +194,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         facts,
         minify: raw.minify,
         public_key,
+        images,
     })
 }
 

@@ -1,436 +1,338 @@
-//! The author's raw HTML inside a body, and link targets as written: the
-//! external assets it would load and the active content it would run (both
-//! with their place, for load-time errors), which destinations carry a
-//! scheme or run code, and the ammonia allow-list that every rendered
-//! section with raw HTML passes through.
+//! What the author's raw HTML holds, read from the tokens of `tokens.rs`
+//! (html5ever's tokenizer, never a regex or substring search): what it
+//! would load from the web, what it would run, what the allow-list would
+//! remove, its local URLs and how deep it nests, each with its place; and
+//! the active parts of an SVG picture. The allow-list itself and the URL
+//! schemes are `sanitize.rs`.
+//!
+//! Decisions come from the tokens only; a place is found afterwards in the
+//! text around the token (the tokenizer reports when a tag ends, not where
+//! it began), so an odd place never changes what is reported.
 //!
 //! Must not: parse Markdown or know pulldown-cmark (it is handed HTML
-//! strings and destinations), or let an ammonia type out of this file.
+//! strings), or let an html5ever type out of this file.
 
-use std::ops::Range;
+use super::sanitize::{self, is_active_url};
+use super::tokens::{Piece, Tag, attr_at, pieces, tags};
 
-/// URLs of external assets (things a browser would load) in a piece of HTML:
-/// `src`, `srcset`, `poster`, `data` attributes, `<link href>` and CSS `url()`.
-pub fn external_assets_in_html(html: &str) -> Vec<String> {
-    let lower = html.to_ascii_lowercase();
+/// Attributes whose value a browser loads, on any element: the asset's
+/// own file, a picture set, a video's poster, an object's data, a legacy
+/// background. `href` loads on `<link>` and on SVG's `<image>`/`<use>`.
+fn loaded<'a>(tag: &'a Tag) -> impl Iterator<Item = (&'a str, String)> + 'a {
+    tag.attrs.iter().flat_map(move |(name, value)| {
+        let urls: Vec<String> = match name.as_str() {
+            "src" | "poster" | "data" | "background" | "dynsrc" | "lowsrc" => vec![value.clone()],
+            "srcset" => value
+                .split(',')
+                .filter_map(|c| c.split_whitespace().next())
+                .map(str::to_string)
+                .collect(),
+            "href" | "xlink:href"
+                if matches!(tag.name.as_str(), "link" | "image" | "use" | "feimage") =>
+            {
+                vec![value.clone()]
+            }
+            "style" => css_urls(value),
+            _ => vec![],
+        };
+        urls.into_iter().map(move |u| (name.as_str(), u))
+    })
+}
+
+/// The `url(…)` values of a piece of CSS.
+fn css_urls(css: &str) -> Vec<String> {
+    let lower = css.to_ascii_lowercase();
+    lower
+        .match_indices("url(")
+        .map(|(i, _)| {
+            let rest = css[i + 4..].trim_start();
+            let rest = rest.trim_start_matches(['"', '\'']);
+            let end = rest.find(['"', '\'', ')']).unwrap_or(rest.len());
+            rest[..end].trim().to_string()
+        })
+        .collect()
+}
+
+/// A URL a browser would fetch from another computer.
+fn is_web(url: &str) -> bool {
+    let u = url.trim();
+    u.starts_with("//")
+        || sanitize::scheme(u).is_some_and(|s| s == "http" || s == "https" || s == "ftp")
+}
+
+/// URLs of assets from the web (things a browser would load) in a piece of
+/// HTML, with the byte offset of each: `src`, `srcset`, `poster`, `data`,
+/// `<link href>`, SVG `href`, `url()` in `style` attributes and in
+/// `<style>` elements.
+pub fn external_assets_in_html(html: &str) -> Vec<(usize, String)> {
+    let pieces = pieces(html);
     let mut found = Vec::new();
-    let is_external =
-        |u: &str| u.starts_with("http://") || u.starts_with("https://") || u.starts_with("//");
-    for attr in ["src=", "srcset=", "poster=", "data=", "url("] {
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(attr) {
-            let at = from + pos;
-            from = at + attr.len();
-            // An attribute name must not be the tail of a longer word (e.g. `data-src=` is fine to catch, `xsrc=` not).
-            if attr != "url(" && at > 0 {
-                let prev = lower.as_bytes()[at - 1];
-                if prev.is_ascii_alphanumeric() || prev == b'_' {
-                    continue;
+    let mut in_style = None;
+    for p in &pieces {
+        match p {
+            Piece::Tag(t) => {
+                in_style = (t.name == "style" && !t.end).then_some(t.span.end);
+                for (name, url) in loaded(t) {
+                    if is_web(&url) {
+                        found.push((attr_at(html, t, name, &url), url));
+                    }
                 }
             }
-            let rest = lower[from..].trim_start_matches(['"', '\'', ' ']);
-            if is_external(rest) {
-                let start = html.len() - rest.len();
-                let end = html[start..]
-                    .find(['"', '\'', ' ', ')', '>'])
-                    .map_or(html.len(), |i| start + i);
-                found.push(html[start..end].to_string());
-            }
-        }
-    }
-    // <link href="…"> loads a stylesheet or icon. The `href=` must be in
-    // the same tag as the first `<link` of that tag.
-    for tag in tag_spans(&lower) {
-        let Some(pos) = lower[tag.clone()].find("<link") else {
-            continue;
-        };
-        let (at, end) = (tag.start + pos, tag.end);
-        if let Some(h) = lower[at..end].find("href=") {
-            let vstart = at + h + "href=".len();
-            let raw = &lower[vstart..end];
-            let value = raw.trim_start_matches(['"', '\'']);
-            if is_external(value) {
-                let start = vstart + (raw.len() - value.len());
-                let stop = html[start..end]
-                    .find(['"', '\'', ' '])
-                    .map_or(end, |i| start + i);
-                found.push(html[start..stop].to_string());
+            Piece::Text(text) => {
+                if let Some(at) = in_style {
+                    found.extend(css_urls(text).into_iter().filter(|u| is_web(u)).map(|u| {
+                        let off = html[at..].find(u.as_str()).map_or(at, |i| at + i);
+                        (off, u)
+                    }));
+                }
             }
         }
     }
     found
 }
 
+/// Elements that run code, embed another page or change where links go.
+const ACTIVE: [&str; 12] = [
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "meta",
+    "link", "style",
+];
+
+/// Attributes that hold a URL a browser follows or loads.
+const URL_ATTRS: [&str; 12] = [
+    "href",
+    "src",
+    "srcset",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "xlink:href",
+    "background",
+    "cite",
+    "longdesc",
+    "lowsrc",
+];
+
 /// Elements and attributes in raw HTML that would run code or load another
 /// page: `<script>`, frames, plug-ins, forms, `on…=` event handlers and
 /// `javascript:`/`vbscript:`/`data:` URLs. Returns (byte offset in `html`,
-/// what was found). Authors get an error for each; [`sanitize`] removes
-/// them (and anything else outside the allow-list) again at render time.
+/// what was found), in order. Authors get an error for each; the
+/// allow-list removes them (and anything else outside it) again at render
+/// time.
 pub fn active_content_in_html(html: &str) -> Vec<(usize, String)> {
-    use std::sync::LazyLock;
-    static TAG: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)<\s*/?\s*(script|iframe|frame|frameset|object|embed|applet|form|base|meta|link|style)\b",
-        )
-        .expect("valid regex")
-    });
-    static HANDLER: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r#"(?i)[\s"'/](on[a-z]+)\s*="#).expect("valid regex"));
-    static URL: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(javascript|vbscript|data)\s*:").expect("valid regex")
-    });
     let mut found = Vec::new();
-    for m in TAG.captures_iter(html) {
-        let (Some(all), Some(name)) = (m.get(0), m.get(1)) else {
+    for t in tags(html) {
+        if t.end {
             continue;
-        };
-        if !all.as_str().contains('/') {
-            found.push((
-                all.start(),
-                format!("<{}>", name.as_str().to_ascii_lowercase()),
-            ));
         }
-    }
-    // Handlers and URLs only count inside a tag, not in text between tags.
-    let tags: Vec<Range<usize>> = tag_spans(html).collect();
-    let in_tag = |at: usize| {
-        // The spans are sorted and disjoint: the only candidate is the
-        // first one that ends after `at`.
-        let i = tags.partition_point(|t| t.end <= at);
-        tags.get(i).is_some_and(|t| t.start <= at)
-    };
-    for m in HANDLER.captures_iter(html) {
-        if let Some(name) = m.get(1)
-            && in_tag(name.start())
-        {
-            found.push((
-                name.start(),
-                format!("{}=", name.as_str().to_ascii_lowercase()),
-            ));
+        if ACTIVE.contains(&t.name.as_str()) {
+            found.push((t.span.start, format!("<{}>", t.name)));
         }
-    }
-    for m in URL.captures_iter(html) {
-        if let Some(scheme) = m.get(1)
-            && in_tag(scheme.start())
-        {
-            found.push((
-                scheme.start(),
-                format!("{}:", scheme.as_str().to_ascii_lowercase()),
-            ));
+        for (name, value) in &t.attrs {
+            if name.starts_with("on") {
+                found.push((attr_at(html, &t, name, ""), format!("{name}=")));
+            } else if URL_ATTRS.contains(&name.as_str()) && is_active_url(value) {
+                let scheme = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .take_while(|c| *c != ':')
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                found.push((attr_at(html, &t, name, value), format!("{scheme}:")));
+            }
         }
     }
     found.sort();
     found
 }
 
-/// Where the tags of `html` are, as byte ranges in order: each runs from a
-/// `<` up to (not including) the next `>`, or to the end of `html` if no
-/// `>` follows; a `<` inside a tag does not start another. This is the one
-/// notion of "inside a tag" the two scanners above share, so `<link href>`
-/// and event handlers are looked for in the same places. It is deliberately
-/// cruder than an HTML parser: the loader only has to point at suspicious
-/// text, and [`sanitize`] (a real parser) decides what gets through.
-fn tag_spans(html: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let start = from + html.get(from..)?.find('<')?;
-        let end = html[start..].find('>').map_or(html.len(), |i| start + i);
-        from = end;
-        Some(start..end)
-    })
-}
-
-/// True for link destinations that run code or embed a document instead of
-/// pointing at one: `javascript:`, `vbscript:`, `data:`.
-pub fn is_active_url(dest: &str) -> bool {
-    let d: String = dest
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(12)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    d.starts_with("javascript:") || d.starts_with("vbscript:") || d.starts_with("data:")
-}
-
-/// The allow-list every rendered body passes through: what Markdown
-/// produces (headings with ids, lists, tables with alignment, task-list
-/// check boxes, code, links, images) plus what lessons use in raw HTML
-/// (`<details>`/`<summary>`, `<ruby>`/`<rt>`/`<rp>` for pinyin, `<mark>`,
-/// `<sub>`/`<sup>`, `<kbd>`, `<figure>`…). Scripts, styles, frames, forms,
-/// event handlers, `javascript:` URLs and images from other sites never get
-/// through, whatever the loader let pass.
-pub fn sanitize(html: &str) -> String {
-    use std::collections::HashSet;
-    use std::sync::LazyLock;
-    static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-        let tags: HashSet<&str> = [
-            "a",
-            "abbr",
-            "b",
-            "blockquote",
-            "br",
-            "caption",
-            "code",
-            "col",
-            "colgroup",
-            "dd",
-            "del",
-            "details",
-            "div",
-            "dl",
-            "dt",
-            "em",
-            "figcaption",
-            "figure",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "hr",
-            "i",
-            "img",
-            "input",
-            "ins",
-            "kbd",
-            "li",
-            "mark",
-            "ol",
-            "p",
-            "pre",
-            "q",
-            "rp",
-            "rt",
-            "ruby",
-            "s",
-            "small",
-            "span",
-            "strong",
-            "sub",
-            "summary",
-            "sup",
-            "table",
-            "tbody",
-            "td",
-            "tfoot",
-            "th",
-            "thead",
-            "tr",
-            "u",
-            "ul",
-        ]
-        .into_iter()
-        .collect();
-        let mut b = ammonia::Builder::empty();
-        b.tags(tags)
-            .generic_attributes(["id", "class", "title", "lang"].into_iter().collect())
-            .tag_attributes(
-                [
-                    ("a", ["href"].into_iter().collect()),
-                    (
-                        "img",
-                        ["src", "alt", "width", "height"].into_iter().collect(),
-                    ),
-                    (
-                        "input",
-                        ["type", "checked", "disabled"].into_iter().collect(),
-                    ),
-                    ("ol", ["start"].into_iter().collect()),
-                    ("td", ["style", "colspan", "rowspan"].into_iter().collect()),
-                    ("th", ["style", "colspan", "rowspan"].into_iter().collect()),
-                    ("details", ["open"].into_iter().collect()),
-                ]
-                .into_iter()
-                .collect(),
-            )
-            .set_tag_attribute_value("input", "disabled", "")
-            .set_tag_attribute_value("input", "type", "checkbox")
-            .filter_style_properties(["text-align"].into_iter().collect())
-            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-            .url_relative(ammonia::UrlRelative::PassThrough)
-            .link_rel(None)
-            .strip_comments(true)
-            .attribute_filter(|element, attribute, value| {
-                // Images must come from the pack itself.
-                if element == "img"
-                    && attribute == "src"
-                    && (has_scheme(value) || value.starts_with("//"))
-                {
-                    None
+/// What the allow-list would take out of a piece of raw HTML that is not
+/// already active content: elements outside it (their text stays),
+/// attributes outside it, style properties other than `text-align` in a
+/// table cell. (byte offset, what), in order.
+pub fn removed_by_sanitize(html: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    // Inside a removed <svg> or <math>, its drawing goes with it: one
+    // finding for the whole.
+    let mut foreign: Option<(String, usize)> = None;
+    for t in tags(html) {
+        if let Some((name, depth)) = foreign.as_mut() {
+            if *name == t.name && !t.self_closing {
+                if t.end {
+                    *depth -= 1;
                 } else {
-                    Some(value.into())
+                    *depth += 1;
                 }
-            });
-        b
-    });
-    CLEANER.clean(html).to_string()
+            }
+            if *depth == 0 {
+                foreign = None;
+            }
+            continue;
+        }
+        if t.end || ACTIVE.contains(&t.name.as_str()) {
+            continue;
+        }
+        if !sanitize::tag_allowed(&t.name) {
+            found.push((t.span.start, format!("<{}>", t.name)));
+            if matches!(t.name.as_str(), "svg" | "math") && !t.self_closing {
+                foreign = Some((t.name.clone(), 1));
+            }
+            continue;
+        }
+        for (name, value) in &t.attrs {
+            if name.starts_with("on")
+                || (URL_ATTRS.contains(&name.as_str()) && is_active_url(value))
+            {
+                continue;
+            }
+            if !sanitize::attr_allowed(&t.name, name) {
+                found.push((attr_at(html, &t, name, ""), format!("{name}=")));
+            } else if name == "style" {
+                for decl in value.split(';') {
+                    let prop = decl.split(':').next().unwrap_or("").trim();
+                    if !prop.is_empty() && !prop.eq_ignore_ascii_case("text-align") {
+                        found.push((attr_at(html, &t, name, ""), format!("style 里的 {prop}")));
+                    }
+                }
+            }
+        }
+    }
+    found
 }
 
-/// The `href` and `src` values of the author's raw HTML: (byte range of
-/// the value in `html`, the value, true for `src`). Both the loader's link
-/// check and the renderer's rewriting read raw HTML through this one scan.
-pub fn urls_in_html(html: &str) -> Vec<(Range<usize>, String, bool)> {
-    use std::sync::LazyLock;
-    static ATTR: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r#"(?i)[\s"'/](href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
-            .expect("valid regex")
-    });
-    let tags: Vec<Range<usize>> = tag_spans(html).collect();
-    let in_tag = |at: usize| {
-        let i = tags.partition_point(|t| t.end <= at);
-        tags.get(i).is_some_and(|t| t.start <= at)
-    };
-    ATTR.captures_iter(html)
-        .filter_map(|c| {
-            let name = c.get(1)?;
-            let value = c.get(2).or_else(|| c.get(3))?;
-            in_tag(name.start()).then(|| {
-                (
-                    value.range(),
-                    value.as_str().to_string(),
-                    name.as_str().eq_ignore_ascii_case("src"),
-                )
-            })
-        })
-        .collect()
+/// The local and scheme-carrying URLs of the author's raw HTML: (byte
+/// offset of the value, the value, true when the browser loads it rather
+/// than follows it). `href` on `<a>`/`<area>` is followed; `src`,
+/// `srcset`, `poster` and a media `<source>`/`<track>` are loaded. Both
+/// the loader's link check and the pack's asset list read raw HTML
+/// through this one scan.
+pub fn urls_in_html(html: &str) -> Vec<(usize, String, bool)> {
+    let mut out = Vec::new();
+    for t in tags(html) {
+        if t.end {
+            continue;
+        }
+        for (name, value) in &t.attrs {
+            let urls: Vec<String> = match name.as_str() {
+                "href" => vec![value.clone()],
+                "src" | "poster" => vec![value.clone()],
+                "srcset" => value
+                    .split(',')
+                    .filter_map(|c| c.split_whitespace().next())
+                    .map(str::to_string)
+                    .collect(),
+                _ => continue,
+            };
+            let loads = name != "href" || matches!(t.name.as_str(), "link" | "image" | "use");
+            for u in urls {
+                out.push((attr_at(html, &t, name, &u), u, loads));
+            }
+        }
+    }
+    out
 }
+
+/// Elements with no end tag: they never nest.
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
 
 /// Follows the nesting of elements through one piece of raw HTML (pieces
 /// of a body share `depth`); the offset where it first exceeds `max`.
 /// Void elements and self-closed tags do not nest.
 pub fn too_deep(html: &str, depth: &mut usize, max: usize) -> Option<usize> {
-    use std::sync::LazyLock;
-    static TAG: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"<\s*(/)?\s*([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/)?\s*>")
-            .expect("valid regex")
-    });
-    const VOID: [&str; 14] = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr",
-    ];
-    for c in TAG.captures_iter(html) {
-        let (Some(all), Some(name)) = (c.get(0), c.get(2)) else {
-            continue;
-        };
-        let name = name.as_str().to_ascii_lowercase();
-        if VOID.contains(&name.as_str()) || c.get(3).is_some() {
+    for t in tags(html) {
+        if VOID.contains(&t.name.as_str()) || t.self_closing {
             continue;
         }
-        if c.get(1).is_some() {
+        if t.end {
             *depth = depth.saturating_sub(1);
         } else {
             *depth += 1;
             if *depth > max {
-                return Some(all.start());
+                return Some(t.span.start);
             }
         }
     }
     None
 }
 
-/// The schemes a link may use: web pages, e-mail and phone numbers. Any
-/// other (`ms-msdt:`, `search-ms:`, `file:`, an app's own scheme) can start
-/// a program on a school PC and is refused.
-pub const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
-
-/// The scheme of a destination that has one (lower-cased), else `None`.
-/// Protocol-relative `//host` counts as `https`.
-pub fn scheme(dest: &str) -> Option<String> {
-    let dest = dest.trim_start();
-    if dest.starts_with("//") {
-        return Some("https".into());
+/// The first thing in an SVG picture that would run or reach the web when
+/// the picture is opened on its own: a script, an embedded page or
+/// plug-in, an event handler, a `javascript:` link, or a link or picture
+/// from another site. An embedded `data:` picture is a drawing's own.
+/// (byte offset, what).
+pub fn active_in_svg(svg: &str) -> Option<(usize, String)> {
+    const EMBEDS: [&str; 6] = [
+        "script",
+        "foreignobject",
+        "iframe",
+        "embed",
+        "object",
+        "handler",
+    ];
+    let mut found = tags(svg).find_map(|t| {
+        if t.end {
+            return None;
+        }
+        if EMBEDS.contains(&t.name.as_str()) {
+            return Some((t.span.start, format!("<{}>", t.name)));
+        }
+        t.attrs.iter().find_map(|(name, value)| {
+            let v = value.trim().to_ascii_lowercase();
+            if name.starts_with("on") {
+                Some((attr_at(svg, &t, name, ""), format!("{name}=")))
+            } else if URL_ATTRS.contains(&name.as_str())
+                && (v.starts_with("javascript:") || v.starts_with("vbscript:") || is_web(&v))
+            {
+                Some((
+                    attr_at(svg, &t, name, value.trim()),
+                    format!("{name}=\"{}\"", value.trim()),
+                ))
+            } else {
+                None
+            }
+        })
+    });
+    if found.is_none() {
+        found = external_assets_in_html(svg).into_iter().next();
     }
-    has_scheme(dest).then(|| dest[..dest.find(':').unwrap_or(0)].to_ascii_lowercase())
-}
-
-/// True when a destination has a URL scheme (`https:`, `mailto:`…) or is
-/// protocol-relative.
-pub fn has_scheme(dest: &str) -> bool {
-    if dest.starts_with("//") {
-        return true;
-    }
-    match dest.find(':') {
-        // A single letter before ':' is a Windows drive, not a scheme.
-        Some(i) if i > 1 => dest[..i]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
-        _ => false,
-    }
+    found
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::{RenderOptions, render_sections};
 
     #[test]
     fn external_assets_are_found_in_raw_html() {
         let html = r#"<img src="https://x.org/a.png"><link rel="stylesheet" href="http://cdn/x.css"><svg xmlns="http://www.w3.org/2000/svg"></svg><a href="https://ok">x</a>"#;
-        let found = external_assets_in_html(html);
+        let found: Vec<String> = external_assets_in_html(html)
+            .into_iter()
+            .map(|(_, u)| u)
+            .collect();
         assert_eq!(found, vec!["https://x.org/a.png", "http://cdn/x.css"]);
     }
 
     #[test]
-    fn schemes_and_drives() {
-        assert!(has_scheme("https://a"));
-        assert!(has_scheme("mailto:x@y"));
-        assert!(!has_scheme("C:\\x.png"));
-        assert!(!has_scheme("../a.md"));
-    }
-
-    #[test]
-    fn the_allow_list_keeps_what_lessons_need() {
-        let md = "<details><summary>提示</summary>\n\n先深呼吸。\n\n</details>\n\n<ruby>心<rp>(</rp><rt>xīn</rt><rp>)</rp></ruby>\n\n| 情境 | 温度 |\n|:--|--:|\n| 考试 | 7 |\n\n- [x] 完成\n\n<mark>重点</mark> H<sub>2</sub>O\n";
-        let html: String = render_sections(md, RenderOptions::default())
-            .into_iter()
-            .map(|s| s.html)
-            .collect();
-        for kept in [
-            "<details>",
-            "<summary>提示</summary>",
-            "<ruby>心<rp>(</rp><rt>xīn</rt><rp>)</rp></ruby>",
-            "<table>",
-            "<th style=\"text-align:left\">",
-            "<td style=\"text-align:right\">7</td>",
-            "type=\"checkbox\"",
-            "<mark>重点</mark>",
-            "<sub>2</sub>",
-        ] {
-            assert!(html.contains(kept), "{kept} missing from {html}");
-        }
-    }
-
-    #[test]
-    fn active_content_never_survives_rendering() {
-        let md = "<script>alert(1)</script>\n\n<p onclick=\"x()\" onmouseover='y()'>点</p>\n\n<iframe src=\"a.html\"></iframe>\n\n[坏](javascript:alert(1)) [也坏](JaVaScRiPt:x) <a href=\"vbscript:x\">v</a>\n\n<img src=\"https://e.cn/a.png\" onerror=\"z()\"> <img src=\"//e.cn/b.png\"> <img src=\"a.png\">\n\n<style>p{}</style><object data=\"x.swf\"></object><embed src=\"x\"><form><input type=\"text\"></form><svg onload=\"x()\"></svg>\n";
-        let html: String = render_sections(md, RenderOptions::default())
-            .into_iter()
-            .map(|s| s.html)
-            .collect();
-        let lower = html.to_ascii_lowercase();
-        for gone in [
-            "<script",
-            "alert",
-            "onclick",
-            "onmouseover",
-            "onerror",
-            "onload",
-            "<iframe",
-            "javascript:",
-            "vbscript:",
-            "e.cn",
-            "<style",
-            "<object",
-            "<embed",
-            "<form",
-            "type=\"text\"",
-            "<svg",
-        ] {
-            assert!(!lower.contains(gone), "{gone} survived: {html}");
-        }
-        assert!(html.contains("<img src=\"a.png\">"), "{html}");
-        assert!(html.contains("点"), "{html}");
+    fn spaces_around_the_equals_sign_do_not_hide_a_web_address() {
+        // The case the old substring scanner missed.
+        let html = "<p>看图</p><img alt=\"图\" src = \"https://e.cn/a.png\">";
+        let found = external_assets_in_html(html);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&html[found[0].0..found[0].0 + 18], "https://e.cn/a.png");
+        let found = external_assets_in_html("<video poster = 'https://e.cn/p.jpg' src=a.mp4>");
+        assert_eq!(found[0].1, "https://e.cn/p.jpg");
+        let found = external_assets_in_html("<img srcset=\"a.png 1x, //e.cn/b.png 2x\">");
+        assert_eq!(found[0].1, "//e.cn/b.png");
+        let found = external_assets_in_html(
+            "<style>\n@import url( \"https://e.cn/x.css\" );</style><p style=\"background:url(HTTPS://e.cn/b.png)\">",
+        );
+        let urls: Vec<&str> = found.iter().map(|(_, u)| u.as_str()).collect();
+        assert_eq!(urls, ["https://e.cn/x.css", "HTTPS://e.cn/b.png"]);
+        // Text that only looks like an attribute is text.
+        assert!(external_assets_in_html("<p>写 src=\"https://e.cn\" 就行</p>").is_empty());
     }
 
     #[test]
@@ -441,30 +343,62 @@ mod tests {
         let what: Vec<&str> = found.iter().map(|(_, w)| w.as_str()).collect();
         assert_eq!(what, ["onclick=", "<script>"]);
         assert_eq!(found[0].0, "<p>on=1 javascript: 文字</p><span  ".len());
-        assert!(
+        assert_eq!(
             active_content_in_html("<a href=\" JavaScript:x\">")
                 .iter()
-                .any(|(_, w)| w == "javascript:")
+                .map(|(_, w)| w.as_str())
+                .collect::<Vec<_>>(),
+            ["javascript:"]
+        );
+        // A title that mentions javascript: runs nothing.
+        assert!(
+            active_content_in_html("<abbr title=\"javascript: 一种语言\">JS</abbr>").is_empty()
         );
         assert!(active_content_in_html("<details><summary>提示</summary>").is_empty());
-        assert!(is_active_url(" java\tscript:x"));
-        assert!(is_active_url("DATA:text/html,x"));
-        assert!(!is_active_url("https://e.cn"));
-        assert!(!is_active_url("metadata.md"));
+        // Inside <style> text, nothing is a tag.
+        let found = active_content_in_html("<style>p{}</style><b onclick=x>");
+        assert_eq!(found.len(), 2, "{found:?}");
     }
 
     #[test]
-    fn both_scanners_read_the_same_tags() {
-        // A `<` inside a tag starts no other; an unclosed tag runs to the end.
-        let spans: Vec<_> = tag_spans("a<b c<d>e>f<g").collect();
-        assert_eq!(spans, [1..7, 11..13]);
-        assert_eq!(
-            external_assets_in_html("<a <link href=//x.org/a.css>"),
-            ["//x.org/a.css"]
+    fn what_the_allow_list_removes_is_named() {
+        let found = removed_by_sanitize(
+            "<center>标题</center><p style=\"color:red\" class=x>字</p><td style=\"text-align:left; color: red\">1</td><audio src=a.mp3 controls autoplay></audio><svg><circle/></svg><script>x</script>",
         );
-        assert!(external_assets_in_html("<a> <link> href=//x.org/a.css").is_empty());
-        assert!(active_content_in_html("x> onclick=y").is_empty());
-        let found = active_content_in_html("<p title=a<b onclick=y");
-        assert_eq!(found, [(13, "onclick=".to_string())]);
+        let what: Vec<&str> = found.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "<center>",
+                "style=",
+                "style 里的 color",
+                "autoplay=",
+                "<svg>"
+            ]
+        );
+        assert!(
+            removed_by_sanitize(
+                "<details open><summary>提示</summary><ruby>心<rt>xīn</rt></ruby></details>"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn nesting_is_counted_on_tags_only() {
+        let mut depth = 0;
+        assert_eq!(
+            too_deep("<div><p>a<br></p><img></div>", &mut depth, 2),
+            None
+        );
+        assert_eq!(depth, 0);
+        let deep = "<div>".repeat(5);
+        assert_eq!(too_deep(&deep, &mut depth, 3), Some(15));
+        // `<div>` written in text does not nest.
+        let mut d = 0;
+        assert_eq!(
+            too_deep("<p>&lt;div&gt; <code>x</code></p>", &mut d, 1),
+            Some("<p>&lt;div&gt; ".len())
+        );
     }
 }

@@ -6,8 +6,10 @@
 //! stand-ins), and the full-width colon that speaker lines use in both the
 //! outline and the rendering. The concerns live in files of their own:
 //! `outline.rs` (what loading and checking need to know about a body, with
-//! places), `render.rs` (the HTML of a body in `##` sections), `html.rs`
-//! (the author's raw HTML: what it loads, what it would run, the allow-list),
+//! places), `render.rs` (the HTML of a body in `##` sections), `tokens.rs`
+//! (html5ever's tokenizer over raw HTML), `html.rs` (what the author's raw
+//! HTML loads, runs and would lose to the allow-list), `sanitize.rs` (the
+//! allow-list and URL schemes),
 //! `projection.rs` (the 投影 blocks the classroom view shows) and `facts.rs` (the `{{name}}` references to local facts, filled in on
 //! the events that all three read).
 //!
@@ -21,25 +23,59 @@ mod html;
 mod outline;
 mod projection;
 mod render;
+mod sanitize;
+mod tokens;
 
 // The public paths predate the split into files; every caller keeps using
 // them, so the concern modules can move code between them freely.
 /// A link or image of a body with its place (defined with the model, which
 /// keeps it for the cross-file link check).
 pub use crate::model::LinkRef;
-pub use html::{
-    SAFE_SCHEMES, active_content_in_html, external_assets_in_html, has_scheme, is_active_url,
-    sanitize, scheme, urls_in_html,
-};
+pub use html::{active_content_in_html, active_in_svg, external_assets_in_html, urls_in_html};
 pub use outline::{
     BrokenLink, FactRef, Heading, ImageWithoutAlt, Outline, RAW_HTML_DEPTH, SpeakerLine,
     broken_links, images_without_alt, outline, plain_text, split_minutes,
 };
 pub use projection::{Projection, projections};
 pub use render::{RenderOptions, Resolver, Section, render_sections, rewrite_link, slug};
+pub use sanitize::{SAFE_SCHEMES, has_scheme, is_active_url, sanitize, scheme};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
+
+/// Maps byte offsets of a body to file lines and columns.
+pub(super) struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub(super) fn new(text: &'a str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            text,
+            starts,
+            first_line,
+        }
+    }
+
+    pub(super) fn at(&self, offset: usize) -> (usize, usize) {
+        let idx = self
+            .starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[idx];
+        let offset = offset.min(self.text.len());
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (self.first_line + idx, col)
+    }
+}
 
 /// The full-width colon, as Chinese input methods type it after a speaker's
 /// name; the outline and the renderer must agree on what a speaker line is.

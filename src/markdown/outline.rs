@@ -10,8 +10,11 @@
 //! itself (it asks `html.rs`); it reports what it finds and where, and
 //! leaves the verdict to the loader and the checks.
 
-use super::html::{active_content_in_html, external_assets_in_html};
-use super::{FW_COLON, events};
+use super::html::{
+    active_content_in_html, external_assets_in_html, removed_by_sanitize, too_deep, urls_in_html,
+};
+use super::sanitize::{SAFE_SCHEMES, scheme};
+use super::{FW_COLON, Lines, events};
 use crate::model::{LinkRef, LocalFacts};
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
@@ -69,6 +72,10 @@ pub struct Outline {
     /// Active content found in raw HTML (scripts, frames, event handlers,
     /// `javascript:` URLs): (line, column, what was found).
     pub raw_html_unsafe: Vec<(usize, usize, String)>,
+    /// What the allow-list would take out of raw HTML that is not active
+    /// content (an element, an attribute, a style property): (line,
+    /// column, what).
+    pub raw_html_removed: Vec<(usize, usize, String)>,
     /// Where the author's raw HTML first nests deeper than
     /// [`RAW_HTML_DEPTH`] elements: (line, column).
     pub raw_html_too_deep: Option<(usize, usize)>,
@@ -78,37 +85,49 @@ pub struct Outline {
     pub facts_in_html: Vec<FactRef>,
 }
 
-/// Maps byte offsets of a body to file lines and columns.
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-    first_line: usize,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str, first_line: usize) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines {
-            text,
-            starts,
-            first_line,
+/// What a piece of the author's raw HTML holds, each with its place:
+/// local links and pictures (checked like Markdown ones: the file exists,
+/// stays in the project, goes into the pack), assets from the web, active
+/// content, what the allow-list would remove, and nesting too deep.
+/// `at` maps an offset in `html` to one in the body.
+fn raw_html(
+    html: &str,
+    at: &dyn Fn(usize) -> usize,
+    lines: &Lines,
+    depth: &mut usize,
+    out: &mut Outline,
+) {
+    for (off, target, image) in urls_in_html(html) {
+        // Web addresses are the external-asset check's (below); local
+        // paths and other schemes are the link check's.
+        let web = scheme(&target).is_some_and(|s| SAFE_SCHEMES.contains(&s.as_str()));
+        if target.trim().is_empty() || web {
+            continue;
         }
+        let (line, column) = lines.at(at(off));
+        out.links.push(LinkRef {
+            target,
+            line,
+            column,
+            image,
+        });
     }
-
-    fn at(&self, offset: usize) -> (usize, usize) {
-        let idx = self
-            .starts
-            .partition_point(|s| *s <= offset)
-            .saturating_sub(1);
-        let start = self.starts[idx];
-        let offset = offset.min(self.text.len());
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        (self.first_line + idx, col)
+    for (off, url) in external_assets_in_html(html) {
+        let (line, column) = lines.at(at(off));
+        out.raw_html_assets.push((line, column, url));
+    }
+    if out.raw_html_too_deep.is_none()
+        && let Some(off) = too_deep(html, depth, RAW_HTML_DEPTH)
+    {
+        out.raw_html_too_deep = Some(lines.at(at(off)));
+    }
+    for (off, what) in active_content_in_html(html) {
+        let (line, column) = lines.at(at(off));
+        out.raw_html_unsafe.push((line, column, what));
+    }
+    for (off, what) in removed_by_sanitize(html) {
+        let (line, column) = lines.at(at(off));
+        out.raw_html_removed.push((line, column, what));
     }
 }
 
@@ -121,6 +140,7 @@ impl Outline {
             links: self.links,
             raw_html_assets: self.raw_html_assets,
             raw_html_unsafe: self.raw_html_unsafe,
+            raw_html_removed: self.raw_html_removed,
             raw_html_too_deep: self.raw_html_too_deep,
         }
     }
@@ -164,6 +184,9 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
         AfterStrong(usize, String),
     }
     let mut sp = Sp::Idle;
+    // The text of the HTML block being read, and where each of its lines
+    // starts: (offset in the text, offset in the body).
+    let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
     for (event, range) in filled.events {
         match &event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -197,39 +220,27 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
                     image: matches!(event, Event::Start(Tag::Image { .. })),
                 });
             }
+            Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), Vec::new())),
+            Event::Html(h) if html_block.is_some() => {
+                // An HTML block comes a line at a time; a tag may span
+                // lines, so the block is read whole.
+                if let Some((text, starts)) = html_block.as_mut() {
+                    starts.push((text.len(), range.start));
+                    text.push_str(h);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((text, starts)) = html_block.take() {
+                    let at = |off: usize| {
+                        let i = starts.partition_point(|(b, _)| *b <= off).saturating_sub(1);
+                        starts.get(i).map_or(0, |(b, src)| src + (off - b))
+                    };
+                    raw_html(&text, &at, &lines, &mut html_depth, &mut out);
+                }
+            }
             Event::Html(h) | Event::InlineHtml(h) => {
-                // Local links and pictures in raw HTML are checked like
-                // Markdown ones (the file exists, stays in the project,
-                // goes into the pack).
-                for (at, target, image) in super::html::urls_in_html(h) {
-                    // Web addresses are the external-asset check's (below);
-                    // local paths and other schemes are the link check's.
-                    let web = super::html::scheme(&target)
-                        .is_some_and(|s| super::html::SAFE_SCHEMES.contains(&s.as_str()));
-                    if target.trim().is_empty() || web {
-                        continue;
-                    }
-                    let (line, column) = lines.at(range.start + at.start);
-                    out.links.push(LinkRef {
-                        target,
-                        line,
-                        column,
-                        image,
-                    });
-                }
-                for url in external_assets_in_html(h) {
-                    let (line, column) = lines.at(range.start);
-                    out.raw_html_assets.push((line, column, url));
-                }
-                if out.raw_html_too_deep.is_none()
-                    && let Some(at) = super::html::too_deep(h, &mut html_depth, RAW_HTML_DEPTH)
-                {
-                    out.raw_html_too_deep = Some(lines.at(range.start + at));
-                }
-                for (at, what) in active_content_in_html(h) {
-                    let (line, column) = lines.at(range.start + at);
-                    out.raw_html_unsafe.push((line, column, what));
-                }
+                let start = range.start;
+                raw_html(h, &|off| start + off, &lines, &mut html_depth, &mut out);
             }
             _ => {}
         }

@@ -8,7 +8,7 @@
 //! with lines and columns this file does not track), or decide which raw
 //! HTML is allowed (that is `html::sanitize`).
 
-use super::html::{has_scheme, sanitize, urls_in_html};
+use super::sanitize::{has_scheme, sanitize};
 use super::{FW_COLON, events};
 use crate::model::LocalFacts;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
@@ -65,7 +65,10 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
     if let Some(facts) = opts.facts {
         events = super::facts::fill(events, markdown, facts).events;
     }
-    let events: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
+    let events = players(
+        merge_html(events.into_iter().map(|(e, _)| e).collect()),
+        opts,
+    );
     // First pass: heading texts, to give every heading an id.
     let mut ids = Vec::new();
     let mut used = BTreeMap::new();
@@ -225,30 +228,97 @@ fn retarget<'a>(tag: Tag<'a>, opts: RenderOptions) -> Option<Tag<'a>> {
     })
 }
 
-/// The author's raw HTML with its local `href`/`src` values pointed where
-/// Markdown links and images would point (a pack's short paths included);
-/// one whose target is dropped becomes `#`.
+/// The author's raw HTML with its local `href`/`src`/`poster` values
+/// pointed where Markdown links and images would point (a pack's short
+/// paths included); one whose target is dropped becomes `#`. xinyu's own
+/// player markup (already pointed) is left alone.
 fn retarget_html(html: &str, opts: RenderOptions) -> String {
-    let urls = urls_in_html(html);
-    if urls.is_empty() {
+    if html.starts_with(MEDIA_OPEN) {
         return html.to_string();
     }
-    let mut out = String::with_capacity(html.len());
-    let mut at = 0;
-    for (range, value, _) in urls {
-        let Some(target) = local_target(value.trim(), opts) else {
+    super::tokens::retarget(html, |dest| local_target(dest, opts))
+}
+
+/// Sound and video files a Markdown image may point at: the page gets a
+/// player instead of a picture.
+const AUDIO: [&str; 8] = ["mp3", "m4a", "aac", "ogg", "oga", "opus", "wav", "flac"];
+const VIDEO: [&str; 4] = ["mp4", "m4v", "webm", "ogv"];
+
+/// `audio` or `video` when a destination is a sound or video file.
+pub fn media_kind(dest: &str) -> Option<&'static str> {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    if AUDIO.contains(&ext.as_str()) {
+        Some("audio")
+    } else if VIDEO.contains(&ext.as_str()) {
+        Some("video")
+    } else {
+        None
+    }
+}
+
+/// The markup xinyu writes for a Markdown image of a sound or video file.
+const MEDIA_OPEN: &str = "<span class=\"media\">";
+
+/// Turns `![caption](file.mp3)` (or `.mp4`…) into a player with its
+/// caption, pointed like an image; the caption is also the fallback link
+/// for a browser that cannot play it. A player whose file is dropped
+/// leaves its caption as text.
+fn players(events: Vec<Event<'static>>, opts: RenderOptions) -> Vec<Event<'static>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut it = events.into_iter();
+    while let Some(e) = it.next() {
+        let Event::Start(Tag::Image { dest_url, .. }) = &e else {
+            out.push(e);
             continue;
         };
-        out.push_str(&html[at..range.start]);
-        let url = target.unwrap_or_else(|| "#".into());
-        out.push_str(
-            &url.replace('&', "&amp;")
+        let Some(kind) = media_kind(dest_url) else {
+            out.push(e);
+            continue;
+        };
+        let dest = dest_url.to_string();
+        let mut caption = String::new();
+        for inner in it.by_ref() {
+            match inner {
+                Event::End(TagEnd::Image) => break,
+                Event::Text(t) | Event::Code(t) => caption.push_str(&t),
+                _ => {}
+            }
+        }
+        let url = match local_target(&dest, opts) {
+            Some(Some(url)) => url,
+            None if !has_scheme(&dest) => dest.clone(),
+            // Dropped, or from the web (a load error, never published).
+            _ => {
+                out.push(Event::Text(CowStr::from(caption)));
+                continue;
+            }
+        };
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
                 .replace('"', "&quot;")
-                .replace('\'', "&#39;"),
-        );
-        at = range.end;
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
+        let (url, caption) = (esc(&url), esc(&caption));
+        out.push(Event::InlineHtml(CowStr::from(format!(
+            "{MEDIA_OPEN}<{kind} src=\"{url}\" controls=\"\" preload=\"metadata\" title=\"{caption}\"><a href=\"{url}\">{caption}</a></{kind}><span class=\"media-caption\">{caption}</span></span>"
+        ))));
     }
-    out.push_str(&html[at..]);
+    out
+}
+
+/// Consecutive raw HTML events (an HTML block comes a line at a time) as
+/// one, so a tag written across lines is read whole.
+fn merge_html(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+    for e in events {
+        if let (Event::Html(h), Some(Event::Html(prev))) = (&e, out.last_mut()) {
+            *prev = CowStr::from(format!("{prev}{h}"));
+            continue;
+        }
+        out.push(e);
+    }
     out
 }
 
@@ -275,6 +345,7 @@ const PROJECTION_OPEN: &str = "<blockquote class=\"projection\">\n";
 /// The HTML of a run of events (a 投影 block's content): links and images
 /// pointed where `opts` says, raw HTML through the allow-list.
 pub(super) fn html_of(events: Vec<Event<'static>>, opts: RenderOptions) -> String {
+    let events = players(merge_html(events), opts);
     let mut buf = Vec::with_capacity(events.len());
     let mut dropped: Vec<bool> = Vec::new();
     for e in events {
@@ -314,7 +385,7 @@ fn flush(sections: &mut [Section], buf: &mut Vec<Event>) {
         // targets are load errors: only raw HTML from the author needs the
         // allow-list. Skipping it elsewhere saves a fifth of a build.
         let raw = buf.iter().any(|e| {
-            matches!(e, Event::Html(h) | Event::InlineHtml(h) if ![LINE_OPEN, LINE_CLOSE, PROJECTION_OPEN].contains(&h.as_ref()))
+            matches!(e, Event::Html(h) | Event::InlineHtml(h) if ![LINE_OPEN, LINE_CLOSE, PROJECTION_OPEN].contains(&h.as_ref()) && !h.starts_with(MEDIA_OPEN))
         });
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, buf.drain(..));

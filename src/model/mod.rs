@@ -64,6 +64,30 @@ pub struct Settings {
     /// shown on the downloads page and every pack's pages, used by
     /// `xinyu verify` run inside the project.
     pub public_key: Option<String>,
+    /// How big a picture may be before `check` warns, and whether the
+    /// site and packs carry bigger pictures scaled down (`[images]`).
+    pub images: Images,
+}
+
+/// The `[images]` table of `xinyu.toml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Images {
+    /// A picture larger than this many KB gets a warning.
+    pub max_kb: u64,
+    /// Scale JPEG and PNG pictures larger than `max_kb` down for the site
+    /// and packs (the project's own file is never changed).
+    pub shrink: bool,
+}
+
+impl Default for Images {
+    fn default() -> Self {
+        // A phone photo is 3–8 MB; a picture a lesson needs, scaled to fit
+        // a projector, is a few hundred KB.
+        Images {
+            max_kb: 1024,
+            shrink: false,
+        }
+    }
 }
 
 /// The language of the interface labels.
@@ -151,6 +175,9 @@ pub struct Body {
     /// Scripts, frames, event handlers and the like in raw HTML: (line,
     /// column, what).
     pub raw_html_unsafe: Vec<(usize, usize, String)>,
+    /// What the allow-list would remove from raw HTML that is not active
+    /// content: (line, column, what).
+    pub raw_html_removed: Vec<(usize, usize, String)>,
     /// Where raw HTML first nests too deep to render in reasonable time.
     pub raw_html_too_deep: Option<(usize, usize)>,
 }

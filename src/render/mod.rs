@@ -70,7 +70,7 @@ impl Renderer {
                 format!("生成 {} 时模板出错\u{FF1A}{e:#}", p.out),
             )
         })?;
-        if let Some(url) = external_assets_in_html(&html).into_iter().next() {
+        if let Some((_, url)) = external_assets_in_html(&html).into_iter().next() {
             return Err(Diagnostic::error(
                 &format!("templates/{}", p.template),
                 0,

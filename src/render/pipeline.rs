@@ -241,7 +241,7 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
             .try_for_each(|(name, bytes)| sink.file(&paths::static_file(name), bytes)),
         Job::Asset(i) => {
             let asset = &c.assets[i];
-            let bytes = std::fs::read(r.root.join(asset))
+            let bytes = crate::images::asset_bytes(r.root, asset, c.settings.images)
                 .map_err(|e| anyhow::anyhow!("无法读取 {asset}\u{FF1A}{e}"))?;
             sink.file(cx.urls.asset(asset).unwrap_or(asset), &bytes)
         }

@@ -148,16 +148,26 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
         if let Some(name) = inner.strip_prefix("templates/") {
             match String::from_utf8(bytes.clone()) {
                 Ok(s) => {
-                    for (range, url, _) in crate::markdown::urls_in_html(&s) {
+                    for (at, url, _) in crate::markdown::urls_in_html(&s) {
                         if let Some(sch) = crate::markdown::scheme(&url)
                             && !crate::markdown::SAFE_SCHEMES.contains(&sch.as_str())
                         {
-                            let line = s[..range.start].matches('\n').count() + 1;
+                            let line = s[..at].matches('\n').count() + 1;
                             diags.push(
                                 Diagnostic::error(shown, line, 0, format!("模板里的链接用了 `{sch}:`\u{FF0C}点开可能会在学校电脑上启动别的程序"))
                                     .with_hint("链接只能用相对路径\u{FF0C}或 https://、mailto:、tel: 开头的地址"),
                             );
                         }
+                    }
+                    // Read with the same tokenizer as content, so
+                    // `src = "https://…"` is caught in the file edited,
+                    // before any page is rendered from it.
+                    for (at, url) in crate::markdown::external_assets_in_html(&s) {
+                        let line = s[..at].matches('\n').count() + 1;
+                        diags.push(
+                            Diagnostic::error(shown, line, 0, format!("模板引用了网上的资源 {url}"))
+                                .with_hint("离线网站不能加载网上的样式、字体、脚本或图片\u{FF1B}请把文件下载后放进主题的 static/ 文件夹\u{FF0C}再用相对路径引用"),
+                        );
                     }
                     templates.push((name.to_string(), s, shown.clone()))
                 }

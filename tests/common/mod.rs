@@ -95,7 +95,7 @@ pub fn build(project: &Path, out: &Path) -> (i32, String) {
 pub fn assert_offline_and_complete(site: &Path) -> usize {
     let files = snapshot_tree(site);
     let links =
-        Selector::parse("a[href], link[href], img[src], script[src], source[src], iframe[src]")
+        Selector::parse("a[href], link[href], img[src], script[src], source[src], iframe[src], audio[src], video[src], video[poster], track[src]")
             .unwrap();
     let help = Selector::parse("aside.help").unwrap();
     let h1 = Selector::parse("h1").unwrap();
@@ -143,13 +143,12 @@ pub fn assert_offline_and_complete(site: &Path) -> usize {
             screen || text.contains("12356") || !site.ends_with("curriculum-site"),
             "{rel}: hotline missing"
         );
-        for el in doc.select(&links) {
-            let attr = if el.value().attr("href").is_some() {
-                "href"
-            } else {
-                "src"
-            };
-            let url = el.value().attr(attr).unwrap();
+        let urls = doc.select(&links).flat_map(|el| {
+            ["href", "src", "poster"]
+                .into_iter()
+                .filter_map(move |a| el.value().attr(a).map(|u| (el, u)))
+        });
+        for (el, url) in urls {
             let loads = el.value().name() != "a";
             if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//") {
                 assert!(!loads, "{rel}: loads an external asset {url}");
