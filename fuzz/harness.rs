@@ -436,7 +436,7 @@ pub fn html(data: &[u8]) {
             l.starts_with("http:")
                 || l.starts_with("https:")
                 || l.starts_with("ftp:")
-                || l.starts_with("//"),
+                || (l.len() >= 2 && l.as_bytes()[..2].iter().all(|b| *b == b'/' || *b == b'\\')),
             "{url}"
         );
     }

@@ -53,11 +53,27 @@ fn css_urls(css: &str) -> Vec<String> {
         .collect()
 }
 
-/// A URL a browser would fetch from another computer.
+/// A URL a browser would fetch from another computer: a web address, or
+/// one starting with two slashes either way (`\\host\share` is a Windows
+/// share that a page opened from `file://` would reach).
 fn is_web(url: &str) -> bool {
     let u = url.trim();
-    u.starts_with("//")
+    let b = u.as_bytes();
+    (b.len() >= 2 && matches!(b[0], b'/' | b'\\') && matches!(b[1], b'/' | b'\\'))
         || sanitize::scheme(u).is_some_and(|s| s == "http" || s == "https" || s == "ftp")
+}
+
+/// False when HTML cannot name another computer in any way a browser
+/// reads: no `//`, no backslash, no `http` or `ftp:` in any case, no
+/// character reference (`&#47;` spells a slash). Most pages pass this
+/// test, and are then not tokenized at all.
+fn may_name_a_host(html: &str) -> bool {
+    let b = html.as_bytes();
+    html.contains("//")
+        || html.contains('\\')
+        || html.contains("&#")
+        || b.windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"http") || w.eq_ignore_ascii_case(b"ftp:"))
 }
 
 /// URLs of assets from the web (things a browser would load) in a piece of
@@ -65,6 +81,9 @@ fn is_web(url: &str) -> bool {
 /// `<link href>`, SVG `href`, `url()` in `style` attributes and in
 /// `<style>` elements.
 pub fn external_assets_in_html(html: &str) -> Vec<(usize, String)> {
+    if !may_name_a_host(html) {
+        return Vec::new();
+    }
     let pieces = pieces(html);
     let mut found = Vec::new();
     let mut in_style = None;
@@ -331,6 +350,15 @@ mod tests {
         );
         let urls: Vec<&str> = found.iter().map(|(_, u)| u.as_str()).collect();
         assert_eq!(urls, ["https://e.cn/x.css", "HTTPS://e.cn/b.png"]);
+        // A Windows share is another computer too; so is a spelled-out URL.
+        let found = external_assets_in_html(
+            "<img src=\"\\\\server\\share\\a.png\"><img src=\"&#104;ttps:&#47;&#47;e.cn/b.png\">",
+        );
+        let urls: Vec<&str> = found.iter().map(|(_, u)| u.as_str()).collect();
+        assert_eq!(urls, ["\\\\server\\share\\a.png", "https://e.cn/b.png"]);
+        assert!(!may_name_a_host(
+            "<p class=\"x\">没有网址</p><img src=\"a/b.png\">"
+        ));
         // Text that only looks like an attribute is text.
         assert!(external_assets_in_html("<p>写 src=\"https://e.cn\" 就行</p>").is_empty());
     }
