@@ -253,18 +253,21 @@ def main():
         for line in sj.read_text(encoding="utf-8").splitlines():
             d = json.loads(line)
             if d["page"] == "search":
-                by_q.setdefault(d["q"], []).append((d["ms"], d.get("ready", ""), d["rendered"]))
+                by_q.setdefault(d["q"], []).append((d["ms"], d.get("ready", ""), d["rendered"], d.get("full", "")))
         out += ["", "### Search: time to first result (headless Chromium, file://)", "",
                 "`search.html?q=…` opened 3 times per query. *Ready*: performance.now() when search.js has the index "
                 "(page opened, `search-index.js` loaded and parsed). *First result*: from the query to rendered results, "
-                "loading the shards and text blocks it needs (`data-ms` on the results list).",
-                "", "| query | results shown | ready ms (median) | first result ms (median) |",
-                "|---|---:|---:|---:|"]
+                "loading the shards (and text blocks) it needs (`data-ms` on the results list); *with snippets*: "
+                "until the first results also show their snippets (`data-full-ms`).",
+                "", "| query | results shown | ready ms (median) | first result ms (median) | with snippets ms (median) |",
+                "|---|---:|---:|---:|---:|"]
         for q, rows in by_q.items():
-            ms = [float(m) for m, _, _ in rows if m]
-            ready = [float(r) for _, r, _ in rows if r]
+            ms = [float(r[0]) for r in rows if r[0]]
+            ready = [float(r[1]) for r in rows if r[1]]
+            full = [float(r[3]) for r in rows if r[3]]
             out.append(f"| {q} | {rows[0][2]} | {fmt(statistics.median(ready), 1) if ready else 'n/a'} | "
-                       f"{fmt(statistics.median(ms), 1) if ms else 'n/a'} |")
+                       f"{fmt(statistics.median(ms), 1) if ms else 'n/a'} | "
+                       f"{fmt(statistics.median(full), 1) if full else 'n/a'} |")
 
     # Diagnostics.
     kinds = collections.Counter()

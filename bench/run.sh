@@ -8,7 +8,8 @@
 # CPU and peak RSS), then measures `xinyu pack` for one slot, `xinyu print`
 # for one slot (with a fake browser, see below), the search index size,
 # `xinyu serve` edit-to-reload latency (bench/reload.py) and search
-# time-to-first-result in headless Chromium. Writes bench/results-<N>.md and
+# time-to-first-result in headless Chromium (bench/search-probe.sh; for the
+# search alone, bench/search.sh is quicker). Writes bench/results-<N>.md and
 # prints it.
 #
 # `xinyu print --term 2026-autumn --slot 1` is timed with `--browser` set to
@@ -43,7 +44,7 @@ SCRATCH=${BENCH_DIR:-/tmp/xinyu-bench}
 MDBOOK_VERSION=0.4.52
 TOOLS="$HERE/.tools"
 CHROMIUM=${CHROMIUM:-chromium}
-QUERIES=(情绪 考试焦虑 朋友)
+QUERIES=(情绪 考试焦虑 朋友 爱)
 if [ $# -gt 0 ]; then NS=("$@"); else NS=(1000 10000); fi
 mkdir -p "$SCRATCH"
 
@@ -221,29 +222,7 @@ for N in "${NS[@]}"; do
   SITE="$W/out-xinyu"
   : >"$W/search.jsonl"
   if [ -z "${SKIP_SEARCH:-}" ]; then
-    if ! grep -q "dataset.ms" "$SITE/static/search.js"; then
-      # An xinyu binary built before search.js got data-ms: use the
-      # repository's search.js (the only difference is that one line).
-      cp "$ROOT/themes/default/static/search.js" "$SITE/static/search.js"
-      echo "patched" >"$W/search-js-patched"
-    fi
-    for q in "${QUERIES[@]}"; do
-      enc=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$q")
-      for i in 1 2 3; do
-        log "N=$N: search q=$q ($i/3)"
-        ud=$(mktemp -d)
-        dom=$(timeout 300 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
-          --disable-background-networking --disable-component-update --disable-sync \
-          --user-data-dir="$ud" --virtual-time-budget=10000 \
-          --dump-dom "file://$SITE/search.html?q=$enc" 2>/dev/null || true)
-        rm -rf "$ud"
-        tag=$(grep -o '<ol[^>]*id="search-results"[^>]*>' <<<"$dom" | head -1 || true)
-        ms=$(grep -o 'data-ms="[0-9.]*"' <<<"$tag" | grep -o '[0-9.]*' || true)
-        ready=$(grep -o 'data-ready-ms="[0-9.]*"' <<<"$tag" | grep -o '[0-9.]*' || true)
-        hits=$(grep -o 'class="item"' <<<"$dom" | wc -l || true)
-        printf '{"page":"search","q":"%s","ms":"%s","ready":"%s","rendered":%s}\n' "$q" "${ms:-}" "${ready:-}" "${hits:-0}" >>"$W/search.jsonl"
-      done
-    done
+    CHROMIUM=$CHROMIUM "$HERE/search-probe.sh" "$SITE" "$W/search.jsonl" "${QUERIES[@]}"
   fi
 
   python3 "$HERE/report.py" --n "$N" --runs "$R" --work "$W" --corpus "$C" \

@@ -144,8 +144,14 @@ pub fn search(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    for t in search::tokens(&search::normalize(text)) {
+    let normal = search::normalize(text);
+    let terms = search::tokens(&normal);
+    for t in &terms {
         assert!(!t.is_empty() && !t.contains(char::is_whitespace), "{t:?}");
+    }
+    // The browser looks the text up by terms the index has for it.
+    for t in search::query_terms(&normal) {
+        assert!(terms.contains(&t), "{t:?}");
     }
     let doc = Doc {
         t: text.to_string(),
@@ -158,7 +164,7 @@ pub fn search(data: &[u8]) {
         f: vec![],
         s: String::new(),
         y: vec![],
-        m: text.to_string(),
+        m: vec![text.to_string()],
         x: text.to_string(),
     };
     for (path, js) in search::index_files(&[doc]) {

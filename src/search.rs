@@ -3,13 +3,19 @@
 //! `static/search.js` with the same tokenizer.
 //!
 //! Text is normalised with NFKC (full-width Latin and digits become ASCII)
-//! and lowercased. Runs of CJK characters are indexed as overlapping
-//! bigrams (a one-character run as itself), so any Chinese word is found
-//! without a dictionary; runs of ASCII letters and digits are indexed as
-//! words. A query's candidates come from the postings; the browser then
-//! confirms them with a substring match, which drops bigram false positives.
+//! and lowercased. Every CJK character is indexed on its own (a unigram)
+//! and with the next one in its run (an overlapping bigram), so any Chinese
+//! word is found without a dictionary: a one-character query looks up its
+//! unigram, a longer one its bigrams. Runs of other letters and digits are
+//! indexed as whole words. A query's candidates come from the postings; a
+//! query of one term (one character, two characters, one word) is exact,
+//! and the browser confirms any other with a substring match, which drops
+//! bigram false positives.
+
+mod encode;
 
 use crate::plan::paths;
+use encode::{Row, gaps, rows};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -38,8 +44,9 @@ pub struct Doc {
     pub s: String,
     /// Grades taught (`"7"`), for the grade filter.
     pub y: Vec<String>,
-    /// Topics, areas and forms: ranked after the title.
-    pub m: String,
+    /// Topics, areas, forms and grades, one phrase each: ranked after the
+    /// title.
+    pub m: Vec<String>,
     /// Objectives and body, as plain text: in the text blocks, not in
     /// `search-index.js`.
     #[serde(skip)]
@@ -55,46 +62,77 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// The index terms of a text (already normalised).
-pub fn tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cjk: Vec<char> = Vec::new();
-    let mut word = String::new();
-    let flush_cjk = |cjk: &mut Vec<char>, out: &mut Vec<String>| {
-        if cjk.len() == 1 {
-            out.push(cjk[0].to_string());
-        }
-        for w in cjk.windows(2) {
-            out.push(w.iter().collect());
-        }
-        cjk.clear();
-    };
+/// The runs of a text (already normalised): CJK characters (`true`), or
+/// other letters and digits (`false`); anything else separates runs.
+fn runs(text: &str) -> Vec<(bool, Vec<char>)> {
+    let mut out: Vec<(bool, Vec<char>)> = Vec::new();
+    let mut open = false;
     for c in text.chars() {
-        if is_cjk(c) {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            cjk.push(c);
+        let kind = if is_cjk(c) {
+            true
         } else if c.is_alphanumeric() {
-            flush_cjk(&mut cjk, &mut out);
-            word.push(c);
+            false
         } else {
-            flush_cjk(&mut cjk, &mut out);
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
+            open = false;
+            continue;
+        };
+        match out.last_mut() {
+            Some((k, run)) if open && *k == kind => run.push(c),
+            _ => out.push((kind, vec![c])),
         }
-    }
-    flush_cjk(&mut cjk, &mut out);
-    if !word.is_empty() {
-        out.push(word);
+        open = true;
     }
     out
 }
 
+/// The index terms of a text (already normalised): every CJK character,
+/// every pair of neighbours in a CJK run, and every word of other letters
+/// and digits.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (cjk, run) in runs(text) {
+        if cjk {
+            out.extend(run.iter().map(char::to_string));
+            out.extend(run.windows(2).map(|w| w.iter().collect::<String>()));
+        } else {
+            out.push(run.into_iter().collect());
+        }
+    }
+    out
+}
+
+/// The terms `search.js` looks a query word up by (already normalised): a
+/// CJK run of one character by its unigram, a longer run by its bigrams,
+/// other words whole. Each is a term of every text the word occurs in.
+pub fn query_terms(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (cjk, run) in runs(word) {
+        if cjk && run.len() > 1 {
+            out.extend(run.windows(2).map(|w| w.iter().collect::<String>()));
+        } else if cjk {
+            out.push(run[0].to_string());
+        } else {
+            out.push(run.into_iter().collect());
+        }
+    }
+    out
+}
+
+/// `search-index.js`: small enough to parse at once when the search page
+/// opens (at 10,000 lessons it was 3.5 MB of objects with repeated keys;
+/// as rows over one dictionary it is about a third of that).
 #[derive(Serialize)]
 struct Index<'a> {
-    docs: &'a [Doc],
+    /// Every label, slug, grade and phrase the docs use, once, in the order
+    /// they first occur; rows refer to them by position.
+    w: Vec<&'a str>,
+    /// One row per doc, see [`Row`].
+    d: Vec<Row<'a>>,
+    /// Normalised titles, by doc, where NFKC changes a title's CJK
+    /// characters (a compatibility ideograph, ㈠): elsewhere `search.js`
+    /// finds a Chinese word in the title as written, without normalising
+    /// thousands of titles per query. Usually empty.
+    n: BTreeMap<usize, String>,
     /// How many postings shards (`search/p-N.js`) there are.
     shards: u32,
     /// How many docs each text block (`search/x-K.js`) holds.
@@ -184,13 +222,20 @@ fn t2s_pairs(chars: &BTreeSet<char>) -> String {
 /// `<script>` tags work from `file://`, where `fetch` does not.
 pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
     use rayon::prelude::*;
-    // About 60 docs' worth of postings per shard, at most 256 shards.
-    let shards = docs.len().div_ceil(60).clamp(1, 256) as u32;
+    // About 20 docs' worth of postings per shard, at most 512 shards: a
+    // query loads one shard per term, and a smaller one arrives sooner.
+    let shards = docs.len().div_ceil(20).clamp(1, 512) as u32;
     // Tokenise in parallel; each doc's distinct terms, with their shard.
     let per_doc: Vec<Vec<(u32, String)>> = docs
         .par_iter()
         .map(|d| {
-            let all = normalize(&format!("{} {} {} {}", d.t, d.m, d.b.join(" "), d.x));
+            let all = normalize(&format!(
+                "{} {} {} {}",
+                d.t,
+                d.m.join(" "),
+                d.b.join(" "),
+                d.x
+            ));
             let mut toks = tokens(&all);
             toks.sort_unstable();
             toks.dedup();
@@ -212,8 +257,20 @@ pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
         }
     }
     let t2s = t2s_pairs(&chars);
+    let (w, d) = rows(docs);
+    let cjk = |s: &str| s.chars().filter(|c| is_cjk(*c)).collect::<String>();
+    let n = docs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, doc)| {
+            let normal = normalize(&doc.t);
+            (cjk(&normal) != cjk(&doc.t)).then_some((i, normal))
+        })
+        .collect();
     let index = Index {
-        docs,
+        w,
+        d,
+        n,
         shards,
         block: BLOCK as u32,
         t2s,
@@ -226,22 +283,8 @@ pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
         .into_par_iter()
         .enumerate()
         .map(|(n, terms)| {
-            // Ascending ids as gaps: small numbers, a smaller file.
-            let delta: BTreeMap<String, Vec<u32>> = terms
-                .into_iter()
-                .map(|(t, ids)| {
-                    let mut prev = 0;
-                    let gaps = ids
-                        .into_iter()
-                        .map(|id| {
-                            let g = id - prev;
-                            prev = id;
-                            g
-                        })
-                        .collect();
-                    (t, gaps)
-                })
-                .collect();
+            let delta: BTreeMap<String, Vec<i64>> =
+                terms.into_iter().map(|(t, ids)| (t, gaps(&ids))).collect();
             (
                 paths::search_shard(n),
                 format!("XINYU_SHARD({n},{});\n", script_json(&delta)),
@@ -267,15 +310,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chinese_runs_become_bigrams_and_latin_words_stay_whole() {
+    fn chinese_runs_give_characters_and_bigrams_and_latin_words_stay_whole() {
         assert_eq!(
             tokens(&normalize("考试焦虑 ABC")),
-            ["考试", "试焦", "焦虑", "abc"]
+            ["考", "试", "焦", "虑", "考试", "试焦", "焦虑", "abc"]
         );
-        assert_eq!(tokens(&normalize("3年级")), ["3", "年级"]);
+        assert_eq!(tokens(&normalize("3年级")), ["3", "年", "级", "年级"]);
         assert_eq!(tokens(&normalize("爱")), ["爱"]);
         // Full-width Latin and digits are folded by NFKC.
         assert_eq!(normalize("ＡＢＣ３"), "abc3");
+    }
+
+    #[test]
+    fn every_chinese_substring_is_looked_up_by_terms_the_text_has() {
+        let text = normalize("关爱自己，爱护同伴：3年级的ABC游戏。");
+        let have: BTreeSet<String> = tokens(&text).into_iter().collect();
+        let chars: Vec<char> = text.chars().collect();
+        let mut tried = 0;
+        for i in 0..chars.len() {
+            for j in i + 1..=chars.len() {
+                let q: String = chars[i..j].iter().collect();
+                // Words of other letters are looked up whole.
+                if !q.chars().all(is_cjk) {
+                    continue;
+                }
+                let terms = query_terms(&q);
+                assert!(!terms.is_empty(), "{q}");
+                for t in &terms {
+                    assert!(have.contains(t), "{q}: {t} is not indexed");
+                }
+                tried += 1;
+            }
+        }
+        // 关爱自己 and 爱护同伴: 10 each; 年级的: 6; 游戏: 3.
+        assert_eq!(tried, 29);
+        // A single character inside a longer run: 爱 in 关爱 and 爱护.
+        assert_eq!(query_terms("爱"), ["爱"]);
+        assert!(have.contains("爱"));
+        assert_eq!(query_terms("考试焦虑"), ["考试", "试焦", "焦虑"]);
+        assert_eq!(query_terms("3年"), ["3", "年"]);
     }
 
     #[test]
@@ -291,7 +364,7 @@ mod tests {
             f: vec!["game".into()],
             s: "autumn".into(),
             y: vec![],
-            m: "".into(),
+            m: vec![],
             x: "</script>".into(),
         };
         let files = index_files(&[d]);
@@ -307,6 +380,7 @@ mod tests {
         assert!(files[1].1.contains("\"情绪\":[0]"));
         assert!(files[2].1.starts_with("XINYU_TEXT(0,["));
         assert!(!files[2].1.contains("</script>"));
+        assert!(js.contains("\"n\":{}"), "{js}");
         // 情緒 → 情绪: only 绪 differs, and only characters in the index map.
         assert!(js.contains("\"t2s\":\"緒绪\""), "{js}");
     }
@@ -324,7 +398,7 @@ mod tests {
             f: vec![],
             s: String::new(),
             y: vec![],
-            m: String::new(),
+            m: vec![],
             x: x.into(),
         };
         let docs: Vec<Doc> = (0..130)
@@ -340,7 +414,7 @@ mod tests {
             })
             .collect();
         let files = index_files(&docs);
-        let shards = 130usize.div_ceil(60) as u32;
+        let shards = 130usize.div_ceil(20) as u32;
         let n = shard_of("焦虑", shards);
         let shard = &files
             .iter()
@@ -358,6 +432,31 @@ mod tests {
                 .filter(|(p, _)| p.starts_with("search/x-"))
                 .count(),
             33
+        );
+    }
+
+    #[test]
+    fn titles_whose_chinese_nfkc_changes_are_given_normalised() {
+        let doc = |t: &str| Doc {
+            t: t.into(),
+            u: "a.html".into(),
+            k: String::new(),
+            b: vec![],
+            r: String::new(),
+            g: vec![],
+            a: vec![],
+            f: vec![],
+            s: String::new(),
+            y: vec![],
+            m: vec![],
+            x: String::new(),
+        };
+        // Full-width Latin and punctuation change, but not the Chinese.
+        let files = index_files(&[doc("情绪：ＡＢＣ"), doc("第㈠课")]);
+        assert!(
+            files[0].1.contains("\"n\":{\"1\":\"第(一)课\"}"),
+            "{}",
+            files[0].1
         );
     }
 

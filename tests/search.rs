@@ -170,13 +170,178 @@ fn traditional_queries_find_simplified_lessons_and_filters_narrow_them() {
     }
 }
 
+/// The base fixture with one more paragraph in 按下暂停键: 爱 only inside
+/// longer runs (关爱, 爱自己), twice within one snippet; no other page of
+/// the base has the character.
+fn base_with_love(dir: &Path) {
+    copy_tree(&fixture("base"), dir);
+    let lesson = dir.join("lessons/junior-high/02-pause.md");
+    let mut text = std::fs::read_to_string(&lesson).unwrap();
+    text.push_str("\n老师关爱每一个人，也教大家爱自己。\n");
+    std::fs::write(&lesson, text).unwrap();
+}
+
+/// The `<mark>`s of each result's snippet on `search.html?q=…`.
+fn marks(browser: &Path, page: &Path, q: &str) -> Vec<Vec<String>> {
+    let encoded: String =
+        percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let (dom, _) = chromium_load(
+        browser,
+        &page.with_file_name(format!("search.html?q={encoded}")),
+    );
+    let doc = Html::parse_document(&dom);
+    let item = Selector::parse("#search-results .item .snippet").unwrap();
+    let mark = Selector::parse("mark").unwrap();
+    doc.select(&item)
+        .map(|s| s.select(&mark).map(|m| m.text().collect()).collect())
+        .collect()
+}
+
+#[test]
+#[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
+fn a_single_character_is_found_inside_words_and_every_hit_is_marked() {
+    let browser = chromium();
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    base_with_love(&project);
+    let out = tmp.path().join("site");
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let page = out.join("search.html");
+    // 爱 occurs only in 关爱 and 爱自己; 愛 is its Traditional form.
+    assert_eq!(search(&browser, &page, "爱"), ["按下暂停键"]);
+    assert_eq!(search(&browser, &page, "愛"), ["按下暂停键"]);
+    // A single character of a title word, and of a link in a body (the
+    // title ranks first).
+    assert_eq!(search(&browser, &page, "象"), ["情绪气象站"]);
+    assert_eq!(search(&browser, &page, "停"), ["按下暂停键", "情绪气象站"]);
+    // Every hit in the snippet is marked, of every word.
+    assert_eq!(marks(&browser, &page, "爱"), [["爱", "爱"]]);
+    assert_eq!(
+        marks(&browser, &page, "爱 老师"),
+        [["老师", "爱", "爱"]],
+        "both words, in the order they occur"
+    );
+    // With a filter that excludes it, the single character finds nothing.
+    assert!(search_url(&browser, &page, "q=%E7%88%B1&band=lower-primary").is_empty());
+    // Objectives are sentences: joined with 。, not spaces.
+    let (dom, _) = chromium_load(
+        &browser,
+        &page.with_file_name("search.html?q=%E4%BF%A1%E5%8F%B7"),
+    );
+    assert!(
+        dom.contains("信号</mark>。愿意先停一停。会用三步暂停法。"),
+        "{dom}"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
+fn a_browser_that_cannot_search_says_so() {
+    let browser = chromium();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert_eq!(build(&fixture("base"), &out).0, 0);
+    let page = out.join("search.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let message = "这个浏览器不能使用搜索。";
+    assert!(html.contains(message), "the message is in the page itself");
+    assert!(html.contains("Chrome 64、Edge 79、Firefox 78、Safari 11.1"));
+    let shown = |dom: &str| {
+        let doc = Html::parse_document(dom);
+        let sel = Selector::parse("#search-unsupported").unwrap();
+        let p = doc.select(&sel).next().expect("the message element");
+        !(p.attr("style").unwrap_or("").contains("display: none") || p.attr("hidden").is_some())
+    };
+    // Chromium runs search: the message is hidden and results come.
+    let (dom, _) = chromium_load(
+        &browser,
+        &page.with_file_name("search.html?q=%E6%83%85%E7%BB%AA"),
+    );
+    assert!(!shown(&dom), "shown in a browser that can search");
+    assert!(dom.contains("class=\"item\""), "no results");
+    // A browser without String.prototype.normalize (IE11) sees it.
+    let old = html.replacen(
+        "<head>",
+        "<head><script>delete String.prototype.normalize;</script>",
+        1,
+    );
+    std::fs::write(out.join("old.html"), old).unwrap();
+    let (dom, _) = chromium_load(&browser, &out.join("old.html"));
+    assert!(shown(&dom), "hidden in a browser that cannot search");
+}
+
+#[test]
+fn the_stylesheet_keeps_its_colours_without_custom_properties() {
+    // IE11 drops a declaration with var(): each one follows the same
+    // declaration with the plain value.
+    let css = std::fs::read_to_string(repo().join("themes/default/static/style.css")).unwrap();
+    let css = without_comments(&css);
+    let (_, after_root) = css.split_once(":root").unwrap();
+    let (root, _) = after_root
+        .split_once('}')
+        .map(|(r, rest)| (r.trim_start_matches([' ', '{']), rest))
+        .unwrap();
+    let vars: Vec<(&str, &str)> = root
+        .split(';')
+        .filter_map(|d| d.split_once(':'))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect();
+    assert!(vars.len() >= 5, "{vars:?}");
+    let plain = |v: &str| {
+        let mut v = v.to_string();
+        for (k, value) in &vars {
+            v = v.replace(&format!("var({k})"), value);
+        }
+        v
+    };
+    let mut checked = 0;
+    for block in css.split('{').skip(1) {
+        let body = block.split('}').next().unwrap();
+        let decls: Vec<&str> = body.split(';').map(str::trim).collect();
+        for (i, d) in decls.iter().enumerate() {
+            if !d.contains("var(--") || d.starts_with("--") {
+                continue;
+            }
+            let (prop, value) = d.split_once(':').unwrap();
+            let want = format!("{prop}: {}", plain(value.trim()));
+            assert!(
+                i > 0 && decls[i - 1] == want,
+                "`{d}` needs `{want};` before it"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+/// The stylesheet without its comments.
+fn without_comments(css: &str) -> String {
+    let mut out = String::new();
+    let mut rest = css;
+    while let Some((before, after)) = rest.split_once("/*") {
+        out.push_str(before);
+        rest = after.split_once("*/").map_or("", |(_, a)| a);
+    }
+    out.push_str(rest);
+    out
+}
+
 #[test]
 fn without_javascript_the_search_page_lists_everything_by_band() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     assert_eq!(build(&fixture("base"), &out).0, 0);
-    let html = std::fs::read_to_string(out.join("search.html")).unwrap();
-    let doc = Html::parse_document(&html);
+    let page = std::fs::read_to_string(out.join("search.html")).unwrap();
+    // The list is in <noscript>: a parser with scripts on reads it as text.
+    let doc = Html::parse_document(&page);
+    let noscript = Selector::parse("noscript").unwrap();
+    let html: String = doc
+        .select(&noscript)
+        .map(|n| n.text().collect::<String>())
+        .collect();
+    assert!(html.contains("这个浏览器关闭了 JavaScript，不能搜索。"));
+    let doc = Html::parse_fragment(&html);
     let sel = Selector::parse("#search-all h3").unwrap();
     let bands: Vec<String> = doc.select(&sel).map(|e| e.text().collect()).collect();
     assert_eq!(bands, ["小学低年级", "初中"]);

@@ -1,6 +1,6 @@
 //! Project settings: `xinyu.toml`.
 
-use super::toml_file::{self, error_at};
+use super::toml_file::{self, error_at, warning_at};
 use crate::diagnostic::Diagnostic;
 use crate::model::facts::{self, Fact, LocalFacts};
 use crate::model::{Hotline, Language, Settings};
@@ -23,7 +23,7 @@ struct RawSettings {
     #[serde(default)]
     facts: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
-    minify: bool,
+    minify: Option<Spanned<bool>>,
     #[serde(default)]
     public_key: Option<Spanned<String>>,
     #[serde(default)]
@@ -185,6 +185,18 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         return None;
     }
     let facts = LocalFacts::new(declared, &hotlines);
+    // A warning, not a refusal: pushed after the errors are counted.
+    let mut warnings = Vec::new();
+    if let Some(m) = &raw.minify
+        && *m.get_ref()
+        && !cfg!(feature = "minify")
+    {
+        warnings.push(
+            warning_at(FILE, text, m, "这个 xinyu 没有带压缩网页的功能\u{FF0C}minify = true 不起作用\u{FF1A}网页照常生成\u{FF0C}只是不压缩")
+                .with_hint("压缩只让网站小 2% 左右\u{FF0C}课程包本来就是压缩包\u{FF1B}可以删掉这一行。确实需要时\u{FF0C}请用 cargo build --release --features minify 编译 xinyu"),
+        );
+    }
+    diags.extend(warnings);
     Some(Settings {
         title: raw.title.into_inner().trim().to_string(),
         publisher: raw.publisher.into_inner().trim().to_string(),
@@ -192,7 +204,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         theme,
         hotlines,
         facts,
-        minify: raw.minify,
+        minify: raw.minify.as_ref().is_some_and(|m| *m.get_ref()),
         public_key,
         images,
     })
@@ -316,6 +328,43 @@ mod tests {
     fn parse_facts(table: &str) -> Result<Settings, Vec<Diagnostic>> {
         let mut d = Vec::new();
         parse(&format!("{HEAD}{table}"), &mut d).ok_or(d)
+    }
+
+    #[test]
+    fn minify_without_the_feature_is_a_warning_at_its_line_and_images_have_limits() {
+        let mut d = Vec::new();
+        let s = parse(&format!("minify = true\n{HEAD}"), &mut d).unwrap();
+        assert!(s.minify);
+        if cfg!(feature = "minify") {
+            assert!(d.is_empty(), "{d:?}");
+        } else {
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert_eq!(
+                (d[0].line, d[0].severity),
+                (1, crate::diagnostic::Severity::Warning)
+            );
+            assert!(
+                d[0].message.contains("minify = true 不起作用"),
+                "{}",
+                d[0].message
+            );
+        }
+        let mut d = Vec::new();
+        let s = parse(
+            &format!("{HEAD}\n[images]\nmax_kb = 500\nshrink = true\n"),
+            &mut d,
+        )
+        .unwrap();
+        assert_eq!(
+            s.images,
+            crate::model::Images {
+                max_kb: 500,
+                shrink: true
+            }
+        );
+        let mut d = Vec::new();
+        assert!(parse(&format!("{HEAD}\n[images]\nmax_kb = 0\n"), &mut d).is_none());
+        assert!(d[0].message.contains("max_kb = 0 不合适"), "{d:?}");
     }
 
     #[test]

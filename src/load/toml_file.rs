@@ -116,6 +116,13 @@ pub fn error_at<T>(rel: &str, text: &str, v: &Spanned<T>, msg: impl Into<String>
     Diagnostic::error(rel, line, col, msg).with_len(text[span].chars().count())
 }
 
+/// A warning at a value's place, like [`error_at`].
+pub fn warning_at<T>(rel: &str, text: &str, v: &Spanned<T>, msg: impl Into<String>) -> Diagnostic {
+    let span = v.span();
+    let (line, col) = position(text, span.start);
+    Diagnostic::warning(rel, line, col, msg).with_len(text[span].chars().count())
+}
+
 /// A calendar date from a TOML date value (`2026-09-01`, no time).
 pub fn date(rel: &str, text: &str, v: &Spanned<Datetime>) -> Result<Date, Diagnostic> {
     let dt = v.get_ref();

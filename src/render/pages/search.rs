@@ -44,12 +44,14 @@ pub fn docs(
                 f: l.forms.iter().map(|f| f.slug().into()).collect(),
                 s: l.term.slug().into(),
                 y: l.served_grades().map(|g| g.to_string()).collect(),
-                m: meta.join(" "),
+                m: meta,
                 x: format!(
-                    "{} {} {}\n{}",
-                    l.objectives.cognitive,
-                    l.objectives.affective,
-                    l.objectives.behavioral,
+                    "{}\n{}",
+                    sentences(&[
+                        &l.objectives.cognitive,
+                        &l.objectives.affective,
+                        &l.objectives.behavioral,
+                    ]),
                     markdown::plain_text(&l.body.markdown, &cx.c.settings.facts)
                 ),
             })
@@ -68,7 +70,7 @@ pub fn docs(
             f: vec![],
             s: m.term.slug().into(),
             y: grades_of(&m.bands),
-            m: n.areas(&m.areas).join(" "),
+            m: n.areas(&m.areas),
             x: markdown::plain_text(&m.body.markdown, &cx.c.settings.facts),
         });
     }
@@ -85,7 +87,7 @@ pub fn docs(
             f: vec![],
             s: h.term.slug().into(),
             y: grades_of(&h.bands),
-            m: String::new(),
+            m: vec![],
             x: markdown::plain_text(&h.body.markdown, &cx.c.settings.facts),
         });
     }
@@ -105,12 +107,23 @@ pub fn docs(
             m: g.audiences
                 .iter()
                 .map(|a| n.theme.label("audiences", a.slug()))
-                .collect::<Vec<_>>()
-                .join(" "),
+                .collect(),
             x: markdown::plain_text(&g.body.markdown, &cx.c.settings.facts),
         });
     }
     docs
+}
+
+/// Sentences as one text, each ending in 。 (objectives are written
+/// without it, or with it): a snippet then reads as Chinese, not as
+/// phrases run together with spaces.
+fn sentences(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| p.trim().trim_end_matches(['。', '.', '；', ';']))
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{p}。"))
+        .collect()
 }
 
 /// Grade filter values.
@@ -234,4 +247,17 @@ pub fn page_of(cx: &Cx, docs: &[crate::search::Doc]) -> Page {
             filters,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentences;
+
+    #[test]
+    fn objectives_read_as_sentences() {
+        assert_eq!(
+            sentences(&["认识情绪", "接纳自己。", " ", "说出感受；"]),
+            "认识情绪。接纳自己。说出感受。"
+        );
+    }
 }

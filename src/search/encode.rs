@@ -1,0 +1,175 @@
+//! How the search files are written small: the doc list as rows over one
+//! dictionary, postings as gaps with runs folded. `search.js` reads both
+//! back; a change here is a change there.
+
+use super::Doc;
+
+/// A doc as `search.js` reads it: `[title, shared, rest, kind, [bands],
+/// term, [band slugs], [areas], [forms], term slug, [grades], [phrases]]`.
+/// The URL is `rest` after the first `shared` UTF-16 units of the previous
+/// doc's URL (docs of a folder share most of theirs); every other field but
+/// the title is a position in `w`.
+pub(super) type Row<'a> = (
+    &'a str,
+    usize,
+    &'a str,
+    u32,
+    Vec<u32>,
+    u32,
+    Vec<u32>,
+    Vec<u32>,
+    Vec<u32>,
+    u32,
+    Vec<u32>,
+    Vec<u32>,
+);
+
+/// The docs as rows over one dictionary (see `Index` in the parent module).
+pub(super) fn rows<'a>(docs: &'a [Doc]) -> (Vec<&'a str>, Vec<Row<'a>>) {
+    let mut words: Vec<&'a str> = Vec::new();
+    let mut seen: std::collections::HashMap<&'a str, u32> = std::collections::HashMap::new();
+    let mut code = |s: &'a str| -> u32 {
+        *seen.entry(s).or_insert_with(|| {
+            words.push(s);
+            words.len() as u32 - 1
+        })
+    };
+    let mut prev = "";
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        // The byte where this URL leaves the previous one (the bytes before
+        // it are the same in both, so it is a char boundary of each).
+        let at = prev
+            .char_indices()
+            .zip(d.u.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(prev.len().min(d.u.len()), |((i, _), _)| i);
+        let shared = d.u[..at].encode_utf16().count();
+        out.push((
+            d.t.as_str(),
+            shared,
+            &d.u[at..],
+            code(&d.k),
+            d.b.iter().map(|s| code(s)).collect(),
+            code(&d.r),
+            d.g.iter().map(|s| code(s)).collect(),
+            d.a.iter().map(|s| code(s)).collect(),
+            d.f.iter().map(|s| code(s)).collect(),
+            code(&d.s),
+            d.y.iter().map(|s| code(s)).collect(),
+            d.m.iter().map(|s| code(s)).collect(),
+        ));
+        prev = &d.u;
+    }
+    (words, out)
+}
+
+/// Ascending doc ids as gaps (small numbers, a smaller file), with a run
+/// of gaps of 1 as one negative number, `-k` for the next `k` ids one after
+/// another: a character most docs have (的, 我) then takes a few bytes, not
+/// two per doc. `search.js` reads it back in `postings`.
+pub(super) fn gaps(ids: &[u32]) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::with_capacity(ids.len());
+    let mut prev = 0u32;
+    let mut run = 0i64;
+    for (i, &id) in ids.iter().enumerate() {
+        let g = id - prev;
+        prev = id;
+        if g == 1 && i > 0 {
+            run += 1;
+            continue;
+        }
+        match run {
+            0 => {}
+            1 => out.push(1),
+            k => out.push(-k),
+        }
+        run = 0;
+        out.push(i64::from(g));
+    }
+    match run {
+        0 => {}
+        1 => out.push(1),
+        k => out.push(-k),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_doc_list_is_rows_over_one_dictionary() {
+        let doc = |t: &str, u: &str, m: &[&str]| Doc {
+            t: t.into(),
+            u: u.into(),
+            k: "活动课".into(),
+            b: vec!["初中".into()],
+            r: "秋季学期".into(),
+            g: vec!["junior-high".into()],
+            a: vec!["emotions".into()],
+            f: vec![],
+            s: "autumn".into(),
+            y: vec!["7".into()],
+            m: m.iter().map(|s| s.to_string()).collect(),
+            x: String::new(),
+        };
+        let docs = [
+            doc("甲", "lessons/junior-high/情绪-1.html", &["情绪", "7年级"]),
+            doc("乙", "lessons/junior-high/情绪-2.html", &["7年级"]),
+            doc("丙", "meetings/a.html", &[]),
+        ];
+        let (w, d) = rows(&docs);
+        assert_eq!(
+            w,
+            [
+                "活动课",
+                "初中",
+                "秋季学期",
+                "junior-high",
+                "emotions",
+                "autumn",
+                "7",
+                "情绪",
+                "7年级"
+            ]
+        );
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(
+            json,
+            concat!(
+                r#"[["甲",0,"lessons/junior-high/情绪-1.html",0,[1],2,[3],[4],[],5,[6],[7,8]],"#,
+                r#"["乙",23,"2.html",0,[1],2,[3],[4],[],5,[6],[8]],"#,
+                r#"["丙",0,"meetings/a.html",0,[1],2,[3],[4],[],5,[6],[]]]"#
+            )
+        );
+        // 23 UTF-16 units: what String.prototype.slice counts in search.js.
+        assert_eq!("lessons/junior-high/情绪-".encode_utf16().count(), 23);
+    }
+
+    #[test]
+    fn runs_of_neighbouring_ids_are_one_number() {
+        assert_eq!(gaps(&[7, 57, 107]), [7, 50, 50]);
+        // 0, then 1..=4 one after another, then 9, 10, then 20.
+        assert_eq!(gaps(&[0, 1, 2, 3, 4, 9, 10, 20]), [0, -4, 5, 1, 10]);
+        assert_eq!(gaps(&[3, 4, 5]), [3, -2]);
+        assert_eq!(gaps(&[]), Vec::<i64>::new());
+        // Read back as search.js does.
+        let ids = [0, 1, 2, 3, 4, 9, 10, 11, 20, 21];
+        let mut back = Vec::new();
+        let mut id = 0i64;
+        for g in gaps(&ids) {
+            if g < 0 {
+                for _ in 0..-g {
+                    id += 1;
+                    back.push(id);
+                }
+            } else {
+                id += g;
+                back.push(id);
+            }
+        }
+        assert_eq!(back, ids.map(i64::from));
+    }
+}
