@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Band, Curriculum, Date, Form, Lesson, Settings, Term};
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The built-in word lists.
@@ -185,10 +185,18 @@ pub fn run(
         }
     }
     // Sensitive lessons belong in a sequence, never alone.
+    // (A set, not a scan of all lessons for each: that was quadratic.)
+    let sensitive: BTreeSet<(Band, Term, u32)> = c
+        .lessons
+        .iter()
+        .filter(|l| l.sensitive)
+        .map(|l| (l.band, l.term, l.order))
+        .collect();
     for l in c.lessons.iter().filter(|l| l.sensitive) {
-        let neighbour = c.lessons.iter().any(|o| {
-            o.sensitive && o.band == l.band && o.term == l.term && o.order.abs_diff(l.order) == 1
-        });
+        let neighbour = [l.order.checked_sub(1), l.order.checked_add(1)]
+            .into_iter()
+            .flatten()
+            .any(|o| sensitive.contains(&(l.band, l.term, o)));
         if !neighbour {
             out.push(
                 Diagnostic::warning(
