@@ -153,6 +153,17 @@ def main():
             + f"xinyu also renders meetings, parent handouts, calendars, a print page and a worksheet page per lesson, "
             f"the search index and {n_pack_zips} zip packs ({fmt(pack_bytes / 2**20, 1)} MB of zips, not counted as pages)."]
 
+    # (a0) check, timed
+    checks = [n for n in ("check", "check-before")[: 2 if before else 1] if times(w, n, a.runs)]
+    if checks:
+        out += ["", "### `xinyu check`", "",
+                "| run as | median wall s | median CPU s | peak RSS MB | runs: wall s each |",
+                "|---|---:|---:|---:|---|"]
+        for name in checks:
+            st = summary(times(w, name, a.runs))
+            out.append(f"| {name} | {fmt(st['wall'])} | {fmt(st['cpu'])} | {fmt(st['rss'], 1)} | "
+                       f"{st['runs']}: {', '.join(fmt(x) for x in st['walls'])} |")
+
     # (a) pack
     rows = times(w, "pack", a.runs)
     zips, zbytes = tree(w / "out-pack", ".zip")
@@ -198,6 +209,7 @@ def main():
                 "median CPU s after / before | CPU ratio | peak RSS MB after / before | RSS ratio |",
                 "|---|---:|---:|---|---:|---:|---:|---:|"]
         for label, after_name, before_name in (("build", "xinyu", "xinyu-before"),
+                                               ("check", "check", "check-before"),
                                                ("pack --slot 1", "pack", "pack-before"),
                                                ("print --slot 1", "print", "print-before")):
             ra, rb = times(w, after_name, a.runs), times(w, before_name, a.runs)

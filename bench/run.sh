@@ -5,8 +5,8 @@
 #
 # For each N: generates a corpus (bench/gen.py) once, builds it with the three
 # tools in alternation (fresh output folder per run, /usr/bin/time for wall,
-# CPU and peak RSS), then measures `xinyu pack` for one slot, `xinyu print`
-# for one slot (with a fake browser, see below), the search index size,
+# CPU and peak RSS), then measures `xinyu check`, `xinyu pack` for one slot,
+# `xinyu print` for one slot (with a fake browser, see below), the search index size,
 # `xinyu serve` edit-to-reload latency (bench/reload.py) and search
 # time-to-first-result in headless Chromium (bench/search-probe.sh; for the
 # search alone, bench/search.sh is quicker). Writes bench/results-<N>.md and
@@ -23,7 +23,8 @@
 #                 change), measured as its own tool in the same run: the build
 #                 as `xinyu-before` (in the alternation with xinyu, Hugo and
 #                 mdBook; the two xinyus swap places every other run), and
-#                 pack and print of one slot as `pack-before` / `print-before`.
+#                 check as `check-before`, pack and print of one slot as
+#                 `pack-before` / `print-before`.
 #                 The report adds a before-vs-after table (ratios after/before).
 #   BENCH_DIR     scratch folder (default /tmp/xinyu-bench)
 #   RUNS          runs per tool for every N (default: 5 below N=10000, else 3)
@@ -185,9 +186,10 @@ for N in "${NS[@]}"; do
   done
   cp "$(ls "$W"/times/xinyu.*.err | tail -1)" "$W/xinyu-build.log"
 
-  # (a) xinyu pack for one slot; (a') xinyu print for one slot, fake browser.
-  # pack/print use $XINYU, pack-before/print-before $XINYU_BEFORE, in turns.
-  for what in pack print; do
+  # (a0) xinyu check, timed; (a) xinyu pack for one slot; (a') xinyu print
+  # for one slot, fake browser. check/pack/print use $XINYU,
+  # check-before/pack-before/print-before $XINYU_BEFORE, in turns.
+  for what in check pack print; do
     for r in $(seq 1 "$R"); do
       order=("$what"); bins=("$XINYU")
       if [ -n "$XINYU_BEFORE" ]; then
@@ -202,6 +204,7 @@ for N in "${NS[@]}"; do
         rm -rf "$W/out-$name"
         log "N=$N run $r/$R: $name"
         case $what in
+          check) time_run "$W/times/$name.$r" "${bins[$i]}" check "$C/xinyu" ;;
           pack) time_run "$W/times/$name.$r" "${bins[$i]}" pack "$C/xinyu" \
             --term 2026-autumn --slot 1 --out "$W/out-$name" ;;
           print) time_run "$W/times/$name.$r" "${bins[$i]}" print "$C/xinyu" \

@@ -9,6 +9,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, RenderOptions};
 use crate::model::{Body, Curriculum, Timed};
+use rayon::prelude::*;
 
 /// The kind of the "nothing marked for the class" warning, for folding.
 pub const KIND: &str = "classroom-empty";
@@ -39,28 +40,34 @@ pub fn classroom(c: &Curriculum) -> Vec<Diagnostic> {
                 .map(|m| (m.path.as_str(), &m.body, m.segments.as_slice())),
         )
         .collect();
-    let mut out = Vec::new();
-    let mut adopted = false;
-    let mut empty = Vec::new();
-    for (path, body, parts) in docs {
-        let blocks =
-            markdown::projections(&body.markdown, body.first_line, RenderOptions::default());
-        adopted |= !blocks.is_empty();
-        for b in &blocks {
-            teacher_text(path, b.line, &b.source, &mut out);
-        }
-        let shown = parts
-            .iter()
-            .any(|p| blocks.iter().any(|b| b.under.contains(&p.line)));
-        if let Some(first) = parts.first()
-            && !shown
-        {
-            empty.push(
+    // Each file in parallel: its teacher-text warnings, whether it has a
+    // 投影 block, and its "only titles" warning; gathered in file order.
+    let per_doc: Vec<(Vec<Diagnostic>, bool, Option<Diagnostic>)> = docs
+        .par_iter()
+        .map(|&(path, body, parts)| {
+            let blocks =
+                markdown::projections(&body.markdown, body.first_line, RenderOptions::default());
+            let mut teacher = Vec::new();
+            for b in &blocks {
+                teacher_text(path, b.line, &b.source, &mut teacher);
+            }
+            let shown = parts
+                .iter()
+                .any(|p| blocks.iter().any(|b| b.under.contains(&p.line)));
+            let empty = parts.first().filter(|_| !shown).map(|first| {
                 Diagnostic::warning(path, first.line, 1, "课堂投影的每一屏都只有标题")
                     .with_kind(KIND)
-                    .with_hint("在环节里加一段以“> 投影：”开头的引用，写学生要看的任务、问题或规则\u{FF1B}教师的话、参考答案不要放进去"),
-            );
-        }
+                    .with_hint("在环节里加一段以“> 投影：”开头的引用，写学生要看的任务、问题或规则\u{FF1B}教师的话、参考答案不要放进去")
+            });
+            (teacher, !blocks.is_empty(), empty)
+        })
+        .collect();
+    let adopted = per_doc.iter().any(|(_, has, _)| *has);
+    let mut out = Vec::new();
+    let mut empty = Vec::new();
+    for (teacher, _, e) in per_doc {
+        out.extend(teacher);
+        empty.extend(e);
     }
     if adopted {
         out.extend(empty);

@@ -8,17 +8,19 @@
 mod classroom;
 mod placeholders;
 mod template;
+mod words;
 
 pub use classroom::KIND as CLASSROOM_EMPTY;
 use placeholders::placeholders_in;
 pub use placeholders::{KIND as PLACEHOLDER, placeholders};
 use template::filled_in;
+pub use words::Words;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Band, Curriculum, Date, Form, Lesson, Settings, Term};
-use regex::Regex;
+use rayon::prelude::*;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The built-in word lists.
@@ -78,214 +80,10 @@ impl Rules {
     }
 }
 
-/// Every place `needle` occurs in `text`: (line, column in characters).
-fn find_all(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let mut from = 0;
-        while let Some(pos) = line[from..].find(needle) {
-            let at = from + pos;
-            out.push((i + 1, line[..at].chars().count() + 1));
-            from = at + needle.len();
-        }
-    }
-    out
-}
-
-/// Every match of `re` (its first group when it has one, so context
-/// characters around a number are not part of the span).
-fn regex_all(text: &str, re: &Regex) -> Vec<(usize, usize, String)> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        for caps in re.captures_iter(line) {
-            let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
-                continue;
-            };
-            out.push((
-                i + 1,
-                line[..m.start()].chars().count() + 1,
-                m.as_str().to_string(),
-            ));
-        }
-    }
-    out
-}
-
 fn line_of(text: &str, prefix: &str) -> usize {
     text.lines()
         .position(|l| l.starts_with(prefix))
         .map_or(0, |i| i + 1)
-}
-
-/// Safe-messaging and privacy checks of one file's text, with the
-/// patterns compiled once.
-pub struct Words<'r> {
-    rules: &'r Rules,
-    /// Declared hotline numbers, digits only: not private.
-    hotlines: Vec<String>,
-    /// A mobile number; a landline with area code; an 18-digit ID number; a 学号.
-    mobile: Regex,
-    landline: Regex,
-    id_card: Regex,
-    student_no: Regex,
-}
-
-impl<'r> Words<'r> {
-    /// The checks with `rules`; the hotlines of `settings` are allowed.
-    pub fn new(rules: &'r Rules, settings: &Settings) -> Words<'r> {
-        Words {
-            rules,
-            hotlines: settings
-                .hotlines
-                .iter()
-                .map(|h| h.number.replace([' ', '-'], ""))
-                .collect(),
-            mobile: Regex::new(r"(?:^|[^0-9])(1[3-9][0-9]{9})(?:[^0-9]|$)").expect("valid regex"),
-            landline: Regex::new(r"0[0-9]{2,3}[-‐—－ ]?[0-9]{7,8}").expect("valid regex"),
-            id_card: Regex::new(r"(?:^|[^0-9])([0-9]{17}[0-9Xx])(?:[^0-9]|$)")
-                .expect("valid regex"),
-            student_no: Regex::new(r"学号[:：\s]*[0-9A-Za-z]{4,}").expect("valid regex"),
-        }
-    }
-
-    /// Checks the text of the file at `path`, written for `bands`.
-    pub fn file(
-        &self,
-        path: &str,
-        bands: &[Band],
-        sensitive: bool,
-        text: &str,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let rules = self.rules;
-        let lower_primary_only = bands == [Band::LowerPrimary];
-        let lower_primary = bands.contains(&Band::LowerPrimary);
-        for w in &rules.means.words {
-            for (line, col) in find_all(text, w) {
-                out.push(
-                    Diagnostic::error(path, line, col, format!("出现了描述自杀或自伤方法、手段的词“{w}”"))
-                        .with_len(w.chars().count())
-                        .with_hint("按安全报道原则，不描述方法、手段或地点\u{FF1B}改为讲清“感到撑不住时向谁求助”"),
-                );
-            }
-        }
-        let mut mentions_suicide = None;
-        for w in &rules.suicide.words {
-            for (line, col) in find_all(text, w) {
-                mentions_suicide.get_or_insert((line, col, w.clone()));
-                if lower_primary {
-                    out.push(
-                        Diagnostic::error(path, line, col, format!("小学低年级的内容里出现了“{w}”"))
-                            .with_len(w.chars().count())
-                            .with_hint("小学低年级不讲自杀话题\u{FF1B}只传递“很难过、很害怕时，告诉你信任的大人”"),
-                    );
-                }
-            }
-        }
-        if let Some((line, col, w)) = mentions_suicide
-            && !sensitive
-            && !lower_primary_only
-        {
-            out.push(
-                Diagnostic::warning(
-                    path,
-                    line,
-                    col,
-                    format!("提到了“{w}”，但文件没有标 sensitive: true"),
-                )
-                .with_len(w.chars().count())
-                .with_hint(
-                    "在前置信息里加上 sensitive: true\u{FF0C}页面会提醒老师提前通读并做好求助转介",
-                ),
-            );
-        }
-        self.private(path, text, out);
-        let fictional = rules
-            .case
-            .fictional
-            .iter()
-            .any(|f| text.contains(f.as_str()));
-        if !fictional
-            && let Some((line, col, w)) = rules
-                .case
-                .words
-                .iter()
-                .find_map(|w| find_all(text, w).first().map(|(l, c)| (*l, *c, w)))
-        {
-            out.push(
-                Diagnostic::error(path, line, col, "有案例故事，但没有说明是虚构的")
-                    .with_len(w.chars().count())
-                    .with_hint(
-                        "案例要用虚构或改编的人物，并写明“以下案例为虚构”或在名字后注明“（化名）”",
-                    ),
-            );
-        }
-    }
-
-    /// Personal data in `text`, the file `path`: mobile numbers, phone
-    /// numbers that are not declared hotlines, ID card numbers, 学号.
-    pub fn private(&self, path: &str, text: &str, out: &mut Vec<Diagnostic>) {
-        for (line, col, m) in regex_all(text, &self.mobile) {
-            out.push(
-                Diagnostic::error(path, line, col, format!("出现了手机号码 {m}"))
-                    .with_len(m.chars().count())
-                    .with_hint("课程材料里不能出现个人电话号码\u{FF1B}求助电话写在 xinyu.toml 的 [[hotlines]] 里，每页自动显示"),
-            );
-        }
-        for (line, col, m) in regex_all(text, &self.landline) {
-            let digits: String = m.chars().filter(char::is_ascii_digit).collect();
-            if self.hotlines.contains(&digits) {
-                continue;
-            }
-            out.push(
-                Diagnostic::error(
-                    path,
-                    line,
-                    col,
-                    format!("出现了没有登记为求助热线的电话号码 {m}"),
-                )
-                .with_len(m.chars().count())
-                .with_hint("如果这是求助热线，请写进 xinyu.toml 的 [[hotlines]]\u{FF1B}否则请删除"),
-            );
-        }
-        for (line, col, m) in regex_all(text, &self.id_card) {
-            out.push(
-                Diagnostic::error(path, line, col, "出现了像身份证号的 18 位号码")
-                    .with_len(m.chars().count())
-                    .with_hint("课程材料里不能出现任何人的身份证号"),
-            );
-        }
-        for (line, col, m) in regex_all(text, &self.student_no) {
-            out.push(
-                Diagnostic::error(path, line, col, "出现了学号")
-                    .with_len(m.chars().count())
-                    .with_hint("课程材料里不能出现学生的学号、姓名等个人信息"),
-            );
-        }
-    }
-
-    /// Personal data in the values of the `[facts]` table: a value appears
-    /// on every page that refers to it.
-    fn facts(&self, settings: &Settings, out: &mut Vec<Diagnostic>) {
-        for f in &settings.facts.declared {
-            let mut found = Vec::new();
-            self.private(crate::load::settings::FILE, &f.value, &mut found);
-            for mut d in found {
-                // The value is one line; its text starts after the quote.
-                d.column += f.column;
-                d.line = f.line;
-                if let Some(h) = d.hint.as_mut()
-                    && d.message.contains("电话号码")
-                {
-                    *h = format!(
-                        "本地信息“{}”会出现在每个引用它的页面上\u{FF1B}学校的求助电话请写成一条 [[hotlines]]\u{FF0C}再在内容里用 {{{{热线名字}}}} 引用它的号码",
-                        f.name
-                    );
-                }
-                out.push(d);
-            }
-        }
-    }
 }
 
 /// One file to check: its path, bands and whether it is marked sensitive.
@@ -331,17 +129,31 @@ pub fn run(
         }))
         .collect();
     let words = Words::new(rules, &c.settings);
-    for it in &items {
-        if let Some(text) = sources.get(it.path) {
-            words.file(it.path, &it.bands, it.sensitive, text, &mut out);
-        }
-    }
+    // Files in parallel, findings in the order of `items`.
+    let per_file: Vec<Vec<Diagnostic>> = items
+        .par_iter()
+        .map(|it| {
+            let mut found = Vec::new();
+            if let Some(text) = sources.get(it.path) {
+                words.file(it.path, &it.bands, it.sensitive, text, &mut found);
+            }
+            found
+        })
+        .collect();
+    out.extend(per_file.into_iter().flatten());
 
     // Images need a description: screen readers read it, and a file that
     // fails to load still says what it showed.
-    for (path, body) in c.bodies() {
-        images(path, body, &mut out);
-    }
+    let bodies: Vec<(&str, &crate::model::Body)> = c.bodies().collect();
+    let per_body: Vec<Vec<Diagnostic>> = bodies
+        .par_iter()
+        .map(|(path, body)| {
+            let mut found = Vec::new();
+            images(path, body, &mut found);
+            found
+        })
+        .collect();
+    out.extend(per_body.into_iter().flatten());
     for g in c.guides.iter().filter(|g| g.template) {
         out.extend(filled_in(&g.path, &g.body));
     }
@@ -373,10 +185,18 @@ pub fn run(
         }
     }
     // Sensitive lessons belong in a sequence, never alone.
+    // (A set, not a scan of all lessons for each: that was quadratic.)
+    let sensitive: BTreeSet<(Band, Term, u32)> = c
+        .lessons
+        .iter()
+        .filter(|l| l.sensitive)
+        .map(|l| (l.band, l.term, l.order))
+        .collect();
     for l in c.lessons.iter().filter(|l| l.sensitive) {
-        let neighbour = c.lessons.iter().any(|o| {
-            o.sensitive && o.band == l.band && o.term == l.term && o.order.abs_diff(l.order) == 1
-        });
+        let neighbour = [l.order.checked_sub(1), l.order.checked_add(1)]
+            .into_iter()
+            .flatten()
+            .any(|o| sensitive.contains(&(l.band, l.term, o)));
         if !neighbour {
             out.push(
                 Diagnostic::warning(
@@ -523,7 +343,13 @@ fn images(path: &str, body: &crate::model::Body, out: &mut Vec<Diagnostic>) {
                 )),
         );
     }
-    for img in crate::markdown::images_without_alt(&body.markdown, body.first_line) {
+    // Every Markdown image opens with `![`: most bodies need no parse.
+    let images = if body.markdown.contains("![") {
+        crate::markdown::images_without_alt(&body.markdown, body.first_line)
+    } else {
+        Vec::new()
+    };
+    for img in images {
         out.push(
             Diagnostic::warning(path, img.line, img.column, "图片没有替代文字")
                 .with_len(img.len)

@@ -375,18 +375,23 @@ pub fn broken_links(markdown: &str, first_line: usize) -> Vec<BrokenLink> {
         return Vec::new();
     }
     let lines = Lines::new(markdown, first_line);
-    // Source ranges that are not plain text.
-    let mut skip: Vec<std::ops::Range<usize>> = Vec::new();
-    for (event, range) in events(markdown) {
-        match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. })
-            | Event::Code(_)
-            | Event::Html(_)
-            | Event::InlineHtml(_) => skip.push(range),
-            _ => {}
-        }
-    }
-    let skipped = |at: usize| skip.iter().any(|r| r.contains(&at));
+    // Ranges that are not plain text: parsed only once the text shows a slip.
+    let mut skip: Option<Vec<std::ops::Range<usize>>> = None;
+    let mut skipped = |at: usize| {
+        let skip = skip.get_or_insert_with(|| {
+            events(markdown)
+                .into_iter()
+                .filter_map(|(event, range)| match event {
+                    Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. })
+                    | Event::Code(_)
+                    | Event::Html(_)
+                    | Event::InlineHtml(_) => Some(range),
+                    _ => None,
+                })
+                .collect()
+        });
+        skip.iter().any(|r| r.contains(&at))
+    };
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = markdown[from..].find(']').map(|i| i + from) {
@@ -399,9 +404,6 @@ pub fn broken_links(markdown: &str, first_line: usize) -> Vec<BrokenLink> {
         } else {
             continue;
         };
-        if skipped(i) {
-            continue;
-        }
         // The opening bracket on the same line, and the closing one.
         let line_start = markdown[..i].rfind('\n').map_or(0, |p| p + 1);
         let Some(start) = markdown[line_start..i].rfind('[').map(|p| p + line_start) else {
@@ -425,7 +427,7 @@ pub fn broken_links(markdown: &str, first_line: usize) -> Vec<BrokenLink> {
             .trim()
             .split_once(char::is_whitespace)
             .is_some_and(|(_, t)| t.trim_start().starts_with(['"', '\'', '(']));
-        if !(full_width || space) || titled || target.trim().starts_with('<') {
+        if !(full_width || space) || titled || target.trim().starts_with('<') || skipped(i) {
             continue;
         }
         let end =
