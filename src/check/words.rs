@@ -344,17 +344,7 @@ mod tests {
     use super::*;
 
     fn settings() -> Settings {
-        Settings {
-            title: String::new(),
-            publisher: String::new(),
-            language: crate::model::Language::ZhHans,
-            theme: "default".into(),
-            hotlines: vec![],
-            facts: Default::default(),
-            minify: false,
-            public_key: None,
-            images: Default::default(),
-        }
+        Settings::default()
     }
 
     fn rules(means: &[&str], suicide: &[&str]) -> Rules {

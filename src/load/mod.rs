@@ -155,17 +155,7 @@ pub fn load(root: &Path) -> Loaded {
         .collect();
 
     let mut c = Curriculum {
-        settings: settings.clone().unwrap_or_else(|| crate::model::Settings {
-            title: String::new(),
-            publisher: String::new(),
-            language: crate::model::Language::ZhHans,
-            theme: "default".into(),
-            hotlines: vec![],
-            facts: Default::default(),
-            minify: false,
-            public_key: None,
-            images: Default::default(),
-        }),
+        settings: settings.clone().unwrap_or_default(),
         lessons: vec![],
         meetings: vec![],
         handouts: vec![],

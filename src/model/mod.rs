@@ -79,6 +79,24 @@ pub struct Images {
     pub shrink: bool,
 }
 
+impl Default for Settings {
+    /// Settings with nothing filled in: what a project whose `xinyu.toml`
+    /// could not be read is checked against.
+    fn default() -> Self {
+        Settings {
+            title: String::new(),
+            publisher: String::new(),
+            language: Language::ZhHans,
+            theme: "default".into(),
+            hotlines: vec![],
+            facts: Default::default(),
+            minify: false,
+            public_key: None,
+            images: Images::default(),
+        }
+    }
+}
+
 impl Default for Images {
     fn default() -> Self {
         // A phone photo is 3–8 MB; a picture a lesson needs, scaled to fit
