@@ -132,23 +132,10 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) if in_h2 => in_h2 = false,
             _ if in_h2 => {}
-            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => match retarget(tag, opts)
-            {
-                Some(tag) => {
-                    dropped.push(false);
-                    buf.push(Event::Start(tag));
-                }
-                None => dropped.push(true),
-            },
-            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
-                if !dropped.pop().unwrap_or(false) {
-                    buf.push(Event::End(end));
-                }
-            }
-            Event::Html(h) => buf.push(Event::Html(CowStr::from(retarget_html(&h, opts)))),
-            Event::InlineHtml(h) => {
-                buf.push(Event::InlineHtml(CowStr::from(retarget_html(&h, opts))))
-            }
+            e @ (Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::End(TagEnd::Link | TagEnd::Image)
+            | Event::Html(_)
+            | Event::InlineHtml(_)) => buf.extend(point(e, opts, &mut dropped)),
             Event::Start(Tag::BlockQuote(_)) if super::projection::is_marked(&events[i..]) => {
                 // What the class will see, boxed on the teacher's page.
                 depth += 1;
@@ -188,6 +175,27 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
         sections.remove(0);
     }
     sections
+}
+
+/// A link or image event, or the author's raw HTML, pointed where `opts`
+/// says: `None` for the start and end of a dropped link or image (its text
+/// stays). `dropped` remembers, for each open link or image, whether it
+/// was dropped. Both the sections of a page and a 投影 block's content go
+/// through this one function.
+fn point<'a>(e: Event<'a>, opts: RenderOptions, dropped: &mut Vec<bool>) -> Option<Event<'a>> {
+    match e {
+        Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+            let tag = retarget(tag, opts);
+            dropped.push(tag.is_none());
+            tag.map(Event::Start)
+        }
+        Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+            (!dropped.pop().unwrap_or(false)).then_some(Event::End(end))
+        }
+        Event::Html(h) => Some(Event::Html(CowStr::from(retarget_html(&h, opts)))),
+        Event::InlineHtml(h) => Some(Event::InlineHtml(CowStr::from(retarget_html(&h, opts)))),
+        other => Some(other),
+    }
 }
 
 /// A link or image pointed at its new destination; `None` drops it (its
@@ -350,23 +358,10 @@ pub(super) fn html_of(events: Vec<Event<'static>>, opts: RenderOptions) -> Strin
     let mut dropped: Vec<bool> = Vec::new();
     for e in events {
         match e {
-            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => match retarget(tag, opts)
-            {
-                Some(tag) => {
-                    dropped.push(false);
-                    buf.push(Event::Start(tag));
-                }
-                None => dropped.push(true),
-            },
-            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
-                if !dropped.pop().unwrap_or(false) {
-                    buf.push(Event::End(end));
-                }
-            }
-            Event::Html(h) => buf.push(Event::Html(CowStr::from(retarget_html(&h, opts)))),
-            Event::InlineHtml(h) => {
-                buf.push(Event::InlineHtml(CowStr::from(retarget_html(&h, opts))))
-            }
+            e @ (Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::End(TagEnd::Link | TagEnd::Image)
+            | Event::Html(_)
+            | Event::InlineHtml(_)) => buf.extend(point(e, opts, &mut dropped)),
             other => buf.push(other),
         }
     }
