@@ -165,11 +165,21 @@ pub fn search(data: &[u8]) {
         s: String::new(),
         y: vec![],
         m: vec![text.to_string()],
-        x: text.to_string(),
     };
-    for (path, js) in search::index_files(&[doc]) {
+    let files = search::index_list(&[doc], &|_| text.to_string());
+    for (path, js) in &files {
         assert!(!path.contains(".."), "{path}");
         assert!(!js.to_ascii_lowercase().contains("</script"), "{js}");
+    }
+    // Every term of the text is in the one shard (of one doc's index) the
+    // browser looks it up in.
+    let shard = files
+        .iter()
+        .find(|(p, _)| p.as_str() == "search/p-0.js")
+        .map(|(_, js)| js.as_str())
+        .unwrap_or("");
+    for t in &terms {
+        assert!(shard.contains(&format!("\"{t}\":[0]")), "{t:?} in {shard}");
     }
 }
 

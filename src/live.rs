@@ -282,7 +282,7 @@ pub struct SearchJob {
 pub fn write_search(
     job: &SearchJob,
     out: &Path,
-    cancelled: impl Fn() -> bool,
+    cancelled: impl Fn() -> bool + Sync,
 ) -> Result<(), String> {
     let c = &job.c;
     let plan = Plan::new(c, Release::Ready);
@@ -296,15 +296,17 @@ pub fn write_search(
     // The number of docs is unchanged (a quick rebuild never adds one), so
     // the same files are replaced; each is whole at any moment. Only files
     // whose bytes changed are written.
-    for (rel, js) in crate::search::index_files(&docs) {
+    let text = |i| docs.text(&c.settings.facts, i);
+    let emit = |rel: String, js: String| {
         if cancelled() {
             return Ok(());
         }
         let path = out.join(&rel);
         if std::fs::read(&path).is_ok_and(|old| old == js.as_bytes()) {
-            continue;
+            return Ok(());
         }
-        writer::replace(&path, js.as_bytes()).map_err(|e| format!("无法写入 {rel}\u{FF1A}{e}"))?;
-    }
-    Ok(())
+        writer::replace(&path, js.as_bytes())
+            .map_err(|e| anyhow::anyhow!("无法写入 {rel}\u{FF1A}{e}"))
+    };
+    crate::search::index_files(&docs.list, &text, &emit).map_err(|e| format!("{e:#}"))
 }

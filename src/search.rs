@@ -13,9 +13,11 @@
 //! bigram false positives.
 
 mod encode;
+mod postings;
 
 use crate::plan::paths;
 use encode::{Row, gaps, rows};
+use postings::{DocTerms, Shard};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -47,10 +49,6 @@ pub struct Doc {
     /// Topics, areas, forms and grades, one phrase each: ranked after the
     /// title.
     pub m: Vec<String>,
-    /// Objectives and body, as plain text: in the text blocks, not in
-    /// `search-index.js`.
-    #[serde(skip)]
-    pub x: String,
 }
 
 /// NFKC and lowercase: what both the index and the query go through.
@@ -212,50 +210,74 @@ fn t2s_pairs(chars: &BTreeSet<char>) -> String {
     out
 }
 
-/// The search files for these docs, as (path under the output root,
-/// contents): `search-index.js` (the docs' titles, URLs and filter fields,
+/// Docs tokenised and merged into the postings at a time: enough to keep
+/// both cores busy, few enough that their texts and terms stay small. A
+/// multiple of [`BLOCK`], so text blocks never straddle two chunks.
+const CHUNK: usize = 1024;
+
+/// A doc's objectives and body as plain text, by position in the doc list.
+pub type Text<'a> = dyn Fn(usize) -> String + Sync + 'a;
+
+/// Takes each finished file: (path under the output root, contents).
+pub type Emit<'a> = dyn Fn(String, String) -> anyhow::Result<()> + Sync + 'a;
+
+/// The search files for these docs, each handed to `emit` as soon as it is
+/// made: `search-index.js` (the docs' titles, URLs and filter fields,
 /// loaded with the search page), postings shards `search/p-N.js` (term →
 /// doc ids, delta-encoded) and text blocks `search/x-K.js` (plain text for
-/// snippets). The browser loads only the shards of the query's terms and
-/// the blocks of the results it shows, so a big site searches as fast as a
-/// small one. Every file is a script calling a function the page defines:
-/// `<script>` tags work from `file://`, where `fetch` does not.
-pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
+/// snippets, from `text`). The browser loads only the shards of the
+/// query's terms and the blocks of the results it shows, so a big site
+/// searches as fast as a small one. Every file is a script calling a
+/// function the page defines: `<script>` tags work from `file://`, where
+/// `fetch` does not.
+///
+/// Docs are read [`CHUNK`] at a time: each chunk's texts are made,
+/// tokenised and written as text blocks in parallel, then merged into the
+/// postings with every shard in parallel; only the postings outlive a
+/// chunk.
+pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()> {
     use rayon::prelude::*;
     // About 20 docs' worth of postings per shard, at most 512 shards: a
     // query loads one shard per term, and a smaller one arrives sooner.
     let shards = docs.len().div_ceil(20).clamp(1, 512) as u32;
-    // Tokenise in parallel; each doc's distinct terms, with their shard.
-    let per_doc: Vec<Vec<(u32, String)>> = docs
-        .par_iter()
-        .map(|d| {
-            let all = normalize(&format!(
-                "{} {} {} {}",
-                d.t,
-                d.m.join(" "),
-                d.b.join(" "),
-                d.x
-            ));
-            let mut toks = tokens(&all);
-            toks.sort_unstable();
-            toks.dedup();
-            toks.into_iter()
-                .map(|t| (shard_of(&t, shards), t))
-                .collect()
-        })
-        .collect();
-    let mut chars = BTreeSet::new();
-    let mut postings: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
-    for (i, toks) in per_doc.into_iter().enumerate() {
-        for (shard, t) in toks {
-            // Every CJK character of a doc is in one of its terms.
-            chars.extend(t.chars().filter(|c| is_cjk(*c)));
-            postings[shard as usize]
-                .entry(t)
-                .or_default()
-                .push(i as u32);
-        }
+    let mut postings: Vec<Shard> = (0..shards).map(|_| Shard::default()).collect();
+    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+        let base = c * CHUNK;
+        let done: Vec<(String, DocTerms)> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(j, d)| {
+                let x = text(base + j);
+                let all = normalize(&format!(
+                    "{} {} {} {}",
+                    d.t,
+                    d.m.join(" "),
+                    d.b.join(" "),
+                    x
+                ));
+                (x, DocTerms::of(&all, shards))
+            })
+            .collect();
+        done.par_chunks(BLOCK)
+            .enumerate()
+            .try_for_each(|(k, block)| {
+                let texts: Vec<String> = block
+                    .iter()
+                    .map(|(x, _)| x.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect();
+                let k = base / BLOCK + k;
+                emit(
+                    paths::search_text(k),
+                    format!("XINYU_TEXT({k},{});\n", script_json(&texts)),
+                )
+            })?;
+        postings.par_iter_mut().enumerate().for_each(|(n, shard)| {
+            for (j, (_, terms)) in done.iter().enumerate() {
+                shard.add(n as u32, (base + j) as u32, terms);
+            }
+        });
     }
+    let chars: BTreeSet<char> = postings.iter().flat_map(Shard::chars).collect();
     let t2s = t2s_pairs(&chars);
     let (w, d) = rows(docs);
     let cjk = |s: &str| s.chars().filter(|c| is_cjk(*c)).collect::<String>();
@@ -275,34 +297,43 @@ pub fn index_files(docs: &[Doc]) -> Vec<(String, String)> {
         block: BLOCK as u32,
         t2s,
     };
-    let mut out = vec![(
+    emit(
         paths::SEARCH_INDEX.to_string(),
         format!("window.XINYU_SEARCH={};\n", script_json(&index)),
-    )];
-    let shard_files: Vec<(String, String)> = postings
+    )?;
+    postings
         .into_par_iter()
         .enumerate()
-        .map(|(n, terms)| {
-            let delta: BTreeMap<String, Vec<i64>> =
-                terms.into_iter().map(|(t, ids)| (t, gaps(&ids))).collect();
-            (
+        .try_for_each(|(n, shard)| {
+            let delta: BTreeMap<String, Vec<i64>> = shard
+                .into_sorted()
+                .into_iter()
+                .map(|(t, ids)| (t, gaps(&ids)))
+                .collect();
+            emit(
                 paths::search_shard(n),
                 format!("XINYU_SHARD({n},{});\n", script_json(&delta)),
             )
         })
-        .collect();
-    out.extend(shard_files);
-    for (k, chunk) in docs.chunks(BLOCK).enumerate() {
-        let texts: Vec<String> = chunk
-            .iter()
-            .map(|d| d.x.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect();
-        out.push((
-            paths::search_text(k),
-            format!("XINYU_TEXT({k},{});\n", script_json(&texts)),
-        ));
-    }
-    out
+}
+
+/// [`index_files`] into a list sorted by path (small outputs and tests).
+pub fn index_list(docs: &[Doc], text: &Text) -> Vec<(String, String)> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let emit = |path: String, js: String| {
+        files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path, js);
+        Ok(())
+    };
+    // `emit` cannot fail, so neither can the index.
+    let _ = index_files(docs, text, &emit);
+    files
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .collect()
 }
 
 #[cfg(test)]
@@ -365,9 +396,8 @@ mod tests {
             s: "autumn".into(),
             y: vec![],
             m: vec![],
-            x: "</script>".into(),
         };
-        let files = index_files(&[d]);
+        let files = index_list(&[d], &|_| "</script>".into());
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["search-index.js", "search/p-0.js", "search/x-0.js"]);
         let js = &files[0].1;
@@ -387,7 +417,7 @@ mod tests {
 
     #[test]
     fn postings_are_gaps_in_the_shard_the_browser_computes() {
-        let doc = |t: &str, x: &str| Doc {
+        let doc = |t: &str| Doc {
             t: t.into(),
             u: "a.html".into(),
             k: String::new(),
@@ -399,40 +429,58 @@ mod tests {
             s: String::new(),
             y: vec![],
             m: vec![],
-            x: x.into(),
         };
-        let docs: Vec<Doc> = (0..130)
-            .map(|i| {
-                doc(
-                    &format!("第{i}课"),
-                    if i % 50 == 7 {
-                        "考试焦虑"
-                    } else {
-                        "心情"
-                    },
-                )
-            })
-            .collect();
-        let files = index_files(&docs);
-        let shards = 130usize.div_ceil(20) as u32;
+        // Over two chunks, so postings and text blocks cross chunk edges.
+        let count = 2 * CHUNK + 52;
+        let docs: Vec<Doc> = (0..count).map(|i| doc(&format!("第{i}课"))).collect();
+        let text = |i: usize| {
+            if i % 1000 == 7 {
+                format!("考试焦虑 {i}")
+            } else {
+                format!("心情 {i}")
+            }
+        };
+        let files = index_list(&docs, &text);
+        let shards = count.div_ceil(20) as u32;
         let n = shard_of("焦虑", shards);
         let shard = &files
             .iter()
             .find(|(p, _)| *p == format!("search/p-{n}.js"))
             .unwrap()
             .1;
-        // Docs 7, 57 and 107: gaps 7, 50, 50.
-        assert!(shard.contains("\"焦虑\":[7,50,50]"), "{shard}");
+        // Docs 7, 1007 and 2007: gaps 7, 1000, 1000.
+        assert!(shard.contains("\"焦虑\":[7,1000,1000]"), "{shard}");
+        // 心情 is in every other doc: runs folded.
+        let n = shard_of("心情", shards);
+        let shard = &files
+            .iter()
+            .find(|(p, _)| *p == format!("search/p-{n}.js"))
+            .unwrap()
+            .1;
+        assert!(
+            shard.contains("\"心情\":[0,-6,2,-998,2,-998,2,-91]"),
+            "{shard}"
+        );
         // The same hash as search.js: (h * 31 + code point) mod 2^32.
         assert_eq!(shard_of("ab", 1000), ((97u32 * 31 + 98) % 1000));
-        // 130 docs → 33 text blocks of 4.
-        assert_eq!(
-            files
+        // 2,100 docs → 525 text blocks of 4, each with its docs' text.
+        let blocks: Vec<&(String, String)> = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/x-"))
+            .collect();
+        assert_eq!(blocks.len(), 525);
+        let block = |k: usize| {
+            &files
                 .iter()
-                .filter(|(p, _)| p.starts_with("search/x-"))
-                .count(),
-            33
+                .find(|(p, _)| *p == format!("search/x-{k}.js"))
+                .unwrap()
+                .1
+        };
+        assert_eq!(
+            block(256),
+            "XINYU_TEXT(256,[\"心情 1024\",\"心情 1025\",\"心情 1026\",\"心情 1027\"]);\n"
         );
+        assert!(block(251).contains("\"考试焦虑 1007\""));
     }
 
     #[test]
@@ -449,10 +497,11 @@ mod tests {
             s: String::new(),
             y: vec![],
             m: vec![],
-            x: String::new(),
         };
         // Full-width Latin and punctuation change, but not the Chinese.
-        let files = index_files(&[doc("情绪：ＡＢＣ"), doc("第㈠课")]);
+        let files = index_list(&[doc("情绪：ＡＢＣ"), doc("第㈠课")], &|_| {
+            String::new()
+        });
         assert!(
             files[0].1.contains("\"n\":{\"1\":\"第(一)课\"}"),
             "{}",

@@ -92,7 +92,7 @@ pub fn make(
         &spec.handouts,
         &spec.guides,
     );
-    pages.push(pages::search::page_of(&cx, &docs));
+    pages.push(pages::search::page_of(&cx, &docs.list));
     let nav = PackNav {
         id: spec.id.clone(),
         title: format!(
@@ -108,7 +108,8 @@ pub fn make(
         p.context.insert("with_pdf", &browser.is_some());
     }
     let mut files: BTreeMap<String, Vec<u8>> = r.render(&pages)?.into_iter().collect();
-    for (path, js) in crate::search::index_files(&docs) {
+    let text = |i| docs.text(&c.settings.facts, i);
+    for (path, js) in crate::search::index_list(&docs.list, &text) {
         files.insert(path, js.into_bytes());
     }
     for (name, bytes) in &r.theme.statics {

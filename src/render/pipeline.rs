@@ -227,10 +227,11 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
             let handouts: Vec<_> = c.handouts.iter().collect();
             let guides: Vec<_> = c.guides.iter().collect();
             let docs = pages::search::docs(cx, &lessons, &meetings, &handouts, &guides);
-            sink.page(&pages::search::page_of(cx, &docs))?;
-            crate::search::index_files(&docs)
-                .par_iter()
-                .try_for_each(|(path, js)| sink.file(path, js.as_bytes()))
+            sink.page(&pages::search::page_of(cx, &docs.list))?;
+            let facts = &c.settings.facts;
+            crate::search::index_files(&docs.list, &|i| docs.text(facts, i), &|path, js| {
+                sink.file(&path, js.as_bytes())
+            })
         }
         Job::Nav(b) => nav(cx, sink, b),
         Job::Static => r

@@ -113,7 +113,6 @@ mod tests {
             s: "autumn".into(),
             y: vec!["7".into()],
             m: m.iter().map(|s| s.to_string()).collect(),
-            x: String::new(),
         };
         let docs = [
             doc("甲", "lessons/junior-high/情绪-1.html", &["情绪", "7年级"]),

@@ -2,64 +2,87 @@
 
 use super::{Cx, Page, page};
 use crate::markdown;
-use crate::model::{Band, Guide, Handout, Lesson, Meeting, Term};
+use crate::model::{Band, Body, Guide, Handout, Lesson, LocalFacts, Meeting, Term};
 use crate::plan::paths;
 use serde::Serialize;
 
+/// The search documents of the pages in this output, and where each one's
+/// text comes from.
+pub struct Docs<'a> {
+    /// In order: lessons, meetings, handouts, guides.
+    pub list: Vec<crate::search::Doc>,
+    sources: Vec<Source<'a>>,
+}
+
+enum Source<'a> {
+    Lesson(&'a Lesson),
+    Body(&'a Body),
+}
+
+impl Docs<'_> {
+    /// Doc `i`'s plain text: a lesson's objectives, then the body. The
+    /// body is parsed again here rather than kept from loading, so only
+    /// the chunk of docs the search index is reading holds its text.
+    pub fn text(&self, facts: &LocalFacts, i: usize) -> String {
+        match self.sources.get(i) {
+            Some(Source::Lesson(l)) => format!(
+                "{}\n{}",
+                sentences(&[
+                    &l.objectives.cognitive,
+                    &l.objectives.affective,
+                    &l.objectives.behavioral,
+                ]),
+                markdown::plain_text(&l.body.markdown, facts)
+            ),
+            Some(Source::Body(b)) => markdown::plain_text(&b.markdown, facts),
+            None => String::new(),
+        }
+    }
+}
+
 /// The search documents of the pages in this output.
-pub fn docs(
+pub fn docs<'a>(
     cx: &Cx,
-    lessons: &[&Lesson],
-    meetings: &[&Meeting],
-    handouts: &[&Handout],
-    guides: &[&Guide],
-) -> Vec<crate::search::Doc> {
+    lessons: &[&'a Lesson],
+    meetings: &[&'a Meeting],
+    handouts: &[&'a Handout],
+    guides: &[&'a Guide],
+) -> Docs<'a> {
     let n = &cx.n;
     let t = |k: &str| n.theme.label("ui", k);
-    // Plain text means parsing every body again: do lessons in parallel.
-    use rayon::prelude::*;
-    let mut docs: Vec<crate::search::Doc> = lessons
-        .par_iter()
-        .filter_map(|l| {
-            let u = cx.url(&l.path)?;
-            let mut meta: Vec<String> = l.topics.clone();
-            meta.extend(n.areas(&l.areas));
-            meta.extend(n.forms(&l.forms));
-            // Each grade on its own ("3年级"), so a grade finds its lessons.
-            let unit = n.theme.label("ui", "grade_unit");
-            let grades: Vec<u8> = if l.grades.is_empty() {
-                l.band.grades().collect()
-            } else {
-                l.grades.clone()
-            };
-            meta.extend(grades.iter().map(|g| unit.replace("{}", &g.to_string())));
-            Some(crate::search::Doc {
-                t: l.title.clone(),
-                u,
-                k: t("lesson_kind_short"),
-                b: vec![n.band(l.band)],
-                r: n.term(l.term),
-                g: vec![l.band.slug().into()],
-                a: l.areas.iter().map(|a| a.slug().into()).collect(),
-                f: l.forms.iter().map(|f| f.slug().into()).collect(),
-                s: l.term.slug().into(),
-                y: l.served_grades().map(|g| g.to_string()).collect(),
-                m: meta,
-                x: format!(
-                    "{}\n{}",
-                    sentences(&[
-                        &l.objectives.cognitive,
-                        &l.objectives.affective,
-                        &l.objectives.behavioral,
-                    ]),
-                    markdown::plain_text(&l.body.markdown, &cx.c.settings.facts)
-                ),
-            })
-        })
-        .collect();
+    let mut list = Vec::new();
+    let mut sources = Vec::new();
+    for l in lessons {
+        let Some(u) = cx.url(&l.path) else { continue };
+        let mut meta: Vec<String> = l.topics.clone();
+        meta.extend(n.areas(&l.areas));
+        meta.extend(n.forms(&l.forms));
+        // Each grade on its own ("3年级"), so a grade finds its lessons.
+        let unit = n.theme.label("ui", "grade_unit");
+        let grades: Vec<u8> = if l.grades.is_empty() {
+            l.band.grades().collect()
+        } else {
+            l.grades.clone()
+        };
+        meta.extend(grades.iter().map(|g| unit.replace("{}", &g.to_string())));
+        list.push(crate::search::Doc {
+            t: l.title.clone(),
+            u,
+            k: t("lesson_kind_short"),
+            b: vec![n.band(l.band)],
+            r: n.term(l.term),
+            g: vec![l.band.slug().into()],
+            a: l.areas.iter().map(|a| a.slug().into()).collect(),
+            f: l.forms.iter().map(|f| f.slug().into()).collect(),
+            s: l.term.slug().into(),
+            y: l.served_grades().map(|g| g.to_string()).collect(),
+            m: meta,
+        });
+        sources.push(Source::Lesson(l));
+    }
     for m in meetings {
         let Some(u) = cx.url(&m.path) else { continue };
-        docs.push(crate::search::Doc {
+        list.push(crate::search::Doc {
             t: m.title.clone(),
             u,
             k: t("meeting_kind"),
@@ -71,12 +94,12 @@ pub fn docs(
             s: m.term.slug().into(),
             y: grades_of(&m.bands),
             m: n.areas(&m.areas),
-            x: markdown::plain_text(&m.body.markdown, &cx.c.settings.facts),
         });
+        sources.push(Source::Body(&m.body));
     }
     for h in handouts {
         let Some(u) = cx.url(&h.path) else { continue };
-        docs.push(crate::search::Doc {
+        list.push(crate::search::Doc {
             t: h.title.clone(),
             u,
             k: t("handout_kind"),
@@ -88,12 +111,12 @@ pub fn docs(
             s: h.term.slug().into(),
             y: grades_of(&h.bands),
             m: vec![],
-            x: markdown::plain_text(&h.body.markdown, &cx.c.settings.facts),
         });
+        sources.push(Source::Body(&h.body));
     }
     for g in guides {
         let Some(u) = cx.url(&g.path) else { continue };
-        docs.push(crate::search::Doc {
+        list.push(crate::search::Doc {
             t: g.title.clone(),
             u,
             k: t("guide_kind"),
@@ -108,10 +131,10 @@ pub fn docs(
                 .iter()
                 .map(|a| n.theme.label("audiences", a.slug()))
                 .collect(),
-            x: markdown::plain_text(&g.body.markdown, &cx.c.settings.facts),
         });
+        sources.push(Source::Body(&g.body));
     }
-    docs
+    Docs { list, sources }
 }
 
 /// Sentences as one text, each ending in 。 (objectives are written

@@ -1,0 +1,247 @@
+//! The postings: which docs hold each term. A CJK term (a character or a
+//! pair of neighbours) is packed into a `u64`, so tokenising a doc makes
+//! no string per term; the docs' terms are merged chunk by chunk, every
+//! shard in parallel, and each term's ids are kept as varint gaps, so
+//! memory holds the postings, not every doc's terms.
+
+use super::is_cjk;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// A CJK character (its code point) or a pair of them (tagged with
+/// [`PAIR`], first character in bits 21–41).
+type Key = u64;
+
+const PAIR: Key = 1 << 42;
+const CHAR_BITS: u32 = 21;
+const CHAR_MASK: Key = (1 << CHAR_BITS) - 1;
+
+fn unigram(c: char) -> Key {
+    Key::from(u32::from(c))
+}
+
+fn bigram(a: char, b: char) -> Key {
+    PAIR | (Key::from(u32::from(a)) << CHAR_BITS) | Key::from(u32::from(b))
+}
+
+/// The characters of a key, first one first.
+fn key_chars(k: Key) -> (Option<char>, char) {
+    let low = char::from_u32((k & CHAR_MASK) as u32).unwrap_or('\u{FFFD}');
+    if k & PAIR == 0 {
+        (None, low)
+    } else {
+        let high = char::from_u32(((k >> CHAR_BITS) & CHAR_MASK) as u32).unwrap_or('\u{FFFD}');
+        (Some(high), low)
+    }
+}
+
+fn key_text(k: Key) -> String {
+    match key_chars(k) {
+        (Some(a), b) => [a, b].into_iter().collect(),
+        (None, b) => b.to_string(),
+    }
+}
+
+/// [`super::shard_of`] of the key's text, without making the text.
+fn key_shard(k: Key, shards: u32) -> u32 {
+    let h = match key_chars(k) {
+        (Some(a), b) => u32::from(a).wrapping_mul(31).wrapping_add(u32::from(b)),
+        (None, b) => u32::from(b),
+    };
+    h % shards.max(1)
+}
+
+/// The distinct terms of one doc's normalised text, ordered by shard:
+/// what [`super::tokens`] gives, without a string per CJK term.
+pub(super) struct DocTerms {
+    keys: Vec<(u32, Key)>,
+    words: Vec<(u32, String)>,
+}
+
+impl DocTerms {
+    pub(super) fn of(text: &str, shards: u32) -> Self {
+        let mut keys: Vec<(u32, Key)> = Vec::with_capacity(text.len() / 2);
+        let mut words: Vec<(u32, String)> = Vec::new();
+        let mut word = String::new();
+        let flush = |word: &mut String, words: &mut Vec<(u32, String)>| {
+            if !word.is_empty() {
+                let w = std::mem::take(word);
+                words.push((super::shard_of(&w, shards), w));
+            }
+        };
+        // The previous character of the CJK run this one continues.
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            if is_cjk(c) {
+                flush(&mut word, &mut words);
+                let k = unigram(c);
+                keys.push((key_shard(k, shards), k));
+                if let Some(p) = prev {
+                    let k = bigram(p, c);
+                    keys.push((key_shard(k, shards), k));
+                }
+                prev = Some(c);
+            } else if c.is_alphanumeric() {
+                prev = None;
+                word.push(c);
+            } else {
+                prev = None;
+                flush(&mut word, &mut words);
+            }
+        }
+        flush(&mut word, &mut words);
+        keys.sort_unstable();
+        keys.dedup();
+        words.sort_unstable();
+        words.dedup();
+        DocTerms { keys, words }
+    }
+
+    fn in_shard<T>(v: &[(u32, T)], shard: u32) -> &[(u32, T)] {
+        let from = v.partition_point(|(s, _)| *s < shard);
+        let to = from + v[from..].partition_point(|(s, _)| *s == shard);
+        &v[from..to]
+    }
+}
+
+/// A term's ascending doc ids, as LEB128 gaps (most take one byte).
+#[derive(Default)]
+struct Ids {
+    last: u32,
+    bytes: Vec<u8>,
+}
+
+impl Ids {
+    fn push(&mut self, id: u32) {
+        let mut g = id - self.last;
+        self.last = id;
+        loop {
+            let b = (g & 0x7F) as u8;
+            g >>= 7;
+            if g == 0 {
+                self.bytes.push(b);
+                break;
+            }
+            self.bytes.push(b | 0x80);
+        }
+    }
+
+    fn ids(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        let (mut id, mut g, mut shift) = (0u32, 0u32, 0);
+        for &b in &self.bytes {
+            g |= u32::from(b & 0x7F) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                id += g;
+                out.push(id);
+                (g, shift) = (0, 0);
+            }
+        }
+        out
+    }
+}
+
+/// The postings of one shard.
+#[derive(Default)]
+pub(super) struct Shard {
+    keys: FxHashMap<Key, Ids>,
+    words: FxHashMap<String, Ids>,
+}
+
+impl Shard {
+    /// Adds the terms of doc `id` that fall in shard `n`. Docs must be
+    /// added in ascending order of id.
+    pub(super) fn add(&mut self, n: u32, id: u32, doc: &DocTerms) {
+        for (_, k) in DocTerms::in_shard(&doc.keys, n) {
+            self.keys.entry(*k).or_default().push(id);
+        }
+        for (_, w) in DocTerms::in_shard(&doc.words, n) {
+            match self.words.get_mut(w) {
+                Some(ids) => ids.push(id),
+                None => {
+                    let mut ids = Ids::default();
+                    ids.push(id);
+                    self.words.insert(w.clone(), ids);
+                }
+            }
+        }
+    }
+
+    /// Every CJK character with postings here (each is a unigram term).
+    pub(super) fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.keys
+            .keys()
+            .filter(|k| *k & PAIR == 0)
+            .map(|k| key_chars(*k).1)
+            .filter(|c| is_cjk(*c))
+    }
+
+    /// Term → ascending doc ids, ordered by the term's text.
+    pub(super) fn into_sorted(self) -> BTreeMap<String, Vec<u32>> {
+        let mut out: BTreeMap<String, Vec<u32>> = self
+            .keys
+            .into_iter()
+            .map(|(k, ids)| (key_text(k), ids.ids()))
+            .collect();
+        out.extend(self.words.into_iter().map(|(w, ids)| (w, ids.ids())));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_terms_are_the_tokens_with_the_same_shards() {
+        let text = super::super::normalize("关爱自己，爱护同伴：3年级的ABC游戏。𠀀𠀁 x");
+        for shards in [1, 7, 512] {
+            let t = DocTerms::of(&text, shards);
+            let mut got: Vec<(u32, String)> =
+                t.keys.iter().map(|(s, k)| (*s, key_text(*k))).collect();
+            got.extend(t.words.iter().cloned());
+            got.sort();
+            let mut want: Vec<(u32, String)> = super::super::tokens(&text)
+                .into_iter()
+                .map(|w| (super::super::shard_of(&w, shards), w))
+                .collect();
+            want.sort();
+            want.dedup();
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn ids_survive_their_gaps() {
+        let mut ids = Ids::default();
+        let want = [0, 1, 2, 127, 128, 16_511, 16_512, 3_000_000, u32::MAX];
+        for id in want {
+            ids.push(id);
+        }
+        assert_eq!(ids.ids(), want);
+        assert_eq!(ids.bytes[..3], [0, 1, 1]);
+    }
+
+    #[test]
+    fn a_shard_keeps_only_its_terms_in_doc_order() {
+        let shards = 3;
+        let docs = ["情绪 abc", "情绪管理", "abc 管理"];
+        let terms: Vec<DocTerms> = docs.iter().map(|d| DocTerms::of(d, shards)).collect();
+        let mut all = BTreeMap::new();
+        for n in 0..shards {
+            let mut s = Shard::default();
+            for (i, t) in terms.iter().enumerate() {
+                s.add(n, i as u32, t);
+            }
+            for (term, ids) in s.into_sorted() {
+                assert_eq!(super::super::shard_of(&term, shards), n, "{term}");
+                all.insert(term, ids);
+            }
+        }
+        assert_eq!(all["情绪"], [0, 1]);
+        assert_eq!(all["管理"], [1, 2]);
+        assert_eq!(all["abc"], [0, 2]);
+        assert_eq!(all["绪管"], [1]);
+    }
+}
