@@ -17,7 +17,7 @@ mod postings;
 
 use crate::plan::paths;
 use encode::{Row, gaps, rows};
-use postings::{DocTerms, Shard};
+use postings::{Buckets, DocTerms, Shard};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -53,6 +53,11 @@ pub struct Doc {
 
 /// NFKC and lowercase: what both the index and the query go through.
 pub fn normalize(s: &str) -> String {
+    // Most text (Chinese, ASCII) is NFKC already: a quick check skips the
+    // decomposition and recomposition of every character.
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_lowercase();
+    }
     s.nfkc().collect::<String>().to_lowercase()
 }
 
@@ -271,11 +276,11 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
                     format!("XINYU_TEXT({k},{});\n", script_json(&texts)),
                 )
             })?;
-        postings.par_iter_mut().enumerate().for_each(|(n, shard)| {
-            for (j, (_, terms)) in done.iter().enumerate() {
-                shard.add(n as u32, (base + j) as u32, terms);
-            }
-        });
+        let buckets = Buckets::of(done.iter().map(|(_, t)| t), base as u32, shards);
+        postings
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(n, shard)| shard.add(n, &buckets));
     }
     let chars: BTreeSet<char> = postings.iter().flat_map(Shard::chars).collect();
     let t2s = t2s_pairs(&chars);

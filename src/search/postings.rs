@@ -96,11 +96,32 @@ impl DocTerms {
         words.dedup();
         DocTerms { keys, words }
     }
+}
 
-    fn in_shard<T>(v: &[(u32, T)], shard: u32) -> &[(u32, T)] {
-        let from = v.partition_point(|(s, _)| *s < shard);
-        let to = from + v[from..].partition_point(|(s, _)| *s == shard);
-        &v[from..to]
+/// One chunk's terms regrouped by shard, each with its doc's id, in doc
+/// order: a shard then reads only its own terms, not every doc's list.
+pub(super) struct Buckets<'a> {
+    keys: Vec<Vec<(Key, u32)>>,
+    words: Vec<Vec<(&'a str, u32)>>,
+}
+
+impl<'a> Buckets<'a> {
+    /// The terms of `docs`, whose ids start at `base`.
+    pub(super) fn of(docs: impl Iterator<Item = &'a DocTerms>, base: u32, shards: u32) -> Self {
+        let mut b = Buckets {
+            keys: vec![Vec::new(); shards as usize],
+            words: vec![Vec::new(); shards as usize],
+        };
+        for (j, d) in docs.enumerate() {
+            let id = base + j as u32;
+            for (s, k) in &d.keys {
+                b.keys[*s as usize].push((*k, id));
+            }
+            for (s, w) in &d.words {
+                b.words[*s as usize].push((w.as_str(), id));
+            }
+        }
+        b
     }
 }
 
@@ -150,19 +171,18 @@ pub(super) struct Shard {
 }
 
 impl Shard {
-    /// Adds the terms of doc `id` that fall in shard `n`. Docs must be
-    /// added in ascending order of id.
-    pub(super) fn add(&mut self, n: u32, id: u32, doc: &DocTerms) {
-        for (_, k) in DocTerms::in_shard(&doc.keys, n) {
-            self.keys.entry(*k).or_default().push(id);
+    /// Adds shard `n`'s terms of a chunk. Chunks must be added in order.
+    pub(super) fn add(&mut self, n: usize, chunk: &Buckets) {
+        for (k, id) in &chunk.keys[n] {
+            self.keys.entry(*k).or_default().push(*id);
         }
-        for (_, w) in DocTerms::in_shard(&doc.words, n) {
-            match self.words.get_mut(w) {
-                Some(ids) => ids.push(id),
+        for (w, id) in &chunk.words[n] {
+            match self.words.get_mut(*w) {
+                Some(ids) => ids.push(*id),
                 None => {
                     let mut ids = Ids::default();
-                    ids.push(id);
-                    self.words.insert(w.clone(), ids);
+                    ids.push(*id);
+                    self.words.insert(w.to_string(), ids);
                 }
             }
         }
@@ -231,9 +251,8 @@ mod tests {
         let mut all = BTreeMap::new();
         for n in 0..shards {
             let mut s = Shard::default();
-            for (i, t) in terms.iter().enumerate() {
-                s.add(n, i as u32, t);
-            }
+            s.add(n as usize, &Buckets::of(terms[..1].iter(), 0, shards));
+            s.add(n as usize, &Buckets::of(terms[1..].iter(), 1, shards));
             for (term, ids) in s.into_sorted() {
                 assert_eq!(super::super::shard_of(&term, shards), n, "{term}");
                 all.insert(term, ids);
