@@ -142,19 +142,20 @@ fn events(markdown: &str) -> Vec<(Event<'static>, Range<usize>)> {
 const STRONG_OPEN: char = '\u{0378}';
 const STRONG_CLOSE: char = '\u{0379}';
 
-/// CommonMark closes `**` only when the delimiter is "right-flanking", which
-/// fails exactly where Chinese puts it: `**教师提示：**学生…` (punctuation
-/// inside the bold, a character right after it). pulldown-cmark then prints
-/// the asterisks, or pairs the wrong ones. So before parsing, the `**` on
-/// each line are paired in order and replaced by stand-ins that [`events`]
-/// turns into strong emphasis. Left alone: code spans, code blocks, HTML,
-/// escaped `\*`, runs of three or more `*`, a line with an odd count, and
-/// pairs with nothing or only spaces inside.
-fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
-    if !src.contains("**") {
-        return std::borrow::Cow::Borrowed(src);
-    }
-    // Places where `**` is not emphasis.
+/// Only code and HTML make places where `**` is not emphasis: a text with
+/// no backtick, tilde or `<`, and no line with four spaces or a tab before
+/// its first `**` (an indented code block, also inside a list or a quote),
+/// has none.
+fn may_hold_code_or_html(src: &str) -> bool {
+    src.contains(['`', '~', '<'])
+        || src.lines().any(|l| {
+            l.find("**")
+                .is_some_and(|i| l[..i].contains("    ") || l[..i].contains('\t'))
+        })
+}
+
+/// The source ranges of code and HTML in `src`.
+fn code_and_html(src: &str) -> Vec<Range<usize>> {
     let mut skip: Vec<Range<usize>> = Vec::new();
     let mut block_start = None;
     for (e, r) in Parser::new_ext(src, options()).into_offset_iter() {
@@ -171,6 +172,28 @@ fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
             _ => {}
         }
     }
+    skip
+}
+
+/// CommonMark closes `**` only when the delimiter is "right-flanking", which
+/// fails exactly where Chinese puts it: `**教师提示：**学生…` (punctuation
+/// inside the bold, a character right after it). pulldown-cmark then prints
+/// the asterisks, or pairs the wrong ones. So before parsing, the `**` on
+/// each line are paired in order and replaced by stand-ins that [`events`]
+/// turns into strong emphasis. Left alone: code spans, code blocks, HTML,
+/// escaped `\*`, runs of three or more `*`, a line with an odd count, and
+/// pairs with nothing or only spaces inside.
+fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
+    if !src.contains("**") {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    // Places where `**` is not emphasis. Most bodies have none, and are
+    // then parsed once, not twice.
+    let skip = if may_hold_code_or_html(src) {
+        code_and_html(src)
+    } else {
+        Vec::new()
+    };
     let bytes = src.as_bytes();
     let mut out = src.as_bytes().to_vec();
     let mut line_start = 0;
@@ -264,6 +287,33 @@ mod tests {
             &crate::model::LocalFacts::default(),
         );
         assert_eq!(o.speakers[0].speaker, "主持人乙");
+    }
+
+    #[test]
+    fn texts_the_quick_test_passes_have_no_code_or_html() {
+        let samples = [
+            "**教师提示：**学生…\n\n- **甲：**乙\n  **丙**\n",
+            "> **引用**\n>\n> 1. **一**\n",
+            "   **三个空格**\n",
+            "| **表** | 格 |\n|---|---|\n| a | **b** |\n",
+            "    **缩进代码**\n",
+            "- 列表\n\n      **列表里的代码**\n",
+            ">     **引用里的代码**\n",
+            "\t**制表符**\n",
+            "`**代码**`\n",
+            "~~~\n**围栏**\n~~~\n",
+            "<b>**HTML**</b>\n",
+        ];
+        let mut passed = 0;
+        for s in samples {
+            if !may_hold_code_or_html(s) {
+                assert!(code_and_html(s).is_empty(), "{s:?}");
+                passed += 1;
+            } else {
+                assert!(!code_and_html(s).is_empty(), "{s:?}");
+            }
+        }
+        assert_eq!(passed, 4);
     }
 
     #[test]
