@@ -18,7 +18,7 @@ pub fn frontmatter(data: &[u8]) {
     let Ok(decoded) = xinyu::source::decode(rel, data) else {
         return;
     };
-    let text = decoded.text;
+    let text: std::sync::Arc<str> = decoded.text.into();
     if let Ok(split) = xinyu::frontmatter::split(rel, &text) {
         assert!(split.yaml_first_line >= 2);
         assert!(split.body_first_line > split.yaml_first_line);
@@ -63,7 +63,7 @@ pub fn lesson(data: &[u8]) {
     };
     let mut diags = Vec::new();
     let facts = facts();
-    let lesson = format!("{LESSON}{body}");
+    let lesson = format!("{LESSON}{body}").into();
     let _ = xinyu::load::parse_lesson(
         "lessons/junior-high/x.md",
         Band::JuniorHigh,
@@ -71,7 +71,7 @@ pub fn lesson(data: &[u8]) {
         Some(&facts),
         &mut diags,
     );
-    let meeting = format!("{MEETING}{body}");
+    let meeting = format!("{MEETING}{body}").into();
     let _ = xinyu::load::parse_meeting("meetings/x.md", &meeting, Some(&facts), &mut diags);
     let outline = markdown::outline(body, 13, &facts);
     for r in outline.unknown_facts.iter().chain(&outline.facts_in_html) {
@@ -223,7 +223,7 @@ pub fn settings(data: &[u8]) {
     }
     let mut all = Diagnostics::default();
     diags.iter().cloned().for_each(|d| all.push(d));
-    let sources = BTreeMap::from([("xinyu.toml".to_string(), text.to_string())]);
+    let sources = BTreeMap::from([("xinyu.toml".to_string(), text.into())]);
     let _ = diagnostic::render(&all, &sources);
     let Some(s) = parsed else {
         assert!(
@@ -573,7 +573,9 @@ pub fn ics(data: &[u8]) {
         + "## 活动过程\n\n### 暖身导入：说一说（45分钟）\n\n说一说。\n";
     let mut lessons = Vec::new();
     for order in 1..=2 {
-        let t = lesson_text.replace("order: 1", &format!("order: {order}"));
+        let t = lesson_text
+            .replace("order: 1", &format!("order: {order}"))
+            .into();
         let Some(mut l) = xinyu::load::parse_lesson(
             &format!("lessons/junior-high/{order}.md"),
             Band::JuniorHigh,

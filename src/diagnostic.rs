@@ -7,6 +7,10 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use std::collections::BTreeMap;
 
+/// The decoded text of every file read, by project-relative path: what
+/// diagnostics show their lines from. Bodies share these texts.
+pub type Sources = BTreeMap<String, std::sync::Arc<str>>;
+
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -202,7 +206,7 @@ impl Diagnostics {
 /// Renders diagnostics rustc-style: header, `file:line:col`, the source line
 /// with a caret, and the hint. `sources` maps a project-relative path to the
 /// decoded text the line numbers refer to.
-pub fn render(diags: &Diagnostics, sources: &BTreeMap<String, String>) -> String {
+pub fn render(diags: &Diagnostics, sources: &Sources) -> String {
     // Only the files a diagnostic names, borrowed: a big project has
     // thousands of sources, and copying them all cost ~100 MB at 10,000
     // lessons for a handful of warnings.
@@ -212,7 +216,7 @@ pub fn render(diags: &Diagnostics, sources: &BTreeMap<String, String>) -> String
         if let Some((name, text)) = sources.get_key_value(&d.file)
             && !ids.contains_key(name)
         {
-            ids.insert(name.clone(), files.add(name.as_str(), text.as_str()));
+            ids.insert(name.clone(), files.add(name.as_str(), &**text));
         }
     }
     let config = term::Config::default();
@@ -330,6 +334,7 @@ mod tests {
                 .with_len(5)
                 .with_hint("你是不是想写 `title`?"),
         );
+        let sources = sources.into_iter().map(|(k, v)| (k, v.into())).collect();
         let out = render(&diags, &sources);
         assert!(out.contains("a.md:2:1"), "{out}");
         assert!(out.contains("titel: x"), "{out}");

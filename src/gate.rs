@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::load;
 use crate::model::{Band, Calendar, Curriculum, Date};
 use crate::plan::{PackSpec, Release};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Which slots a command looks at, for the coverage check.
@@ -51,7 +51,7 @@ pub struct Gate {
     /// errors: see [`Gate::usable`]).
     pub curriculum: Option<Curriculum>,
     /// Decoded text of every file read, for showing source lines.
-    pub sources: BTreeMap<String, String>,
+    pub sources: crate::diagnostic::Sources,
     /// The word lists, when they could be read (serve checks edits with them).
     pub rules: Option<check::Rules>,
     /// Load, content and coverage findings.

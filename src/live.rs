@@ -25,14 +25,14 @@ use crate::render::pages::{self, Cx};
 use crate::render::pipeline::{self, Run};
 use crate::render::{Failure, Renderer};
 use crate::writer::{self, Batch};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
 /// The last good build, kept in memory between edits.
 pub struct Live {
     c: Curriculum,
-    sources: BTreeMap<String, String>,
+    sources: crate::diagnostic::Sources,
     /// The word lists of the content checks, for edited lessons.
     rules: Rules,
     renderer: Arc<Renderer>,
@@ -72,7 +72,7 @@ impl Failed {
     }
 }
 
-fn render(d: Vec<Diagnostic>, sources: &BTreeMap<String, String>) -> Failed {
+fn render(d: Vec<Diagnostic>, sources: &crate::diagnostic::Sources) -> Failed {
     let mut all = Diagnostics::default();
     d.into_iter().for_each(|x| all.push(x));
     Failed {
@@ -87,7 +87,7 @@ fn render(d: Vec<Diagnostic>, sources: &BTreeMap<String, String>) -> Failed {
 }
 
 /// Only the errors: a failed rebuild's overlay shows what stopped it.
-fn errors(all: &Diagnostics, sources: &BTreeMap<String, String>) -> Failed {
+fn errors(all: &Diagnostics, sources: &crate::diagnostic::Sources) -> Failed {
     render(
         all.sorted()
             .into_iter()
@@ -212,7 +212,7 @@ impl Live {
                     }
                     // The content checks of this file, as a full build
                     // runs them: only errors stop a preview.
-                    let text = self.sources.get(rel).map_or("", String::as_str);
+                    let text = self.sources.get(rel).map_or("", |t| &**t);
                     let blocking: Vec<Diagnostic> =
                         check::lesson(&self.rules, &self.c.settings, &l, text)
                             .into_iter()

@@ -367,7 +367,7 @@ mod tests {
             let l = crate::load::parse_lesson(
                 &format!("lessons/{}/a.md", band.slug()),
                 *band,
-                &text,
+                &text.as_str().into(),
                 None,
                 &mut d,
             );
@@ -383,7 +383,7 @@ mod tests {
         assert!(
             crate::load::parse_meeting(
                 "meetings/a.md",
-                &meeting(&[Band::JuniorHigh], Term::Spring, 3, "测试"),
+                &meeting(&[Band::JuniorHigh], Term::Spring, 3, "测试").into(),
                 None,
                 &mut d
             )
@@ -393,7 +393,7 @@ mod tests {
         assert!(
             crate::load::parse_handout(
                 "parents/a.md",
-                &handout(&[Band::LowerPrimary], Term::Autumn, 1, "测试"),
+                &handout(&[Band::LowerPrimary], Term::Autumn, 1, "测试").into(),
                 None,
                 &mut d
             )

@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Band, Curriculum, Date, Form, Lesson, Settings, Term};
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The built-in word lists.
@@ -97,7 +97,7 @@ struct Item<'a> {
 /// decides when a hotline's `verified_on` is old.
 pub fn run(
     c: &Curriculum,
-    sources: &BTreeMap<String, String>,
+    sources: &crate::diagnostic::Sources,
     rules: &Rules,
     today: Date,
 ) -> Vec<Diagnostic> {
@@ -160,7 +160,7 @@ pub fn run(
     words.facts(&c.settings, &mut out);
     out.extend(classroom::classroom(c));
     for l in &c.lessons {
-        let text = sources.get(&l.path).map_or("", String::as_str);
+        let text = sources.get(&l.path).map_or("", |t| &**t);
         if l.forms.iter().all(|f| *f == Form::Talk) {
             out.push(
                 Diagnostic::warning(&l.path, line_of(text, "forms:"), 1, "这节课的活动形式只有专题讲座（talk）")

@@ -3,7 +3,6 @@
 //! bury a real error.
 
 use crate::diagnostic::Diagnostic;
-use std::collections::BTreeMap;
 
 /// The kind of a prompt finding, so a report can fold many into one.
 pub const KIND: &str = "placeholder";
@@ -11,7 +10,7 @@ pub const KIND: &str = "placeholder";
 /// Prompts the skeletons write (`scaffold::PLACEHOLDERS`) still left in
 /// any file of the project, settings and calendars included. Warnings for
 /// `check`; `gate` turns those in what a pack or PDF carries into errors.
-pub fn placeholders(sources: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+pub fn placeholders(sources: &crate::diagnostic::Sources) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (path, text) in sources {
         placeholders_in(path, text, &mut out);

@@ -16,7 +16,6 @@ use crate::diagnostic::{self, Diagnostics, Severity};
 use crate::model::Band;
 
 pub use crate::gate::{term_matches, today};
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// How much a command says: `--quiet` (errors only), normal, `--verbose`
@@ -80,7 +79,7 @@ pub fn seconds(start: std::time::Instant) -> String {
 }
 
 /// Prints diagnostics rustc-style to stderr, then the counts.
-pub fn report(diags: &Diagnostics, sources: &BTreeMap<String, String>) {
+pub fn report(diags: &Diagnostics, sources: &crate::diagnostic::Sources) {
     let mut diags = diags;
     let errors_only;
     if verbosity() == Verbosity::Quiet {

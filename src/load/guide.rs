@@ -27,7 +27,7 @@ struct RawGuide {
 /// (see [`super::lesson::parse`]).
 pub fn parse(
     rel: &str,
-    text: &str,
+    text: &std::sync::Arc<str>,
     facts: Option<&LocalFacts>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Guide> {
@@ -98,6 +98,6 @@ pub fn parse(
         template: raw.template,
         sensitive: raw.sensitive,
         sections,
-        body: outline.into_body(split.body, split.body_first_line),
+        body: outline.into_body(text, split.body, split.body_first_line),
     })
 }

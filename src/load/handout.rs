@@ -22,7 +22,7 @@ struct RawHandout {
 /// (see [`super::lesson::parse`]).
 pub fn parse(
     rel: &str,
-    text: &str,
+    text: &std::sync::Arc<str>,
     facts: Option<&LocalFacts>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Handout> {
@@ -55,7 +55,7 @@ pub fn parse(
         term: term?,
         order: raw.order.value,
         sensitive: raw.sensitive,
-        body: outline.into_body(split.body, split.body_first_line),
+        body: outline.into_body(text, split.body, split.body_first_line),
         order_line: at.line(&raw.order),
     })
 }

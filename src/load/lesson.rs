@@ -53,7 +53,7 @@ const PROCESS_HEADINGS: &[&str] = &["活动过程", "教学过程"];
 pub fn parse(
     rel: &str,
     band: Band,
-    text: &str,
+    text: &std::sync::Arc<str>,
     facts: Option<&LocalFacts>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Lesson> {
@@ -185,7 +185,7 @@ pub fn parse(
         parents,
         sensitive: raw.sensitive,
         phases,
-        body: outline.into_body(split.body, split.body_first_line),
+        body: outline.into_body(text, split.body, split.body_first_line),
         order_line: at.line(&raw.order),
         parents_line,
     })
@@ -318,7 +318,7 @@ mod tests {
         let l = parse(
             "lessons/lower-primary/a.md",
             Band::LowerPrimary,
-            &text,
+            &text.as_str().into(),
             Some(&facts()),
             &mut d,
         );
@@ -337,7 +337,7 @@ mod tests {
         let l = parse(
             "lessons/lower-primary/a.md",
             Band::LowerPrimary,
-            &text,
+            &text.as_str().into(),
             None,
             &mut d,
         );

@@ -25,7 +25,7 @@ struct RawMeeting {
 /// (see [`super::lesson::parse`]).
 pub fn parse(
     rel: &str,
-    text: &str,
+    text: &std::sync::Arc<str>,
     facts: Option<&LocalFacts>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Meeting> {
@@ -124,6 +124,6 @@ pub fn parse(
         areas,
         sensitive: raw.sensitive,
         segments,
-        body: outline.into_body(split.body, split.body_first_line),
+        body: outline.into_body(text, split.body, split.body_first_line),
     })
 }

@@ -22,6 +22,7 @@ mod slips;
 mod toml_file;
 mod yaml;
 
+use crate::diagnostic::Sources;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::vocab::nearest;
 use crate::model::{Band, Curriculum};
@@ -39,7 +40,7 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// Decoded text of every file read, by project-relative path, for
     /// showing source lines in diagnostics.
-    pub sources: BTreeMap<String, String>,
+    pub sources: Sources,
 }
 
 /// The kinds of file in a project, from the folder they sit in.
@@ -102,7 +103,7 @@ pub fn load(root: &Path) -> Loaded {
                     v.push(w);
                 }
                 let s = settings::parse(&decoded.text, &mut v);
-                sources.insert(settings::FILE.to_string(), decoded.text);
+                sources.insert(settings::FILE.to_string(), decoded.text.into());
                 v.into_iter().for_each(|d| diags.push(d));
                 s
             }
@@ -115,7 +116,12 @@ pub fn load(root: &Path) -> Loaded {
 
     // Per file: its path, its decoded text (when readable), what it parsed
     // into, and its diagnostics.
-    type FileResult = (String, Option<String>, Option<Parsed>, Vec<Diagnostic>);
+    type FileResult = (
+        String,
+        Option<std::sync::Arc<str>>,
+        Option<Parsed>,
+        Vec<Diagnostic>,
+    );
     let results: Vec<FileResult> = files
         .par_iter()
         .map(|(rel, kind)| {
@@ -137,7 +143,7 @@ pub fn load(root: &Path) -> Loaded {
             if let Some(w) = decoded.warning.clone() {
                 d.push(w);
             }
-            let text = decoded.text;
+            let text: std::sync::Arc<str> = decoded.text.into();
             let parsed = match kind {
                 Kind::Lesson(band) => lesson::parse(rel, *band, &text, facts, &mut d)
                     .map(|l| Parsed::Lesson(Box::new(l))),
@@ -358,12 +364,7 @@ pub enum Reload {
 /// Re-reads one lesson that is already part of `c`, for `serve` after an
 /// edit: the same decoding, parsing and link checks as a full load, for
 /// that file only. `sources` gets the new text, for showing errors.
-pub fn reload_lesson(
-    root: &Path,
-    c: &Curriculum,
-    rel: &str,
-    sources: &mut BTreeMap<String, String>,
-) -> Reload {
+pub fn reload_lesson(root: &Path, c: &Curriculum, rel: &str, sources: &mut Sources) -> Reload {
     use crate::diagnostic::Severity;
     let Some(old) = c.lessons.iter().find(|l| l.path == rel) else {
         return Reload::Everything;
@@ -376,14 +377,9 @@ pub fn reload_lesson(
         Err(e) => return Reload::Errors(vec![e]),
     };
     let mut d: Vec<Diagnostic> = decoded.warning.clone().into_iter().collect();
-    let parsed = lesson::parse(
-        rel,
-        old.band,
-        &decoded.text,
-        Some(&c.settings.facts),
-        &mut d,
-    );
-    sources.insert(rel.to_string(), decoded.text);
+    let text: std::sync::Arc<str> = decoded.text.into();
+    let parsed = lesson::parse(rel, old.band, &text, Some(&c.settings.facts), &mut d);
+    sources.insert(rel.to_string(), text);
     let failed = |d: &[Diagnostic]| d.iter().any(|x| x.severity == Severity::Error);
     let Some(mut l) = parsed.filter(|_| !failed(&d)) else {
         return Reload::Errors(d);

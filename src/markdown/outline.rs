@@ -133,9 +133,15 @@ fn raw_html(
 
 impl Outline {
     /// The body of a document, keeping what the link check needs.
-    pub fn into_body(self, markdown: &str, first_line: usize) -> crate::model::Body {
+    /// `markdown` is the end of `file`, which the body then shares.
+    pub fn into_body(
+        self,
+        file: &std::sync::Arc<str>,
+        markdown: &str,
+        first_line: usize,
+    ) -> crate::model::Body {
         crate::model::Body {
-            markdown: markdown.to_string(),
+            markdown: crate::model::Text::new(file, markdown),
             first_line,
             links: self.links,
             raw_html_assets: self.raw_html_assets,
