@@ -195,23 +195,31 @@ fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
         Vec::new()
     };
     let bytes = src.as_bytes();
-    let mut out = src.as_bytes().to_vec();
+    let mut out: Option<Vec<u8>> = None;
     let mut line_start = 0;
     for line in src.split_inclusive('\n') {
+        let end = line_start + line.len();
+        if !line.contains("**") {
+            line_start = end;
+            continue;
+        }
         let mut marks = Vec::new();
         let mut i = line_start;
-        let end = line_start + line.len();
         while i + 1 < end {
-            let run = bytes[i..end].iter().take_while(|b| **b == b'*').count();
-            if run == 0 {
-                i += 1;
-                continue;
+            // The next `*` (the line holds only whole characters before it).
+            let Some(k) = src[i..end].find('*') else {
+                break;
+            };
+            i += k;
+            if i + 1 >= end {
+                break;
             }
+            let run = bytes[i..end].iter().take_while(|b| **b == b'*').count();
             let escaped = i > 0 && bytes[i - 1] == b'\\';
             if run == 2 && !escaped && !skip.iter().any(|z| z.contains(&i)) {
                 marks.push(i);
             }
-            i += run.max(1);
+            i += run;
         }
         if marks.len() >= 2 && marks.len() % 2 == 0 {
             for pair in marks.chunks_exact(2) {
@@ -219,6 +227,7 @@ fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
                 if inner.trim().is_empty() || inner.trim() != inner {
                     continue;
                 }
+                let out = out.get_or_insert_with(|| bytes.to_vec());
                 let mut buf = [0u8; 4];
                 out[pair[0]..pair[0] + 2]
                     .copy_from_slice(STRONG_OPEN.encode_utf8(&mut buf).as_bytes());
@@ -229,7 +238,12 @@ fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
         line_start = end;
     }
     // Only ASCII `**` pairs were replaced by two-byte characters.
-    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| src.to_string()))
+    match out {
+        Some(out) => {
+            std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| src.to_string()))
+        }
+        None => std::borrow::Cow::Borrowed(src),
+    }
 }
 
 #[cfg(test)]
