@@ -10,12 +10,19 @@ pub const KIND: &str = "placeholder";
 /// Prompts the skeletons write (`scaffold::PLACEHOLDERS`) still left in
 /// any file of the project, settings and calendars included. Warnings for
 /// `check`; `gate` turns those in what a pack or PDF carries into errors.
+/// Files are read in parallel; findings stay in path order.
 pub fn placeholders(sources: &crate::diagnostic::Sources) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (path, text) in sources {
-        placeholders_in(path, text, &mut out);
-    }
-    out
+    use rayon::prelude::*;
+    let files: Vec<(&String, &std::sync::Arc<str>)> = sources.iter().collect();
+    let found: Vec<Vec<Diagnostic>> = files
+        .par_iter()
+        .map(|(path, text)| {
+            let mut out = Vec::new();
+            placeholders_in(path, text, &mut out);
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
 pub(super) fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>) {
