@@ -200,15 +200,22 @@ fn missing_for_slot(
             .filter(|l| l.term == t.calendar.term)
             .map(|l| l.band)
             .collect();
-        let lacking: Vec<&str> = teaching
+        // A band lacks the slot when some grade of it has no lesson there
+        // (a one-grade lesson serves only its grade).
+        let lacking: Vec<String> = teaching
             .into_iter()
             .filter(|b| only.is_none_or(|o| o == *b))
-            .filter(|b| {
-                !c.lessons
-                    .iter()
-                    .any(|l| l.band == *b && l.term == t.calendar.term && l.order == n)
+            .filter_map(|b| {
+                let grades = crate::plan::packs::unserved(c, b, t.calendar.term, n);
+                if grades.is_empty() {
+                    None
+                } else if grades.len() == b.grades().count() {
+                    Some(b.zh().to_string())
+                } else {
+                    let g: Vec<String> = grades.iter().map(u8::to_string).collect();
+                    Some(format!("{}的 {} 年级", b.zh(), g.join("、")))
+                }
             })
-            .map(|b| b.zh())
             .collect();
         if !lacking.is_empty() {
             parts.push(format!(

@@ -129,7 +129,7 @@ pub fn slot_lessons(c: &Curriculum, b: Band, term: crate::model::Term, n: u32) -
 }
 
 /// Grades of band `b` that no lesson serves in slot `n` of `term`.
-fn unserved(c: &Curriculum, b: Band, term: crate::model::Term, n: u32) -> Vec<u8> {
+pub fn unserved(c: &Curriculum, b: Band, term: crate::model::Term, n: u32) -> Vec<u8> {
     let lessons = slot_lessons(c, b, term, n);
     b.grades()
         .filter(|g| !lessons.iter().any(|l| l.serves(*g)))
