@@ -70,6 +70,12 @@ class Lesson:
         self.title = f"{rng.choice(A['titles'])}：{rng.choice(A['subtitles'])}"
         g = b["grades"]
         self.grades = rng.choice([g] + [[x] for x in g])
+        # The lessons a term's calendar schedules (order 1-20) serve every
+        # grade of the band, so every slot has its whole-school pack, as
+        # in a county that releases a fortnight at a time; the rest of the
+        # library mixes band-wide and one-grade lessons.
+        if order <= 20:
+            self.grades = g
         self.duration = b["duration"]
 
 
@@ -355,7 +361,8 @@ def main():
     for i in range(n_meet):
         name, text = meeting_text(i, rng)
         write(xi / "meetings" / name, text + "\n")
-    n_hand = max(20, round(n / 40))
+    # `order` of a handout is at most 60 per band and term: 600 at most.
+    n_hand = min(600, max(20, round(n / 40)))
     for i in range(n_hand):
         band = BAND_ORDER[i % 5]
         term = TERMS[(i // 5) % 2]
