@@ -28,17 +28,23 @@ pub fn placeholders(sources: &crate::diagnostic::Sources) -> Vec<Diagnostic> {
 pub(super) fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>) {
     // Every prompt opens with a full-width bracket: one pass over the
     // text, looking only where one opens.
+    // Lines are counted only up to a prompt, not for every line.
     let mut found = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        for (at, _) in line.match_indices('（') {
-            let rest = &line[at..];
-            if let Some(p) = crate::scaffold::PLACEHOLDERS
-                .iter()
-                .find(|p| rest.starts_with(p.text))
-            {
-                found.push((i + 1, line[..at].chars().count() + 1, p));
-            }
+    let (mut line, mut line_start, mut counted) = (1, 0, 0);
+    for (at, _) in text.match_indices('（') {
+        let rest = &text[at..];
+        let Some(p) = crate::scaffold::PLACEHOLDERS
+            .iter()
+            .find(|p| rest.starts_with(p.text))
+        else {
+            continue;
+        };
+        for (i, _) in text[counted..at].match_indices('\n') {
+            line += 1;
+            line_start = counted + i + 1;
         }
+        counted = at;
+        found.push((line, text[line_start..at].chars().count() + 1, p));
     }
     // One finding per file, at its first prompt: a fresh skeleton has
     // dozens, and a real error must not drown under them.
@@ -80,4 +86,27 @@ pub(super) fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>)
         ))
     };
     out.push(d.with_len(first.text.chars().count()).with_kind(KIND));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scaffold::PLACEHOLDERS;
+
+    #[test]
+    fn the_first_prompt_is_found_at_its_line_and_column_and_the_rest_listed() {
+        let p = PLACEHOLDERS[0].text;
+        let text = format!("标题（不是提示）\n\n  甲{p}乙{p}\r\n\n{p}\n");
+        let mut out = Vec::new();
+        placeholders_in("a.md", &text, &mut out);
+        assert_eq!(out.len(), 1);
+        let d = &out[0];
+        assert_eq!((d.line, d.column), (3, 4), "{d:?}");
+        assert!(d.message.contains("3 处"), "{}", d.message);
+        // The other places: line 3 again (once) and line 5.
+        assert!(d.hint.as_deref().unwrap_or("").contains("3、5"), "{d:?}");
+        let mut none = Vec::new();
+        placeholders_in("b.md", "（活动）\n（）", &mut none);
+        assert!(none.is_empty());
+    }
 }

@@ -92,10 +92,12 @@ fn options() -> Options {
 /// paired the way Chinese text needs (see [`protect_strong`]).
 fn events(markdown: &str) -> Vec<(Event<'static>, Range<usize>)> {
     let protected = protect_strong(markdown);
+    // Only a body whose `**` were paired holds stand-ins.
+    let paired = matches!(protected, std::borrow::Cow::Owned(_));
     let mut out = Vec::new();
     for (e, r) in Parser::new_ext(&protected, options()).into_offset_iter() {
         match e {
-            Event::Text(t) if t.contains([STRONG_OPEN, STRONG_CLOSE]) => {
+            Event::Text(t) if paired && (t.contains(STRONG_OPEN) || t.contains(STRONG_CLOSE)) => {
                 // Each piece gets its own range when the text is the source
                 // as written (the places of local-fact references need it).
                 let exact = protected.get(r.clone()) == Some(t.as_ref());
@@ -195,7 +197,8 @@ fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
         Vec::new()
     };
     let bytes = src.as_bytes();
-    let mut out: Option<Vec<u8>> = None;
+    // Byte offsets of the `**` to replace, opening and closing in turn.
+    let mut pairs: Vec<usize> = Vec::new();
     let mut line_start = 0;
     for line in src.split_inclusive('\n') {
         let end = line_start + line.len();
@@ -227,23 +230,28 @@ fn protect_strong(src: &str) -> std::borrow::Cow<'_, str> {
                 if inner.trim().is_empty() || inner.trim() != inner {
                     continue;
                 }
-                let out = out.get_or_insert_with(|| bytes.to_vec());
-                let mut buf = [0u8; 4];
-                out[pair[0]..pair[0] + 2]
-                    .copy_from_slice(STRONG_OPEN.encode_utf8(&mut buf).as_bytes());
-                out[pair[1]..pair[1] + 2]
-                    .copy_from_slice(STRONG_CLOSE.encode_utf8(&mut buf).as_bytes());
+                pairs.extend_from_slice(pair);
             }
         }
         line_start = end;
     }
-    // Only ASCII `**` pairs were replaced by two-byte characters.
-    match out {
-        Some(out) => {
-            std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| src.to_string()))
-        }
-        None => std::borrow::Cow::Borrowed(src),
+    if pairs.is_empty() {
+        return std::borrow::Cow::Borrowed(src);
     }
+    // Each `**` (two bytes) becomes a two-byte stand-in: offsets stay.
+    let mut out = String::with_capacity(src.len());
+    let mut from = 0;
+    for (k, at) in pairs.iter().enumerate() {
+        out.push_str(&src[from..*at]);
+        out.push(if k % 2 == 0 {
+            STRONG_OPEN
+        } else {
+            STRONG_CLOSE
+        });
+        from = at + 2;
+    }
+    out.push_str(&src[from..]);
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
