@@ -210,6 +210,9 @@ fn rebuild_loop(
     {
         let (out, full_builds) = (out.to_path_buf(), Arc::clone(&full_builds));
         std::thread::spawn(move || {
+            // A pool of one thread: the index's parallel parts must not
+            // queue ahead of the next save's rebuild in the shared pool.
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
             while let Ok(mut job) = queue.recv() {
                 // Only the newest copy matters.
                 while let Ok(newer) = queue.try_recv() {
@@ -217,7 +220,12 @@ fn rebuild_loop(
                 }
                 let (seen, job) = job;
                 let cancelled = || full_builds.load(Ordering::SeqCst) != seen;
-                if let Err(e) = live::write_search(&job, &out, cancelled) {
+                let write = || live::write_search(&job, &out, cancelled);
+                let done = match &pool {
+                    Ok(pool) => pool.install(write),
+                    Err(_) => write(),
+                };
+                if let Err(e) = done {
                     eprintln!("错误：{e}");
                 }
             }
