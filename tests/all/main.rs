@@ -1,6 +1,7 @@
 //! Every integration test, in one test binary: one link of the library and
-//! the dev-dependencies instead of one per file. Each module was a file of
-//! its own in `tests/`; run one with `cargo test --test all site::`.
+//! the dev-dependencies instead of one per file, and one process, so tests
+//! share what they only read (`common::shared_*`). Each module was a file
+//! of its own in `tests/`; run one with `cargo test --test all site::`.
 
 mod common;
 

@@ -31,9 +31,9 @@ fn sidebar_links(html: &str) -> Vec<String> {
 
 #[test]
 fn lesson_pages_link_only_their_neighbours_and_stay_the_same_size() {
+    let small = shared_base().site();
     let tmp = tempfile::tempdir().unwrap();
-    let (small, big) = (tmp.path().join("small"), tmp.path().join("big"));
-    assert_eq!(build(&fixture("base"), &small).0, 0);
+    let big = tmp.path().join("big");
     let p = tmp.path().join("p");
     copy_tree(&fixture("base"), &p);
     add_lessons(&p, 60);
@@ -114,9 +114,8 @@ fn the_sidebar_lists_the_band_in_the_browser_and_marks_the_current_lesson() {
 
 #[test]
 fn packs_have_no_sidebar_and_print_hides_it() {
+    let out = shared_base().site();
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_eq!(build(&fixture("base"), &out).0, 0);
     let pack = tmp.path().join("pack");
     unzip(&out.join("packs/2026-autumn-s01.zip"), &pack);
     let page = fs::read_to_string(pack.join("lessons/junior-high.html")).unwrap();

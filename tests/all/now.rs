@@ -28,9 +28,7 @@ fn unzip_first_pack(site: &Path, dir: &Path) {
 
 #[test]
 fn the_home_page_carries_every_slot_and_a_plain_link_to_the_calendars() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_eq!(build(&fixture("base"), &out).0, 0);
+    let out = shared_base().site();
     let html = fs::read_to_string(out.join("index.html")).unwrap();
     let doc = Html::parse_document(&html);
     let now = doc
@@ -81,11 +79,10 @@ fn the_home_page_carries_every_slot_and_a_plain_link_to_the_calendars() {
 
 #[test]
 fn a_pack_index_is_its_own_slot_and_the_frame_has_one_search_box() {
+    let out = shared_base().site();
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_eq!(build(&fixture("base"), &out).0, 0);
     let pack = tmp.path().join("pack");
-    unzip_first_pack(&out, &pack);
+    unzip_first_pack(out, &pack);
     let html = fs::read_to_string(pack.join("index.html")).unwrap();
     let doc = Html::parse_document(&html);
     let now = doc.select(&sel("#now[data-fixed]")).next().expect("now");
@@ -110,9 +107,7 @@ fn a_pack_index_is_its_own_slot_and_the_frame_has_one_search_box() {
 
 #[test]
 fn the_slot_table_names_print_pages_once_per_slot_and_each_band_in_its_cell() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_eq!(build(&fixture("base"), &out).0, 0);
+    let out = shared_base().site();
     let html = fs::read_to_string(out.join("calendars/2026-autumn.html")).unwrap();
     let doc = Html::parse_document(&html);
     let groups: Vec<_> = doc.select(&sel("table.slots tbody")).collect();
@@ -165,9 +160,8 @@ fn shown(browser: &Path, page: &Path) -> (String, Vec<String>, String) {
 #[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
 fn the_home_page_shows_todays_slot_from_file_urls() {
     let browser = chromium();
+    let out = shared_base().site();
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_eq!(build(&fixture("base"), &out).0, 0);
     let at = |day: &str| shown(&browser, &out.join(format!("index.html?today={day}")));
     let (state, slots, status) = at("2026-09-01");
     assert_eq!(state, "current");
@@ -189,7 +183,7 @@ fn the_home_page_shows_todays_slot_from_file_urls() {
     assert!(status.contains("都已结束"), "{status}");
     // A pack knows its own dates.
     let pack = tmp.path().join("pack");
-    unzip_first_pack(&out, &pack);
+    unzip_first_pack(out, &pack);
     let (state, _, status) = shown(&browser, &pack.join("index.html?today=2026-10-13"));
     assert_eq!(state, "after");
     assert!(status.contains("更新的课程包"), "{status}");

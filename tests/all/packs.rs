@@ -15,10 +15,23 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn built_base() -> (tempfile::TempDir, std::path::PathBuf) {
+/// The base fixture's shared site (read only).
+fn built_base() -> &'static Path {
+    let Built { code, err, dir } = shared_base();
+    base_built_cleanly(*code, err);
+    dir
+}
+
+/// A build of the base fixture of its own, for a test that compares two.
+fn fresh_base() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     let (code, err) = build(&fixture("base"), &out);
+    base_built_cleanly(code, &err);
+    (tmp, out)
+}
+
+fn base_built_cleanly(code: i32, err: &str) {
     assert_eq!(code, 0, "{err}");
     // `build` runs every check: the small fixture only lacks parent handouts.
     assert!(
@@ -27,12 +40,11 @@ fn built_base() -> (tempfile::TempDir, std::path::PathBuf) {
             .all(|l| l.contains("家长读本不够")),
         "{err}"
     );
-    (tmp, out)
 }
 
 #[test]
 fn build_lists_every_pack_with_size_and_hash() {
-    let (_tmp, out) = built_base();
+    let out = built_base();
     let json: Value = serde_json::from_slice(&fs::read(out.join("packs.json")).unwrap()).unwrap();
     let packs = json["packs"].as_array().unwrap();
     // 2 slots × (whole school + junior-high + lower-primary).
@@ -156,7 +168,7 @@ fn check_pack(zip: &Path, expect_id: &str, expect_bands: &[&str]) {
 
 #[test]
 fn every_pack_unzips_into_a_complete_verifiable_offline_tree() {
-    let (_tmp, out) = built_base();
+    let out = built_base();
     check_pack(
         &out.join("packs/2026-autumn-s01.zip"),
         "2026-autumn-s01",
@@ -255,7 +267,7 @@ fn the_same_input_gives_byte_identical_zips() {
     );
     assert_eq!(a, b);
     // …and the same bytes `build` publishes.
-    let (_t, out) = built_base();
+    let out = built_base();
     assert_eq!(
         a["2026-autumn-s01.zip"],
         fs::read(out.join("packs/2026-autumn-s01.zip")).unwrap()
@@ -718,7 +730,7 @@ fn a_lesson_whose_order_has_no_slot_is_named() {
 #[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
 fn a_pack_opens_from_file_urls_with_no_failed_request() {
     let browser = chromium();
-    let (_tmp, out) = built_base();
+    let out = built_base();
     let tmp = tempfile::tempdir().unwrap();
     unzip(&out.join("packs/2026-autumn-s01.zip"), tmp.path());
     for page in [
@@ -765,7 +777,7 @@ fn a_pack_opens_from_file_urls_with_no_failed_request() {
 #[ignore = "needs Python 3 with icalendar: run by .ci/run with --include-ignored"]
 fn ics_parses_with_a_real_parser_and_round_trips_every_event() {
     let py = tool(&["python3"], "iCalendar checks");
-    let (_tmp, out) = built_base();
+    let out = built_base();
     let ics = out.join("calendars/2026-autumn.ics");
     let script = r#"
 import sys, json, icalendar
@@ -813,7 +825,7 @@ print(json.dumps({"events": events(cal), "again": events(again), "tz": str(cal.g
     assert_eq!(find("情绪气象站")["start"], "2026-08-31");
     assert_eq!(find("情绪气象站")["end"], "2026-09-14");
     // Stable UIDs: a second build gives the same file.
-    let (_t2, out2) = built_base();
+    let (_t2, out2) = fresh_base();
     assert_eq!(
         fs::read(&ics).unwrap(),
         fs::read(out2.join("calendars/2026-autumn.ics")).unwrap()

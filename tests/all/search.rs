@@ -27,10 +27,8 @@ fn search_url(browser: &Path, page: &Path, query: &str) -> Vec<String> {
 #[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
 fn site_and_pack_search_work_offline() {
     let browser = chromium();
+    let out = shared_base().site();
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let (code, err) = build(&fixture("base"), &out);
-    assert_eq!(code, 0, "{err}");
     let page = out.join("search.html");
     // A title word ranks first; a word only in a body is found; nonsense finds nothing.
     assert_eq!(
@@ -103,10 +101,7 @@ fn local_facts_are_found_as_the_page_shows_them() {
 #[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
 fn traditional_queries_find_simplified_lessons_and_filters_narrow_them() {
     let browser = chromium();
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let (code, err) = build(&fixture("base"), &out);
-    assert_eq!(code, 0, "{err}");
+    let out = shared_base().site();
     let page = out.join("search.html");
     // The same lessons, whether typed in Simplified or Traditional.
     for (simplified, traditional) in [
@@ -328,9 +323,7 @@ fn without_comments(css: &str) -> String {
 
 #[test]
 fn without_javascript_the_search_page_lists_everything_by_band() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_eq!(build(&fixture("base"), &out).0, 0);
+    let out = shared_base().site();
     let page = std::fs::read_to_string(out.join("search.html")).unwrap();
     // The list is in <noscript>: a parser with scripts on reads it as text.
     let doc = Html::parse_document(&page);
@@ -359,10 +352,7 @@ fn without_javascript_the_search_page_lists_everything_by_band() {
 #[ignore = "needs Chromium: run by .ci/run with --include-ignored"]
 fn the_shipped_curriculum_answers_typical_queries() {
     let browser = chromium();
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let (code, err) = build(&repo().join("curriculum"), &out);
-    assert_eq!(code, 0, "{err}");
+    let out = shared_curriculum().site();
     let page = out.join("search.html");
     // A topic: the two lessons tagged 考试焦虑 come first, then lessons
     // that only mention it.

@@ -7,6 +7,7 @@ use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once, OnceLock};
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -88,6 +89,66 @@ pub fn build(project: &Path, out: &Path) -> (i32, String) {
         o.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
+}
+
+/// A site built once per test process, for the tests that only read it:
+/// the exit code and stderr of `build`, and the output folder.
+pub struct Built {
+    pub code: i32,
+    pub err: String,
+    pub dir: PathBuf,
+}
+
+impl Built {
+    /// The output folder, once the build is known to have succeeded.
+    pub fn site(&self) -> &Path {
+        assert_eq!(self.code, 0, "{}", self.err);
+        &self.dir
+    }
+}
+
+/// The shipped curriculum, built once (a debug build takes about 20 s) into
+/// a folder named `curriculum-site`, as `assert_offline_and_complete`
+/// expects. Read only: a test that writes into a site copies it first.
+pub fn shared_curriculum() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| build_kept(&repo().join("curriculum"), "curriculum-site"))
+}
+
+/// The base fixture, built once into a folder named `site`. Read only, as
+/// `shared_curriculum`.
+pub fn shared_base() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| build_kept(&fixture("base"), "site"))
+}
+
+/// Builds `project` into `NAME` in a temp folder that lives until the test
+/// process exits.
+fn build_kept(project: &Path, name: &str) -> Built {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(name);
+    let (code, err) = build(project, &dir);
+    remove_at_exit(tmp);
+    Built { code, err, dir }
+}
+
+/// Statics are never dropped, so the shared sites' temp folders are removed
+/// by a C `atexit` hook, which also runs when the harness exits with a
+/// failure.
+fn remove_at_exit(dir: tempfile::TempDir) {
+    static DIRS: Mutex<Vec<tempfile::TempDir>> = Mutex::new(Vec::new());
+    extern "C" fn remove_all() {
+        if let Ok(mut dirs) = DIRS.lock() {
+            dirs.clear();
+        }
+    }
+    unsafe extern "C" {
+        fn atexit(f: extern "C" fn()) -> std::ffi::c_int;
+    }
+    static HOOK: Once = Once::new();
+    // SAFETY: registers a plain function without arguments, as C asks.
+    HOOK.call_once(|| assert_eq!(unsafe { atexit(remove_all) }, 0, "atexit"));
+    DIRS.lock().unwrap().push(dir);
 }
 
 /// Every `href`/`src` in every page resolves to a real file inside the
