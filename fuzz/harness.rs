@@ -1,5 +1,5 @@
 //! What each fuzz target does with one input. Shared by the cargo-fuzz
-//! targets in `fuzz/fuzz_targets/` and by `tests/fuzz_corpus.rs`, which
+//! targets in `fuzz/fuzz_targets/` and by `tests/all/fuzz_corpus.rs`, which
 //! replays the committed corpus and every crash found in the normal
 //! `cargo test`. Every function must return normally for any input.
 #![allow(dead_code)]

@@ -6,7 +6,7 @@
 //! any selection.
 //!
 //! Must not: render, touch the file system, or name pulldown-cmark or Tera
-//! (`tests/tidy.rs` holds it to that).
+//! (`tests/all/tidy.rs` holds it to that).
 
 pub mod packs;
 pub mod paths;

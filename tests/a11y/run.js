@@ -1,5 +1,5 @@
 // Runs axe-core on the page that loads it and writes the violations as
-// JSON into <pre id="axe-result">, where tests/a11y.rs reads them from
+// JSON into <pre id="axe-result">, where tests/all/a11y.rs reads them from
 // Chromium's --dump-dom. Only the test's temporary copies load this file.
 window.addEventListener("load", function () {
   "use strict";

@@ -482,7 +482,7 @@ fn the_first_fortnight_is_released_before_the_rest_is_written() {
     );
 
     // print --slot 1 prints both bands' fortnight (a stand-in browser
-    // writes the PDF files; real printing is tests/print.rs's).
+    // writes the PDF files; real printing is tests/all/print.rs's).
     let fake = fake_browser(tmp.path());
     let o = xinyu()
         .arg("print")
@@ -683,6 +683,31 @@ fn grade_level_lessons_share_a_slot_and_each_grade_gets_its_own() {
         before == snapshot_tree(&site),
         "a rejected build changed the site"
     );
+}
+
+#[test]
+fn a_slot_a_grade_lacks_is_refused_naming_the_grade() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    grade_level(&project);
+    // Grades 8 and 9 lose their lesson for slot 1; grade 7 keeps its own.
+    fs::remove_file(project.join("lessons/junior-high/01-grade8.md")).unwrap();
+    let o = xinyu()
+        .arg("pack")
+        .arg(&project)
+        .args(["--slot", "1", "--band", "初中"])
+        .arg("--out")
+        .arg(tmp.path().join("packs"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("第 1 课次（初中）还不能打包")
+            && err.contains("初中的 8、9 年级还没有 order: 1 的教案"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("packs").exists());
 }
 
 #[test]
