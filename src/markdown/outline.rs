@@ -15,8 +15,9 @@ use super::html::{
 };
 use super::sanitize::{SAFE_SCHEMES, scheme};
 use super::{FW_COLON, Lines, events};
-use crate::model::{LinkRef, LocalFacts};
+use crate::model::{Body, LinkRef, LocalFacts, Text};
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use std::sync::Arc;
 
 /// Full-width brackets, as Chinese input methods type them around the
 /// minutes of a timed heading.
@@ -134,14 +135,9 @@ fn raw_html(
 impl Outline {
     /// The body of a document, keeping what the link check needs.
     /// `markdown` is the end of `file`, which the body then shares.
-    pub fn into_body(
-        self,
-        file: &std::sync::Arc<str>,
-        markdown: &str,
-        first_line: usize,
-    ) -> crate::model::Body {
-        crate::model::Body {
-            markdown: crate::model::Text::new(file, markdown),
+    pub fn into_body(self, file: &Arc<str>, markdown: &str, first_line: usize) -> Body {
+        Body {
+            markdown: Text::new(file, markdown),
             first_line,
             links: self.links,
             raw_html_assets: self.raw_html_assets,
