@@ -110,7 +110,9 @@ fn runs(text: &str) -> Vec<(bool, Vec<char>)> {
 
 /// The index terms of a text (already normalised): every CJK character,
 /// every pair of neighbours in a CJK run, and every word of other letters
-/// and digits.
+/// and digits. The definition `search.js` mirrors; the index itself makes
+/// the same terms packed, without a string each (`postings::DocTerms`,
+/// tested equal to this).
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (cjk, run) in runs(text) {

@@ -22,8 +22,7 @@ mod slips;
 mod toml_file;
 mod yaml;
 
-use crate::diagnostic::Sources;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Sources};
 use crate::model::vocab::nearest;
 use crate::model::{Band, Curriculum};
 use crate::source;

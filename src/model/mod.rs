@@ -207,15 +207,6 @@ impl Text {
     }
 }
 
-impl From<&str> for Text {
-    fn from(s: &str) -> Text {
-        Text {
-            file: s.into(),
-            start: 0,
-        }
-    }
-}
-
 impl std::ops::Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
