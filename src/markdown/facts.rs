@@ -15,7 +15,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::ops::Range;
 
 /// Events with their source ranges, as [`super::events`] gives them.
-pub(super) type Events = Vec<(Event<'static>, Range<usize>)>;
+pub(super) type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 /// A reference found in a body.
 pub(super) struct Found {
@@ -28,9 +28,9 @@ pub(super) struct Found {
 }
 
 /// What filling a body's events gave.
-pub(super) struct Filled {
+pub(super) struct Filled<'a> {
     /// The events, every reference to a defined name replaced by its text.
-    pub events: Events,
+    pub events: Events<'a>,
     /// References in text to names that are not defined.
     pub unknown: Vec<Found>,
     /// References inside raw HTML, which stay as written.
@@ -68,7 +68,7 @@ impl Run {
 }
 
 /// The text runs of `events` outside code blocks.
-fn runs(events: &Events, src: &str) -> Vec<Run> {
+fn runs(events: &Events<'_>, src: &str) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut in_code = false;
     let mut open = false;
@@ -108,7 +108,7 @@ fn runs(events: &Events, src: &str) -> Vec<Run> {
 }
 
 /// Fills the references of `events` (of the body `src`) from `facts`.
-pub(super) fn fill(events: Events, src: &str, facts: &LocalFacts) -> Filled {
+pub(super) fn fill<'a>(events: Events<'a>, src: &str, facts: &LocalFacts) -> Filled<'a> {
     let mut unknown = Vec::new();
     let mut in_html = Vec::new();
     // Braces that are not side by side in the source are an escape or an
@@ -207,7 +207,8 @@ mod tests {
     }
 
     fn texts(md: &str) -> (Vec<String>, Vec<(usize, String)>) {
-        let f = fill(super::super::events(md), md, &facts());
+        let p = super::super::protect_strong(md);
+        let f = fill(super::super::events(&p), md, &facts());
         let t = f
             .events
             .iter()
@@ -252,7 +253,8 @@ mod tests {
     #[test]
     fn raw_html_is_reported_not_filled() {
         let md = "<div title=\"{{热线}}\">\n\n</div>\n";
-        let f = fill(super::super::events(md), md, &facts());
+        let p = super::super::protect_strong(md);
+        let f = fill(super::super::events(&p), md, &facts());
         assert_eq!(f.in_html.len(), 1);
         assert_eq!(f.in_html[0].offset, 12);
     }

@@ -14,13 +14,12 @@ use super::html::{
     active_content_in_html, external_assets_in_html, removed_by_sanitize, too_deep, urls_in_html,
 };
 use super::sanitize::{SAFE_SCHEMES, scheme};
-use super::{FW_COLON, Lines, events};
+use super::{FW_COLON, Lines, events, protect_strong};
 use crate::model::{Body, LinkRef, LocalFacts, Text};
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use std::sync::Arc;
 
-/// Full-width brackets, as Chinese input methods type them around the
-/// minutes of a timed heading.
+/// Full-width brackets, as input methods type them around a heading's minutes.
 const FW_OPEN: char = '\u{FF08}';
 const FW_CLOSE: char = '\u{FF09}';
 
@@ -159,7 +158,8 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
     let lines = Lines::new(markdown, first_line);
     let mut out = Outline::default();
     let mut html_depth = 0usize;
-    let filled = super::facts::fill(events(markdown), markdown, facts);
+    let protected = protect_strong(markdown);
+    let filled = super::facts::fill(events(&protected), markdown, facts);
     for (found, list) in [
         (filled.unknown, &mut out.unknown_facts),
         (filled.in_html, &mut out.facts_in_html),
@@ -328,7 +328,7 @@ pub fn images_without_alt(markdown: &str, first_line: usize) -> Vec<ImageWithout
     let mut out = Vec::new();
     // (start offset, end offset, alt text so far) of the open image.
     let mut open: Option<(usize, usize, String)> = None;
-    for (event, range) in events(markdown) {
+    for (event, range) in events(&protect_strong(markdown)) {
         match event {
             Event::Start(Tag::Image { .. }) => open = Some((range.start, range.end, String::new())),
             Event::Text(t) | Event::Code(t) => {
@@ -381,7 +381,7 @@ pub fn broken_links(markdown: &str, first_line: usize) -> Vec<BrokenLink> {
     let mut skip: Option<Vec<std::ops::Range<usize>>> = None;
     let mut skipped = |at: usize| {
         let skip = skip.get_or_insert_with(|| {
-            events(markdown)
+            events(&protect_strong(markdown))
                 .into_iter()
                 .filter_map(|(event, range)| match event {
                     Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. })
@@ -458,7 +458,7 @@ pub fn broken_links(markdown: &str, first_line: usize) -> Vec<BrokenLink> {
 /// blocks separated by newlines, and local facts filled in.
 pub fn plain_text(markdown: &str, facts: &LocalFacts) -> String {
     let mut out = String::new();
-    for (e, _) in super::facts::fill(events(markdown), markdown, facts).events {
+    for (e, _) in super::facts::fill(events(&protect_strong(markdown)), markdown, facts).events {
         match e {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),

@@ -9,8 +9,8 @@
 //! Must not: decide which screen a block belongs to (the page does, from
 //! the headings' lines) or judge what a block says (`check` does).
 
-use super::events;
 use super::render::{RenderOptions, html_of};
+use super::{events, protect_strong};
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// The ways to start a 投影 block, as teachers type them.
@@ -54,7 +54,8 @@ pub fn projections(markdown: &str, first_line: usize, opts: RenderOptions) -> Ve
     if !MARKERS.iter().any(|m| markdown.contains(m)) {
         return Vec::new();
     }
-    let mut evs = events(markdown);
+    let protected = protect_strong(markdown);
+    let mut evs = events(&protected);
     if let Some(facts) = opts.facts {
         evs = super::facts::fill(evs, markdown, facts).events;
     }
@@ -115,7 +116,7 @@ pub fn projections(markdown: &str, first_line: usize, opts: RenderOptions) -> Ve
 
 /// Splits a block's events into the heading after the marker (plain text)
 /// and the content after the marker's line.
-fn split_title(inner: Vec<Event<'static>>) -> (Option<String>, Vec<Event<'static>>) {
+fn split_title(inner: Vec<Event<'_>>) -> (Option<String>, Vec<Event<'_>>) {
     let mut title = String::new();
     let mut it = inner.into_iter();
     // The opening paragraph.

@@ -9,7 +9,7 @@
 //! HTML is allowed (that is `html::sanitize`).
 
 use super::sanitize::{has_scheme, sanitize};
-use super::{FW_COLON, events};
+use super::{FW_COLON, events, protect_strong};
 use crate::model::LocalFacts;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use std::collections::BTreeMap;
@@ -61,7 +61,8 @@ pub struct RenderOptions<'a> {
 /// gets a unique id; links to `.md` pages point at their `.html` pages; in
 /// meetings, spoken lines get `class="line"`; local facts are text.
 pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
-    let mut events = events(markdown);
+    let protected = protect_strong(markdown);
+    let mut events = events(&protected);
     if let Some(facts) = opts.facts {
         events = super::facts::fill(events, markdown, facts).events;
     }
@@ -272,7 +273,7 @@ const MEDIA_OPEN: &str = "<span class=\"media\">";
 /// caption, pointed like an image; the caption is also the fallback link
 /// for a browser that cannot play it. A player whose file is dropped
 /// leaves its caption as text.
-fn players(events: Vec<Event<'static>>, opts: RenderOptions) -> Vec<Event<'static>> {
+fn players<'a>(events: Vec<Event<'a>>, opts: RenderOptions) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut it = events.into_iter();
     while let Some(e) = it.next() {
@@ -318,8 +319,8 @@ fn players(events: Vec<Event<'static>>, opts: RenderOptions) -> Vec<Event<'stati
 
 /// Consecutive raw HTML events (an HTML block comes a line at a time) as
 /// one, so a tag written across lines is read whole.
-fn merge_html(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
-    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+fn merge_html(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     for e in events {
         if let (Event::Html(h), Some(Event::Html(prev))) = (&e, out.last_mut()) {
             *prev = CowStr::from(format!("{prev}{h}"));
@@ -352,7 +353,7 @@ const PROJECTION_OPEN: &str = "<blockquote class=\"projection\">\n";
 
 /// The HTML of a run of events (a 投影 block's content): links and images
 /// pointed where `opts` says, raw HTML through the allow-list.
-pub(super) fn html_of(events: Vec<Event<'static>>, opts: RenderOptions) -> String {
+pub(super) fn html_of(events: Vec<Event<'_>>, opts: RenderOptions) -> String {
     let events = players(merge_html(events), opts);
     let mut buf = Vec::with_capacity(events.len());
     let mut dropped: Vec<bool> = Vec::new();
