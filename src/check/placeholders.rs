@@ -3,6 +3,7 @@
 //! bury a real error.
 
 use crate::diagnostic::Diagnostic;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 /// The kind of a prompt finding, so a report can fold many into one.
 pub const KIND: &str = "placeholder";
@@ -25,20 +26,25 @@ pub fn placeholders(sources: &crate::diagnostic::Sources) -> Vec<Diagnostic> {
     found.into_iter().flatten().collect()
 }
 
+/// Every prompt, in `PLACEHOLDERS` order: where two start at one place the
+/// first listed is found, as a look at each in turn would. Leftmost-first
+/// also lets aho-corasick use its SIMD search (a search for `（` alone
+/// stops at every character that shares its last byte).
+static PROMPTS: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(crate::scaffold::PLACEHOLDERS.iter().map(|p| p.text))
+        .expect("a few dozen prompts fit an automaton")
+});
+
 pub(super) fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>) {
-    // Every prompt opens with a full-width bracket: one pass over the
-    // text, looking only where one opens.
-    // Lines are counted only up to a prompt, not for every line.
+    // One pass over the text for all the prompts at once; lines are
+    // counted only up to a prompt, not for every line.
     let mut found = Vec::new();
     let (mut line, mut line_start, mut counted) = (1, 0, 0);
-    for (at, _) in text.match_indices('（') {
-        let rest = &text[at..];
-        let Some(p) = crate::scaffold::PLACEHOLDERS
-            .iter()
-            .find(|p| rest.starts_with(p.text))
-        else {
-            continue;
-        };
+    for m in PROMPTS.find_iter(text) {
+        let at = m.start();
+        let p = &crate::scaffold::PLACEHOLDERS[m.pattern().as_usize()];
         for (i, _) in text[counted..at].match_indices('\n') {
             line += 1;
             line_start = counted + i + 1;
@@ -92,6 +98,16 @@ pub(super) fn placeholders_in(path: &str, text: &str, out: &mut Vec<Diagnostic>)
 mod tests {
     use super::*;
     use crate::scaffold::PLACEHOLDERS;
+
+    #[test]
+    fn no_prompt_holds_the_start_of_another() {
+        // The search does not look inside a prompt it found: none may
+        // hold another's opening bracket.
+        for p in PLACEHOLDERS {
+            assert!(p.text.starts_with('（'), "{}", p.text);
+            assert!(!p.text[3..].contains('（'), "{}", p.text);
+        }
+    }
 
     #[test]
     fn the_first_prompt_is_found_at_its_line_and_column_and_the_rest_listed() {

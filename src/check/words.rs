@@ -61,6 +61,8 @@ pub struct Words<'r> {
     /// pattern each, found overlapping: `自杀` inside `撞车自杀` is found too.
     /// None only when the words are too many for one automaton.
     automaton: Option<AhoCorasick>,
+    /// The same words, for the quick test of whether a file holds any.
+    any: Option<AhoCorasick>,
     /// The distinct words, by pattern.
     words: Vec<&'r str>,
     /// The pattern of each word of those lists, in list order.
@@ -99,6 +101,12 @@ impl<'r> Words<'r> {
                 .match_kind(MatchKind::Standard)
                 .build(&words)
                 .ok(),
+            // Leftmost-first lets aho-corasick use its SIMD prefilter
+            // (Teddy), which the overlapping search cannot.
+            any: AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&words)
+                .ok(),
             words,
             means,
             suicide,
@@ -129,6 +137,12 @@ impl<'r> Words<'r> {
             }
             return found;
         };
+        // Most files hold none of the words: a plain search, which skips
+        // ahead on the words' rare bytes, says so far faster than the
+        // overlapping one (any overlapping match is also a plain match).
+        if self.any.as_ref().is_some_and(|any| !any.is_match(text)) {
+            return found;
+        }
         let lines = Lines::new(text);
         // Where the next place of each word may start.
         let mut next = vec![0; self.words.len()];
@@ -230,14 +244,27 @@ impl<'r> Words<'r> {
         // Each number pattern needs at least ten ASCII digits on its line
         // (a landline: 0, a two-digit area code, seven digits), and a
         // student number the word 学号: most lines need no regex at all.
+        // One pass over the bytes counts each line's digits.
         let mut numbers = Vec::new();
-        let mut student = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.bytes().filter(u8::is_ascii_digit).count() >= 10 {
-                numbers.push((i + 1, line));
+        let (mut line, mut start, mut digits) = (1, 0, 0);
+        for (i, b) in text.bytes().chain([b'\n']).enumerate() {
+            if b == b'\n' {
+                if digits >= 10 {
+                    // As `str::lines` gives it: without the `\r` of `\r\n`.
+                    let l = &text[start..i.min(text.len())];
+                    numbers.push((line, l.strip_suffix('\r').unwrap_or(l)));
+                }
+                (line, start, digits) = (line + 1, i + 1, 0);
+            } else if b.is_ascii_digit() {
+                digits += 1;
             }
-            if line.contains("学号") {
-                student.push((i + 1, line));
+        }
+        let mut student = Vec::new();
+        if text.contains("学号") {
+            for (i, line) in text.lines().enumerate() {
+                if line.contains("学号") {
+                    student.push((i + 1, line));
+                }
             }
         }
         for (line, col, m) in regex_all(&numbers, &self.mobile) {
