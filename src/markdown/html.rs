@@ -68,12 +68,16 @@ fn is_web(url: &str) -> bool {
 /// character reference (`&#47;` spells a slash). Most pages pass this
 /// test, and are then not tokenized at all.
 fn may_name_a_host(html: &str) -> bool {
-    let b = html.as_bytes();
-    html.contains("//")
-        || html.contains('\\')
-        || html.contains("&#")
-        || b.windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"http") || w.eq_ignore_ascii_case(b"ftp:"))
+    // One SIMD search for all of them (every page is tested): before, four
+    // passes, one of them comparing every 4-byte window.
+    static HINTS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(["//", "\\", "&#", "http", "ftp:"])
+            .expect("five short patterns fit an automaton")
+    });
+    HINTS.is_match(html)
 }
 
 /// URLs of assets from the web (things a browser would load) in a piece of
@@ -359,6 +363,10 @@ mod tests {
         assert!(!may_name_a_host(
             "<p class=\"x\">没有网址</p><img src=\"a/b.png\">"
         ));
+        for hint in ["a//b", "a\\b", "&#47;", "HtTp", "FTP:"] {
+            assert!(may_name_a_host(&format!("<p>文字{hint}文字</p>")), "{hint}");
+        }
+        assert!(!may_name_a_host("<p>htt ftp ht-tp & #</p>"));
         // Text that only looks like an attribute is text.
         assert!(external_assets_in_html("<p>写 src=\"https://e.cn\" 就行</p>").is_empty());
     }
