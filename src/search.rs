@@ -70,15 +70,27 @@ fn general_normalize(s: &str) -> String {
 
 /// [`normalize`] in one pass for what nearly every lesson is written in:
 /// ASCII, CJK ideographs, the full-width forms of ASCII (`，：（３` become
-/// `,:(3`) and the ideographic space, and punctuation NFKC keeps (`、。《》
-/// 【】“”—·`). None of these composes with a neighbour, so each maps on
-/// its own. `None` when the text holds anything else. A test checks each
-/// character against the general way.
+/// `,:(3`) and the ideographic space, `…` and `①`–`⑳`, and punctuation
+/// and signs NFKC keeps (`、。《》【】“”—·×→□○√☆`). None of these composes
+/// with a neighbour, so each maps on its own. `None` when the text holds
+/// anything else. A test checks each character against the general way.
 fn common_normalize(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        out.push(match c {
+        let mapped = match c {
             _ if c.is_ascii() => c.to_ascii_lowercase(),
+            '\u{2026}' => {
+                out.push_str("..");
+                '.'
+            }
+            // ① to ⑳: their numbers.
+            '\u{2460}'..='\u{2473}' => {
+                let n = c as u32 - 0x2460 + 1;
+                if n >= 10 {
+                    out.push(char::from_digit(n / 10, 10)?);
+                }
+                char::from_digit(n % 10, 10)?
+            }
             '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => c,
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)?.to_ascii_lowercase(),
             '\u{3000}' => ' ',
@@ -93,9 +105,19 @@ fn common_normalize(s: &str) -> Option<String> {
             | '\u{201C}'
             | '\u{201D}'
             | '\u{00B7}'
-            | '\u{2022}' => c,
+            | '\u{00D7}'
+            | '\u{00F7}'
+            | '\u{2022}'
+            | '\u{2190}'..='\u{2199}'
+            | '\u{221A}'
+            | '\u{25A0}'..='\u{25FF}'
+            | '\u{2605}'
+            | '\u{2606}'
+            | '\u{2713}'
+            | '\u{2714}' => c,
             _ => return None,
-        });
+        };
+        out.push(mapped);
     }
     Some(out)
 }
@@ -417,12 +439,15 @@ mod tests {
             }
         }
         // ASCII, both ideograph blocks, the full-width forms and the rest.
-        assert_eq!(covered, 128 + 20992 + 6592 + 94 + 1 + 2 + 10 + 8 + 8);
         assert_eq!(
-            common_normalize("心理（３）班：ＡＢ"),
-            Some("心理(3)班:ab".into())
+            covered,
+            128 + 20992 + 6592 + 94 + 1 + 1 + 20 + 2 + 10 + 8 + 8 + 2 + 10 + 1 + 96 + 4
         );
-        assert_eq!(common_normalize("Ⅻ…"), None);
+        assert_eq!(
+            common_normalize("心理（３）班：ＡＢ…⑫"),
+            Some("心理(3)班:ab...12".into())
+        );
+        assert_eq!(common_normalize("Ⅻ"), None);
     }
 
     #[test]
