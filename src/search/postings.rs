@@ -60,7 +60,10 @@ pub(super) struct DocTerms {
 
 impl DocTerms {
     pub(super) fn of(text: &str, shards: u32) -> Self {
-        let mut keys: Vec<(u32, Key)> = Vec::with_capacity(text.len() / 2);
+        // Each term once: a text repeats most of its characters and pairs,
+        // and sorting only the distinct ones is the cheaper half.
+        let mut seen: rustc_hash::FxHashSet<Key> = Default::default();
+        let mut keys: Vec<(u32, Key)> = Vec::new();
         let mut words: Vec<(u32, String)> = Vec::new();
         let mut word = String::new();
         let flush = |word: &mut String, words: &mut Vec<(u32, String)>| {
@@ -75,10 +78,14 @@ impl DocTerms {
             if is_cjk(c) {
                 flush(&mut word, &mut words);
                 let k = unigram(c);
-                keys.push((key_shard(k, shards), k));
+                if seen.insert(k) {
+                    keys.push((key_shard(k, shards), k));
+                }
                 if let Some(p) = prev {
                     let k = bigram(p, c);
-                    keys.push((key_shard(k, shards), k));
+                    if seen.insert(k) {
+                        keys.push((key_shard(k, shards), k));
+                    }
                 }
                 prev = Some(c);
             } else if c.is_alphanumeric() {
@@ -91,7 +98,6 @@ impl DocTerms {
         }
         flush(&mut word, &mut words);
         keys.sort_unstable();
-        keys.dedup();
         words.sort_unstable();
         words.dedup();
         DocTerms { keys, words }
