@@ -224,17 +224,17 @@ fn protect_strong(src: &str) -> Cow<'_, str> {
     let mut pairs: Vec<usize> = Vec::new();
     // Only the lines with a `**`: found by one search of the whole text.
     let stars = memchr::memmem::Finder::new("**");
+    let mut marks = Vec::new();
     let mut from = 0;
     while let Some(k) = stars.find(&bytes[from..]) {
+        // The line's first `**`: a `*` before it is alone, never a mark.
         let first = from + k;
-        let line_start = memchr::memrchr(b'\n', &bytes[..first]).map_or(0, |p| p + 1);
         let end = memchr::memchr(b'\n', &bytes[first..]).map_or(src.len(), |n| first + n + 1);
         from = end;
-        let mut marks = Vec::new();
-        let mut i = line_start;
+        marks.clear();
+        let mut i = first;
         while i + 1 < end {
-            // The next `*` (the line holds only whole characters before it).
-            let Some(k) = src[i..end].find('*') else {
+            let Some(k) = memchr::memchr(b'*', &bytes[i..end]) else {
                 break;
             };
             i += k;
