@@ -94,6 +94,8 @@ fn options() -> Options {
 /// paired the way Chinese text needs. `protected` is what
 /// [`protect_strong`] made of the body; the events borrow from it, so a
 /// caller writes `let p = protect_strong(md); let evs = events(&p);`.
+// The `Cow` itself is the input: `Owned` says `**` pairs were made.
+#[allow(clippy::ptr_arg)]
 fn events<'a>(protected: &'a Cow<'_, str>) -> Vec<(Event<'a>, Range<usize>)> {
     // Only a body whose `**` were paired holds stand-ins.
     let paired = matches!(protected, Cow::Owned(_));
