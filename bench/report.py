@@ -48,6 +48,15 @@ def times_of_run(work, tool, r):
     return None
 
 
+def user_sys_of_run(work, tool, r):
+    """(user CPU s, system CPU s) of run r of tool, or None."""
+    f = Path(work) / "times" / f"{tool}.{r}"
+    if f.exists() and f.read_text().strip():
+        _, user, sys_, _ = f.read_text().split()[-4:]
+        return float(user), float(sys_)
+    return None
+
+
 def fmt(x, nd=2):
     return f"{x:.{nd}f}"
 
@@ -129,6 +138,17 @@ def main():
         out.append(f"| {tool} | {versions[tool]} | {s['pages']} | {fmt(s['wall'])} | {fmt(s['cpu'])} | "
                    f"{fmt(s['rss'], 1)} | {fmt(s['size'], 1)} | {fmt(s['pps'], 0)} | "
                    f"{s['runs']}: {', '.join(fmt(x) for x in s['walls'])} |")
+    # System time is mostly the kernel creating the output's files, and it
+    # moves between runs far more than the tools' own work does.
+    out += ["", "CPU by kind (the kernel's share is mostly creating files; on a filesystem without a journal "
+            "it grows when the previous run's files were just deleted, so compare user time across tools):", "",
+            "| tool | median user s | median system s | runs: user / system s each |", "|---|---:|---:|---|"]
+    for tool in tools:
+        us = [x for x in (user_sys_of_run(w, tool, r) for r in range(1, a.runs + 1)) if x]
+        if us:
+            out.append(f"| {tool} | {fmt(statistics.median(u for u, _ in us))} | "
+                       f"{fmt(statistics.median(v for _, v in us))} | "
+                       f"{', '.join(f'{fmt(u)} / {fmt(v)}' for u, v in us)} |")
     x = stats["xinyu"]
     out += ["", "xinyu relative to each peer (pages/s ratio > 1: xinyu faster per page; "
             "RSS ratio > 1: xinyu uses more memory; wall ratio > 1: xinyu takes longer):", "",
