@@ -243,13 +243,11 @@ impl<'r> Words<'r> {
     pub fn private(&self, path: &str, text: &str, out: &mut Vec<Diagnostic>) {
         // Each number pattern needs at least ten ASCII digits on its line
         // (a landline: 0, a two-digit area code, seven digits), and a
-        // student number the word 学号: most lines need no regex at all.
-        // Lines found with memchr, digits counted a line at a time (a count
-        // the compiler turns into SIMD); a file with fewer than ten digits
-        // in all has no line to look at.
+        // student number the word 学号: most lines need no regex at all,
+        // and a file with fewer than ten digits in all has no such line.
+        // Digits are counted in bytes, 255 at a time: a `usize` count
+        // widens every byte and the SIMD loop then reads two bytes a step.
         let mut numbers = Vec::new();
-        // Counted in bytes, 255 at a time: a `usize` count widens every
-        // byte and the SIMD loop then reads two bytes a step.
         let digits = |b: &[u8]| -> usize {
             b.chunks(255)
                 .map(|c| c.iter().fold(0u8, |n, x| n + u8::from(x.is_ascii_digit())) as usize)
@@ -260,7 +258,7 @@ impl<'r> Words<'r> {
             let mut start = 0;
             let ends = memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]);
             for (i, end) in ends.enumerate() {
-                if start <= end && digits(&bytes[start..end]) >= 10 {
+                if digits(&bytes[start..end]) >= 10 {
                     // As `str::lines` gives it: without the `\r` of `\r\n`.
                     let l = &text[start..end];
                     numbers.push((i + 1, l.strip_suffix('\r').unwrap_or(l)));

@@ -162,23 +162,27 @@ fn may_hold_code_or_html(src: &str) -> bool {
     if src.contains(['`', '~', '<']) {
         return true;
     }
-    // The first `**` of each line that has one, and what comes before it.
+    // What comes before the first `**` of each line that has one.
+    star_lines(src).any(|(first, _)| {
+        let line_start = memchr::memrchr(b'\n', &src.as_bytes()[..first]).map_or(0, |p| p + 1);
+        let before = &src[line_start..first];
+        before.contains("    ") || before.contains('\t')
+    })
+}
+
+/// The lines of `src` that hold a `**`, found by one search of the whole
+/// text: for each, the offset of its first `**` and the end of the line
+/// (after its `\n`).
+fn star_lines(src: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = src.as_bytes();
     let stars = memchr::memmem::Finder::new("**");
     let mut from = 0;
-    while let Some(k) = stars.find(&bytes[from..]) {
-        let i = from + k;
-        let line_start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |p| p + 1);
-        let before = &src[line_start..i];
-        if before.contains("    ") || before.contains('\t') {
-            return true;
-        }
-        match memchr::memchr(b'\n', &bytes[i..]) {
-            Some(n) => from = i + n + 1,
-            None => break,
-        }
-    }
-    false
+    std::iter::from_fn(move || {
+        let first = from + stars.find(bytes.get(from..)?)?;
+        let end = memchr::memchr(b'\n', &bytes[first..]).map_or(src.len(), |n| first + n + 1);
+        from = end;
+        Some((first, end))
+    })
 }
 
 /// The source ranges of code and HTML in `src`.
@@ -224,15 +228,10 @@ fn protect_strong(src: &str) -> Cow<'_, str> {
     let bytes = src.as_bytes();
     // Byte offsets of the `**` to replace, opening and closing in turn.
     let mut pairs: Vec<usize> = Vec::new();
-    // Only the lines with a `**`: found by one search of the whole text.
-    let stars = memchr::memmem::Finder::new("**");
     let mut marks = Vec::new();
-    let mut from = 0;
-    while let Some(k) = stars.find(&bytes[from..]) {
-        // The line's first `**`: a `*` before it is alone, never a mark.
-        let first = from + k;
-        let end = memchr::memchr(b'\n', &bytes[first..]).map_or(src.len(), |n| first + n + 1);
-        from = end;
+    // Only the lines with a `**`, from the first: a `*` before it is
+    // alone, never a mark.
+    for (first, end) in star_lines(src) {
         marks.clear();
         let mut i = first;
         while i + 1 < end {
