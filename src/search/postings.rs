@@ -51,8 +51,11 @@ fn key_shard(k: Key, shards: u32) -> u32 {
     h % shards.max(1)
 }
 
-/// The distinct terms of one doc's normalised text, ordered by shard:
-/// what [`super::tokens`] gives, without a string per CJK term.
+/// The distinct terms of one doc's normalised text, each with its shard,
+/// in no particular order (a shard's postings are keyed by term, and a
+/// doc's id is pushed once per term, so the order within a doc never
+/// reaches the output): what [`super::tokens`] gives, without a string per
+/// CJK term.
 pub(super) struct DocTerms {
     keys: Vec<(u32, Key)>,
     words: Vec<(u32, String)>,
@@ -60,10 +63,13 @@ pub(super) struct DocTerms {
 
 impl DocTerms {
     pub(super) fn of(text: &str, shards: u32) -> Self {
-        // Each term once: a text repeats most of its characters and pairs,
-        // and sorting only the distinct ones is the cheaper half.
-        let mut seen: rustc_hash::FxHashSet<Key> = Default::default();
-        let mut keys: Vec<(u32, Key)> = Vec::new();
+        // Each term once: a text repeats most of its characters and pairs.
+        // Sized for the text up front: growing the set rehashed it several
+        // times per doc (a CJK character is three bytes and brings at most
+        // two new terms, and most are repeats).
+        let mut seen: rustc_hash::FxHashSet<Key> =
+            rustc_hash::FxHashSet::with_capacity_and_hasher(text.len() / 3, Default::default());
+        let mut keys: Vec<(u32, Key)> = Vec::with_capacity(text.len() / 3);
         let mut words: Vec<(u32, String)> = Vec::new();
         let mut word = String::new();
         let flush = |word: &mut String, words: &mut Vec<(u32, String)>| {
@@ -97,7 +103,6 @@ impl DocTerms {
             }
         }
         flush(&mut word, &mut words);
-        keys.sort_unstable();
         words.sort_unstable();
         words.dedup();
         DocTerms { keys, words }
