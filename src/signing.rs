@@ -186,19 +186,16 @@ const SECRET_B64_LEN: usize = 212;
 /// into `assets/`, or its line pasted into a page).
 pub fn is_secret_key(bytes: &[u8]) -> bool {
     let b64 = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/' || *c == b'=';
-    let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|&c| c == b'R') {
-        let at = i + off;
+    // Every prefix starts with "RW": one SIMD search for it (every page
+    // and file is tested), then the exact test where it occurs.
+    const _: () = assert!(SECRET_PREFIXES[0][0] == b'R' && SECRET_PREFIXES[0][1] == b'W');
+    const _: () = assert!(SECRET_PREFIXES[1][0] == b'R' && SECRET_PREFIXES[1][1] == b'W');
+    memchr::memmem::find_iter(bytes, b"RW").any(|at| {
         let rest = &bytes[at..];
-        if rest.len() >= SECRET_B64_LEN
+        rest.len() >= SECRET_B64_LEN
             && SECRET_PREFIXES.iter().any(|p| rest.starts_with(p))
             && rest[..SECRET_B64_LEN].iter().all(b64)
-        {
-            return true;
-        }
-        i = at + 1;
-    }
-    false
+    })
 }
 
 /// Refuses to publish a minisign secret key (a key file in `assets/`, or
