@@ -31,7 +31,10 @@ mod tokens;
 /// A link or image of a body with its place (defined with the model, which
 /// keeps it for the cross-file link check).
 pub use crate::model::LinkRef;
-pub use html::{active_content_in_html, active_in_svg, external_assets_in_html, urls_in_html};
+pub use html::{
+    active_content_in_html, active_in_svg, external_assets_in_html, first_external_asset,
+    urls_in_html,
+};
 pub use outline::{
     BrokenLink, FactRef, Heading, ImageWithoutAlt, Outline, RAW_HTML_DEPTH, SpeakerLine,
     broken_links, images_without_alt, outline, plain_text, split_minutes,

@@ -15,7 +15,7 @@ pub mod pipeline;
 pub mod theme;
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::external_assets_in_html;
+use crate::markdown::first_external_asset;
 use crate::model::Curriculum;
 pub use pages::Page;
 use rayon::prelude::*;
@@ -62,15 +62,20 @@ impl Renderer {
     /// page is checked for external assets, since the offline rule holds
     /// for the theme too.
     pub fn render_one(&self, p: &Page) -> Result<Vec<u8>, Diagnostic> {
-        let html = self.tera.render(p.template, &p.context).map_err(|e| {
-            Diagnostic::error(
-                &format!("templates/{}", p.template),
-                0,
-                0,
-                format!("生成 {} 时模板出错\u{FF1A}{e:#}", p.out),
-            )
-        })?;
-        if let Some((_, url)) = external_assets_in_html(&html).into_iter().next() {
+        // Into bytes: `render` would check the whole page is UTF-8 again,
+        // and Tera writes nothing but UTF-8.
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(p.template, &p.context, &mut html)
+            .map_err(|e| {
+                Diagnostic::error(
+                    &format!("templates/{}", p.template),
+                    0,
+                    0,
+                    format!("生成 {} 时模板出错\u{FF1A}{e:#}", p.out),
+                )
+            })?;
+        if let Some(url) = first_external_asset(&html) {
             return Err(Diagnostic::error(
                 &format!("templates/{}", p.template),
                 0,
@@ -80,9 +85,9 @@ impl Renderer {
             .with_hint("离线网站不能加载网上的样式、字体、脚本或图片\u{FF1B}请把它们放进主题的 static/ 文件夹"));
         }
         Ok(if self.minify {
-            crate::writer::minify(&html)
+            crate::writer::minify(&String::from_utf8_lossy(&html))
         } else {
-            html.into_bytes()
+            html
         })
     }
 
