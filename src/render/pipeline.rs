@@ -142,30 +142,38 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
         .copied()
         .filter(|j| !matches!(j, Job::Pack(_)))
         .partition(|j| !j.needs_packs());
-    first.par_iter().try_for_each(|job| {
-        one(r, &cx, &sink, *job)?;
-        r.ticked();
-        anyhow::Ok(())
-    })?;
-    // Packs one after another: each renders its pages in parallel, and a
-    // school-wide build holds only one zip at a time.
-    let mut made: Vec<MadePack> = Vec::new();
-    for job in jobs {
-        let Job::Pack(i) = *job else { continue };
-        let Some(spec) = r.plan.packs.get(i) else {
-            continue;
-        };
-        let (zip, mut m) = pack::make(r.root, r.plan, r.renderer, spec, r.pdf_browser)?;
-        let path = (r.zip_path)(&m.id);
-        sink.file(&path, &zip)?;
-        if let Some(signer) = r.signer {
-            let sig = signer.sign(&paths::pack_file(&m.id), &zip)?;
-            sink.file(&format!("{path}.minisig"), &sig)?;
-            m.signed = true;
-        }
-        made.push(m);
-        r.ticked();
-    }
+    let packs: Vec<usize> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            Job::Pack(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    // The site's jobs and the packs side by side: a pack seals its zip on
+    // one thread, and one after another the packs left a core idle for a
+    // second of a 10,000-lesson build. A pack is small (its zip is under
+    // a megabyte), so several at once cost little memory.
+    let (site, made) = rayon::join(
+        || {
+            first.par_iter().try_for_each(|job| {
+                one(r, &cx, &sink, *job)?;
+                r.ticked();
+                anyhow::Ok(())
+            })
+        },
+        || -> Result<Vec<MadePack>, Failure> {
+            let one_pack = |i: &usize| make_pack(r, &sink, *i);
+            let made: Vec<Option<MadePack>> = if r.pdf_browser.is_some() {
+                // Each pack's PDFs start a browser: one at a time.
+                packs.iter().map(one_pack).collect::<Result<_, _>>()?
+            } else {
+                packs.par_iter().map(one_pack).collect::<Result<_, _>>()?
+            };
+            Ok(made.into_iter().flatten().collect())
+        },
+    );
+    site?;
+    let made = made?;
     let preview = !jobs.contains(&Job::Feed);
     let listings = pack::listings(c, &r.renderer.theme, &made);
     for job in rest {
@@ -189,6 +197,24 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
         files: sink.files.into_inner(),
         packs: made,
     })
+}
+
+/// Makes pack `i` of the plan, hands its zip (and signature) to the
+/// output and reports it.
+fn make_pack(r: &Run, sink: &Sink, i: usize) -> Result<Option<MadePack>, Failure> {
+    let Some(spec) = r.plan.packs.get(i) else {
+        return Ok(None);
+    };
+    let (zip, mut m) = pack::make(r.root, r.plan, r.renderer, spec, r.pdf_browser)?;
+    let path = (r.zip_path)(&m.id);
+    sink.file(&path, &zip)?;
+    if let Some(signer) = r.signer {
+        let sig = signer.sign(&paths::pack_file(&m.id), &zip)?;
+        sink.file(&format!("{path}.minisig"), &sig)?;
+        m.signed = true;
+    }
+    r.ticked();
+    Ok(Some(m))
 }
 
 /// Makes and hands over the files of one job of the site.
