@@ -79,6 +79,7 @@ pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow:
         anyhow::bail!("pack entry {bad:?} is not a clean relative path");
     }
     let mut manifest = manifest;
+    // Each file hashed once, for the manifest and for SHA256SUMS.
     manifest.files = files
         .iter()
         .map(|(path, bytes)| FileEntry {
@@ -89,12 +90,15 @@ pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow:
         .collect();
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
-    files.insert("manifest.json".into(), json);
-    // `sha256sum -c SHA256SUMS` format: hash, two spaces, path.
-    let sums: String = files
+    let mut hashes: BTreeMap<&str, String> = manifest
+        .files
         .iter()
-        .map(|(p, b)| format!("{}  {p}\n", sha256_hex(b)))
+        .map(|f| (f.path.as_str(), f.sha256.clone()))
         .collect();
+    hashes.insert("manifest.json", sha256_hex(&json));
+    // `sha256sum -c SHA256SUMS` format: hash, two spaces, path.
+    let sums: String = hashes.iter().map(|(p, h)| format!("{h}  {p}\n")).collect();
+    files.insert("manifest.json".into(), json);
     files.insert("SHA256SUMS".into(), sums.into_bytes());
 
     let mut out = std::io::Cursor::new(Vec::new());
