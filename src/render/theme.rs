@@ -191,6 +191,7 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
         }
     }
     let mut tera = Tera::new();
+    tera.set_escape_fn(escape_html);
     if diags.is_empty() {
         // All at once: Tera resolves `extends` and `include` across the set.
         let set = templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str()));
@@ -256,5 +257,48 @@ fn merge_labels(into: &mut Labels, bytes: &[u8], shown: &str, diags: &mut Vec<Di
             0,
             format!("界面文字文件格式不对：{}", e.message()),
         )),
+    }
+}
+
+/// Tera's HTML escaping, byte for byte (`&`, `<`, `>`, `"`, `'`), writing
+/// the runs between those characters whole. Tera's own writes every byte
+/// through `dyn Write` on its own: a tenth of the time a page takes.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut from = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let with: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[from..i])?;
+        out.write_all(with)?;
+        from = i + 1;
+    }
+    out.write_all(&bytes[from..])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escaping_is_teras_byte_for_byte() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        for s in [
+            "",
+            "情绪小怪兽",
+            "a&b<c>d\"e'f",
+            "&&<<>>\"\"''",
+            "<script>alert('x')</script> “引号” ‘单引号’ 12356",
+            every_ascii.as_str(),
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            super::escape_html(s, &mut ours).unwrap();
+            tera::escape_html(s, &mut teras).unwrap();
+            assert_eq!(ours, teras, "{s:?}");
+        }
     }
 }
