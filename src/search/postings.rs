@@ -78,13 +78,26 @@ impl DocTerms {
                 words.push((super::shard_of(&w, shards), w));
             }
         };
+        // The common characters as single terms are marked in a bitset,
+        // not hashed: half the set's inserts, and the set was the largest
+        // part of the index's time.
+        let mut common = [0u64; COMMON_WORDS];
         // The previous character of the CJK run this one continues.
         let mut prev: Option<char> = None;
         for c in text.chars() {
             if is_cjk(c) {
                 flush(&mut word, &mut words);
                 let k = unigram(c);
-                if seen.insert(k) {
+                let new = match u32::from(c).checked_sub(*COMMON_CJK.start()) {
+                    Some(i) if COMMON_CJK.contains(&u32::from(c)) => {
+                        let (w, bit) = (i as usize / 64, 1u64 << (i % 64));
+                        let new = common[w] & bit == 0;
+                        common[w] |= bit;
+                        new
+                    }
+                    _ => seen.insert(k),
+                };
+                if new {
                     keys.push((key_shard(k, shards), k));
                 }
                 if let Some(p) = prev {
@@ -94,7 +107,7 @@ impl DocTerms {
                     }
                 }
                 prev = Some(c);
-            } else if c.is_alphanumeric() {
+            } else if is_word_char(c) {
                 prev = None;
                 word.push(c);
             } else {
@@ -107,6 +120,27 @@ impl DocTerms {
         words.dedup();
         DocTerms { keys, words }
     }
+}
+
+/// The CJK Unified Ideographs block, where almost every character of a
+/// Chinese text is.
+const COMMON_CJK: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
+
+/// 64-bit words of a bitset over [`COMMON_CJK`].
+const COMMON_WORDS: usize = ((*COMMON_CJK.end() - *COMMON_CJK.start()) as usize + 1).div_ceil(64);
+
+/// `char::is_alphanumeric`, answered at once for ASCII and for the
+/// punctuation Chinese text is full of (General Punctuation, and the CJK
+/// symbols and punctuation U+3000–U+3004 and U+3008–U+3020, none of them a
+/// letter or digit), which the standard library looks up in a table.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if matches!(c as u32, 0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020) {
+        return false;
+    }
+    c.is_alphanumeric()
 }
 
 /// One chunk's terms regrouped by shard, each with its doc's id, in doc
@@ -240,6 +274,13 @@ mod tests {
             want.sort();
             want.dedup();
             assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn word_chars_are_the_alphanumeric_ones() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
         }
     }
 
