@@ -104,18 +104,53 @@ pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow:
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut out);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(zip::DateTime::default())
-            .unix_permissions(0o644);
         for (path, bytes) in &files {
             crate::signing::refuse_secret_key(path, bytes)?;
-            zip.start_file(path.as_str(), options)?;
-            zip.write_all(bytes)?;
+            let one = deflated(bytes)?;
+            let mut one = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice()))?;
+            zip.raw_copy_file_rename(one.by_index_raw(0)?, path.as_str())?;
         }
         zip.finish()?;
     }
     Ok(out.into_inner())
+}
+
+/// How every entry is written: deflated, dated 1980-01-01, mode 0644.
+fn entry_options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644)
+}
+
+/// `bytes` as the only entry of a zip, compressed once per process for
+/// each content: the theme's files are in every pack, and a slot's
+/// whole-school pack holds the pages of its band packs (a quarter of what
+/// the packs of a build deflate). Copied raw into each pack, an entry is
+/// byte for byte what writing it there would give (`tests/all/site.rs`
+/// compares builds; the unit test below compares the two ways).
+fn deflated(bytes: &[u8]) -> anyhow::Result<std::sync::Arc<Vec<u8>>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+    /// One-entry zips by their content's sha256.
+    type Done = Mutex<HashMap<[u8; 32], Arc<Vec<u8>>>>;
+    static DONE: LazyLock<Done> = LazyLock::new(Default::default);
+    let key: [u8; 32] = Sha256::digest(bytes).into();
+    if let Some(z) = DONE.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(z.clone());
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        zip.start_file("x", entry_options())?;
+        zip.write_all(bytes)?;
+        zip.finish()?;
+    }
+    let z = Arc::new(out.into_inner());
+    DONE.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, z.clone());
+    Ok(z)
 }
 
 /// A zip entry name every unzip tool keeps inside its folder: relative,
@@ -171,6 +206,36 @@ mod tests {
         }
         let ok = BTreeMap::from([("lessons/中文 a.html".to_string(), b"x".to_vec())]);
         assert!(seal(ok, manifest()).is_ok());
+    }
+
+    #[test]
+    fn raw_copied_entries_are_the_bytes_written_ones_would_be() {
+        let files = [
+            ("a/b.html", "<p>情绪小怪兽</p>".repeat(500).into_bytes()),
+            ("empty.txt", Vec::new()),
+            ("static/x.css", b"p{}".to_vec()),
+        ];
+        let mut direct = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut direct);
+            for (path, bytes) in &files {
+                zip.start_file(*path, entry_options()).unwrap();
+                zip.write_all(bytes).unwrap();
+            }
+            zip.finish().unwrap();
+        }
+        let mut copied = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut copied);
+            for (path, bytes) in &files {
+                let one = deflated(bytes).unwrap();
+                let mut one = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice())).unwrap();
+                zip.raw_copy_file_rename(one.by_index_raw(0).unwrap(), *path)
+                    .unwrap();
+            }
+            zip.finish().unwrap();
+        }
+        assert_eq!(direct.into_inner(), copied.into_inner());
     }
 
     #[test]
