@@ -66,10 +66,7 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
     if let Some(facts) = opts.facts {
         events = super::facts::fill(events, markdown, facts).events;
     }
-    let events = players(
-        merge_html(events.into_iter().map(|(e, _)| e).collect()),
-        opts,
-    );
+    let events = players(events.into_iter().map(|(e, _)| e), opts);
     // First pass: heading texts, to give every heading an id.
     let mut ids = Vec::new();
     let mut used = BTreeMap::new();
@@ -269,14 +266,25 @@ pub fn media_kind(dest: &str) -> Option<&'static str> {
 /// The markup xinyu writes for a Markdown image of a sound or video file.
 const MEDIA_OPEN: &str = "<span class=\"media\">";
 
-/// Turns `![caption](file.mp3)` (or `.mp4`…) into a player with its
-/// caption, pointed like an image; the caption is also the fallback link
-/// for a browser that cannot play it. A player whose file is dropped
-/// leaves its caption as text.
-fn players<'a>(events: Vec<Event<'a>>, opts: RenderOptions) -> Vec<Event<'a>> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut it = events.into_iter();
+/// In one pass over the events: consecutive raw HTML events as one (an
+/// HTML block comes a line at a time, so a tag written across lines is
+/// read whole), and `![caption](file.mp3)` (or `.mp4`…) turned into a
+/// player with its caption, pointed like an image; the caption is also the
+/// fallback link for a browser that cannot play it. A player whose file is
+/// dropped leaves its caption as text. (No HTML block sits inside an
+/// image, and a player is inline HTML, so merging first and then making
+/// players would give the same events.)
+fn players<'a>(
+    events: impl ExactSizeIterator<Item = Event<'a>>,
+    opts: RenderOptions,
+) -> Vec<Event<'a>> {
+    let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
+    let mut it = events;
     while let Some(e) = it.next() {
+        if let (Event::Html(h), Some(Event::Html(prev))) = (&e, out.last_mut()) {
+            *prev = CowStr::from(format!("{prev}{h}"));
+            continue;
+        }
         let Event::Start(Tag::Image { dest_url, .. }) = &e else {
             out.push(e);
             continue;
@@ -317,20 +325,6 @@ fn players<'a>(events: Vec<Event<'a>>, opts: RenderOptions) -> Vec<Event<'a>> {
     out
 }
 
-/// Consecutive raw HTML events (an HTML block comes a line at a time) as
-/// one, so a tag written across lines is read whole.
-fn merge_html(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    for e in events {
-        if let (Event::Html(h), Some(Event::Html(prev))) = (&e, out.last_mut()) {
-            *prev = CowStr::from(format!("{prev}{h}"));
-            continue;
-        }
-        out.push(e);
-    }
-    out
-}
-
 /// `None` for destinations that are not local files (URLs with a scheme,
 /// in-page anchors); otherwise what the resolver (or the `.md` → `.html`
 /// rule) makes of it.
@@ -354,7 +348,7 @@ const PROJECTION_OPEN: &str = "<blockquote class=\"projection\">\n";
 /// The HTML of a run of events (a 投影 block's content): links and images
 /// pointed where `opts` says, raw HTML through the allow-list.
 pub(super) fn html_of(events: Vec<Event<'_>>, opts: RenderOptions) -> String {
-    let events = players(merge_html(events), opts);
+    let events = players(events.into_iter(), opts);
     let mut buf = Vec::with_capacity(events.len());
     let mut dropped: Vec<bool> = Vec::new();
     for e in events {
