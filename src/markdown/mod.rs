@@ -21,6 +21,7 @@
 mod facts;
 mod html;
 mod outline;
+mod plain;
 mod projection;
 mod render;
 mod sanitize;
@@ -37,8 +38,9 @@ pub use html::{
 };
 pub use outline::{
     BrokenLink, FactRef, Heading, ImageWithoutAlt, Outline, RAW_HTML_DEPTH, SpeakerLine,
-    broken_links, images_without_alt, outline, plain_text, split_minutes,
+    broken_links, images_without_alt, outline, split_minutes,
 };
+pub use plain::plain_text;
 pub use projection::{Projection, projections};
 pub use render::{RenderOptions, Resolver, Section, render_sections, rewrite_link, slug};
 pub use sanitize::{SAFE_SCHEMES, has_scheme, is_active_url, sanitize, scheme};

@@ -13,6 +13,8 @@
 use super::html::{
     active_content_in_html, external_assets_in_html, removed_by_sanitize, too_deep, urls_in_html,
 };
+#[cfg(test)]
+use super::plain::plain_text;
 use super::sanitize::{SAFE_SCHEMES, scheme};
 use super::{FW_COLON, Lines, events, protect_strong};
 use crate::model::{Body, LinkRef, LocalFacts, Text};
@@ -450,28 +452,6 @@ pub fn broken_links(markdown: &str, first_line: usize) -> Vec<BrokenLink> {
             fixed,
         });
         from = end;
-    }
-    out
-}
-
-/// The plain text of a body (for the search index): text and code, with
-/// blocks separated by newlines, and local facts filled in.
-pub fn plain_text(markdown: &str, facts: &LocalFacts) -> String {
-    let mut out = String::new();
-    for (e, _) in super::facts::fill(events(&protect_strong(markdown)), markdown, facts).events {
-        match e {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::CodeBlock
-                | TagEnd::BlockQuote(_),
-            ) if !out.ends_with('\n') => out.push('\n'),
-            _ => {}
-        }
     }
     out
 }

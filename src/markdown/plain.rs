@@ -1,0 +1,88 @@
+//! The plain text of a body, which the search index reads: text and code,
+//! blocks separated by newlines, local facts filled in.
+//!
+//! Must not: produce HTML or report problems (the outline does that).
+
+use super::{STRONG_CLOSE, STRONG_OPEN, events, options, protect_strong};
+use crate::model::LocalFacts;
+use pulldown_cmark::{Event, Parser, TagEnd};
+use std::borrow::Cow;
+
+/// The plain text of a body (for the search index): text and code, with
+/// blocks separated by newlines, and local facts filled in.
+pub fn plain_text(markdown: &str, facts: &LocalFacts) -> String {
+    // Local facts are filled on the event list with its source ranges.
+    if markdown.contains("{{") {
+        return from_events(
+            super::facts::fill(events(&protect_strong(markdown)), markdown, facts)
+                .events
+                .into_iter()
+                .map(|(e, _)| e),
+            false,
+        );
+    }
+    // Nearly every body has none: the parser's events as they come, with
+    // the stand-ins for paired `**` dropped from the text (`events` would
+    // split the text at them into strong emphasis, which has no text).
+    let protected = protect_strong(markdown);
+    let paired = matches!(protected, Cow::Owned(_));
+    from_events(Parser::new_ext(&protected, options()), paired)
+}
+
+fn from_events<'a>(events: impl Iterator<Item = Event<'a>>, stand_ins: bool) -> String {
+    let mut out = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) if stand_ins => out.extend(
+                t.chars()
+                    .filter(|c| *c != STRONG_OPEN && *c != STRONG_CLOSE),
+            ),
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) if !out.ends_with('\n') => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text `events` gives, every body through the filled event list.
+    fn reference(markdown: &str, facts: &LocalFacts) -> String {
+        from_events(
+            super::super::facts::fill(events(&protect_strong(markdown)), markdown, facts)
+                .events
+                .into_iter()
+                .map(|(e, _)| e),
+            false,
+        )
+    }
+
+    #[test]
+    fn the_quick_way_reads_what_the_event_list_reads() {
+        let facts = LocalFacts::default();
+        for md in [
+            "",
+            "## 暖身（5分钟）\n\n**老师：** 同学们好。**重要**的是`代码 **不算**`\n",
+            "- 一\n- **二** 和 **三**\n\n> 投影：**看这里**\n\n| 甲 | **乙** |\n|---|---|\n| 1 | 2 |\n",
+            "<div>**HTML 里**</div>\n\n```\n**代码块**\n```\n\n单个 ** 不配对\n",
+            "一行 **甲** 二 **乙**\\\n硬换行 ***三*** 和 \\*\\*转义\\*\\*\n",
+            "![图 **说明**](a.png) [链接 **文字**](b.md)\n",
+        ] {
+            assert_eq!(plain_text(md, &facts), reference(md, &facts), "{md:?}");
+        }
+        // With a reference to a local fact the event list is used itself.
+        let md = "找{{老师}}，**马上**。\n";
+        assert_eq!(plain_text(md, &facts), reference(md, &facts));
+    }
+}
