@@ -10,10 +10,12 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Lowercase hex sha256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes).into())
+}
+
+/// Lowercase hex of a sha256.
+fn hex(digest: &[u8; 32]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One file listed in a manifest.
@@ -79,34 +81,39 @@ pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow:
         anyhow::bail!("pack entry {bad:?} is not a clean relative path");
     }
     let mut manifest = manifest;
-    // Each file hashed once, for the manifest and for SHA256SUMS.
+    // Each file hashed once: for the manifest, SHA256SUMS and the zip.
+    let digest = |b: &[u8]| -> [u8; 32] { Sha256::digest(b).into() };
+    let mut digests: BTreeMap<String, [u8; 32]> =
+        files.iter().map(|(p, b)| (p.clone(), digest(b))).collect();
     manifest.files = files
         .iter()
-        .map(|(path, bytes)| FileEntry {
+        .zip(digests.values())
+        .map(|((path, bytes), d)| FileEntry {
             path: path.clone(),
             size: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
+            sha256: hex(d),
         })
         .collect();
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
-    let mut hashes: BTreeMap<&str, String> = manifest
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f.sha256.clone()))
-        .collect();
-    hashes.insert("manifest.json", sha256_hex(&json));
-    // `sha256sum -c SHA256SUMS` format: hash, two spaces, path.
-    let sums: String = hashes.iter().map(|(p, h)| format!("{h}  {p}\n")).collect();
+    digests.insert("manifest.json".into(), digest(&json));
     files.insert("manifest.json".into(), json);
+    // `sha256sum -c SHA256SUMS` format: hash, two spaces, path.
+    let sums: String = digests
+        .iter()
+        .map(|(p, d)| format!("{}  {p}\n", hex(d)))
+        .collect();
+    digests.insert("SHA256SUMS".into(), digest(sums.as_bytes()));
     files.insert("SHA256SUMS".into(), sums.into_bytes());
 
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut out);
-        for (path, bytes) in &files {
+        // The same keys in the same order: each file beside its hash.
+        debug_assert!(files.keys().eq(digests.keys()));
+        for ((path, bytes), d) in files.iter().zip(digests.values()) {
             crate::signing::refuse_secret_key(path, bytes)?;
-            let one = deflated(bytes)?;
+            let one = deflated(bytes, d)?;
             let mut one = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice()))?;
             zip.raw_copy_file_rename(one.by_index_raw(0)?, path.as_str())?;
         }
@@ -129,14 +136,13 @@ fn entry_options() -> zip::write::SimpleFileOptions {
 /// the packs of a build deflate). Copied raw into each pack, an entry is
 /// byte for byte what writing it there would give (`tests/all/site.rs`
 /// compares builds; the unit test below compares the two ways).
-fn deflated(bytes: &[u8]) -> anyhow::Result<std::sync::Arc<Vec<u8>>> {
+fn deflated(bytes: &[u8], sha256: &[u8; 32]) -> anyhow::Result<std::sync::Arc<Vec<u8>>> {
     use std::collections::HashMap;
     use std::sync::{Arc, LazyLock, Mutex};
     /// One-entry zips by their content's sha256.
     type Done = Mutex<HashMap<[u8; 32], Arc<Vec<u8>>>>;
     static DONE: LazyLock<Done> = LazyLock::new(Default::default);
-    let key: [u8; 32] = Sha256::digest(bytes).into();
-    if let Some(z) = DONE.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+    if let Some(z) = DONE.lock().unwrap_or_else(|p| p.into_inner()).get(sha256) {
         return Ok(z.clone());
     }
     let mut out = std::io::Cursor::new(Vec::new());
@@ -149,7 +155,7 @@ fn deflated(bytes: &[u8]) -> anyhow::Result<std::sync::Arc<Vec<u8>>> {
     let z = Arc::new(out.into_inner());
     DONE.lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(key, z.clone());
+        .insert(*sha256, z.clone());
     Ok(z)
 }
 
@@ -228,7 +234,7 @@ mod tests {
         {
             let mut zip = zip::ZipWriter::new(&mut copied);
             for (path, bytes) in &files {
-                let one = deflated(bytes).unwrap();
+                let one = deflated(bytes, &Sha256::digest(bytes).into()).unwrap();
                 let mut one = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice())).unwrap();
                 zip.raw_copy_file_rename(one.by_index_raw(0).unwrap(), *path)
                     .unwrap();
