@@ -260,26 +260,13 @@ fn merge_labels(into: &mut Labels, bytes: &[u8], shown: &str, diags: &mut Vec<Di
     }
 }
 
-/// Tera's HTML escaping, byte for byte (`&`, `<`, `>`, `"`, `'`), writing
-/// the runs between those characters whole. Tera's own writes every byte
-/// through `dyn Write` on its own: a tenth of the time a page takes.
+/// Tera's HTML escaping, byte for byte (`&`, `<`, `>`, `"`, `'` as `&amp;`
+/// `&lt;` `&gt;` `&quot;` `&#39;`), by pulldown-cmark's escaper, which
+/// finds them with SIMD and writes the runs between them whole. Tera's own
+/// writes every byte through `dyn Write` on its own: a tenth of the time
+/// a page took.
 fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let mut from = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let with: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        out.write_all(&bytes[from..i])?;
-        out.write_all(with)?;
-        from = i + 1;
-    }
-    out.write_all(&bytes[from..])
+    pulldown_cmark_escape::escape_html(pulldown_cmark_escape::IoWriter(out), input)
 }
 
 #[cfg(test)]
@@ -294,6 +281,8 @@ mod tests {
             "&&<<>>\"\"''",
             "<script>alert('x')</script> “引号” ‘单引号’ 12356",
             every_ascii.as_str(),
+            &"情绪<小>怪&兽\"说'".repeat(40),
+            &format!("{}'{}", "a".repeat(31), "b".repeat(17)),
         ] {
             let (mut ours, mut teras) = (Vec::new(), Vec::new());
             super::escape_html(s, &mut ours).unwrap();
