@@ -2,7 +2,9 @@
 //! print copy, the student worksheet and the classroom view; and the lesson data the "print
 //! this fortnight" page reuses.
 
-use super::{Cx, Link, Named, Page, PhaseView, SectionView, page, print_page};
+use super::{
+    Cx, Link, Named, Page, PhaseView, SectionView, page_shared, print_page_shared, shared,
+};
 use crate::markdown;
 use crate::model::Lesson;
 use crate::plan::paths::{self, variant};
@@ -140,30 +142,33 @@ pub fn pages_of(cx: &Cx, l: &Lesson) -> Vec<Page> {
         return vec![];
     };
     let data = lesson_data(cx, l, &out);
+    let has_worksheet = data.worksheet.is_some();
+    // Made into Tera's values once for the three pages.
+    let data = shared(&data);
     let print = variant(&out, "print");
     let sheet = variant(&out, "worksheet");
     let mut pages = Vec::new();
-    if data.worksheet.is_some() {
-        pages.push(print_page(
+    if has_worksheet {
+        pages.push(print_page_shared(
             sheet.clone(),
             "print-worksheet.html",
             &l.title,
-            &data,
+            data.as_ref(),
         ));
     }
-    pages.push(print_page(
+    pages.push(print_page_shared(
         print.clone(),
         "print-lesson.html",
         &l.title,
-        &data,
+        data.as_ref(),
     ));
-    let mut screen = page(out.clone(), "lesson.html", &l.title, &data);
+    let mut screen = page_shared(out.clone(), "lesson.html", &l.title, data.as_ref());
     screen.context.insert("print_url", &print);
     screen
         .context
         .insert("classroom_url", &paths::classroom(&out));
     pages.push(super::classroom::lesson_page(cx, l, &out));
-    if data.worksheet.is_some() {
+    if has_worksheet {
         screen.context.insert("worksheet_url", &sheet);
     }
     // The site's lesson pages get the band sidebar; a pack is a handful of

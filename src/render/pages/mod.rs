@@ -297,7 +297,55 @@ fn timed_views(sections: &[SectionView]) -> Vec<PhaseView> {
 /// A page: its data, plus the relative way back to the output root and its
 /// title.
 fn page(out: String, template: &'static str, title: &str, data: impl Serialize) -> Page {
-    let mut context = tera::Context::from_serialize(&data).unwrap_or_default();
+    with_context(
+        out,
+        template,
+        title,
+        tera::Context::from_serialize(&data).unwrap_or_default(),
+    )
+}
+
+/// Page data made into Tera's value once, for the several pages that show
+/// it (a lesson's screen, print and worksheet pages): a value's maps, lists
+/// and long strings are shared, so each page's copy costs little.
+fn shared(data: &impl Serialize) -> Option<tera::Value> {
+    tera::Value::try_from_serializable(data).ok()
+}
+
+/// [`page`] with data made by [`shared`].
+fn page_shared(
+    out: String,
+    template: &'static str,
+    title: &str,
+    data: Option<&tera::Value>,
+) -> Page {
+    let mut context = tera::Context::new();
+    for (k, v) in data.and_then(tera::Value::as_map).into_iter().flatten() {
+        context.insert_value(k.to_string(), v.clone());
+    }
+    with_context(out, template, title, context)
+}
+
+/// [`print_page`] with data made by [`shared`].
+fn print_page_shared(
+    out: String,
+    template: &'static str,
+    title: &str,
+    data: Option<&tera::Value>,
+) -> Page {
+    let mut p = page(out, template, title, ());
+    if let Some(v) = data {
+        p.context.insert_value("x", v.clone());
+    }
+    p
+}
+
+fn with_context(
+    out: String,
+    template: &'static str,
+    title: &str,
+    mut context: tera::Context,
+) -> Page {
     context.insert("root", &paths::root_of(&out));
     context.insert("page_title", title);
     Page {
