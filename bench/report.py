@@ -71,6 +71,14 @@ def summary(rows):
                 cpus=[r[1] for r in rows], rsss=[r[2] / 1024 for r in rows], runs=len(rows))
 
 
+PROTOCOLS = {
+    "settled": "each into a new folder of its own, with nothing deleted between builds and a wait of "
+               "SETTLE_S seconds after the previous work folder was deleted (see bench/run.sh)",
+    "reused": "each into a fresh folder deleted right before the build (REUSE_OUT=1: on ext4 without a "
+              "journal the next build pays for the deleted files)",
+}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, required=True)
@@ -80,6 +88,9 @@ def main():
     ap.add_argument("--versions", nargs="+", required=True,
                     help="TOOL=VERSION for every tool measured (xinyu, hugo, and xinyu-before, mdbook if run)")
     ap.add_argument("--skipped", nargs="*", default=[], help="tools left out on purpose (mdbook)")
+    ap.add_argument("--protocol", choices=["settled", "reused"], default="settled",
+                    help="settled: every build into a new folder, nothing deleted between builds; "
+                         "reused: each tool's folder deleted right before each of its builds")
     a = ap.parse_args()
     w, c = Path(a.work), Path(a.corpus)
     versions = dict(v.split("=", 1) for v in a.versions)
@@ -91,7 +102,7 @@ def main():
     if before:
         turns += " (the two xinyus swap places every other run)"
     out = [f"## N = {a.n} lessons", "",
-           f"{a.runs} runs per tool (unless the table says fewer), alternating {turns}, each into a fresh folder; "
+           f"{a.runs} runs per tool (unless the table says fewer), alternating {turns}, {PROTOCOLS[a.protocol]}; "
            f"medians shown; peak RSS is the largest of the runs. Machine: {cpus} CPUs, "
            f"load average at report time {' '.join(load)} (other jobs were running: figures are indicative).", ""]
     if before:

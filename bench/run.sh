@@ -36,6 +36,21 @@
 #                 gets no further runs for that N (the report says how many)
 #   RESUME=1      keep the measurements already in the scratch folder and
 #                 only do what is missing (after an interrupted run)
+#   SETTLE_S      seconds to wait after deleting the previous work folder
+#                 before the first build (default 361; 0 on tmpfs). Every
+#                 build writes into a folder of its own and nothing is
+#                 deleted between builds: on ext4 without a journal (this
+#                 benchmark's VM), the kernel skips inodes freed in the
+#                 last 60 s (360 s while their block is unwritten, and a
+#                 new file in the block dirties it again) one by one when
+#                 it creates a file, so a build run soon after deleting
+#                 tens of thousands of files pays for the deletion, the
+#                 tool that writes more files the most (BENCHMARKS.md).
+#                 After the builds, each tool's last output is kept as
+#                 out-TOOL.
+#   REUSE_OUT=1   the protocol before December 2026 instead: each tool's
+#                 output folder is deleted right before each of its builds,
+#                 and there is no wait
 #   CHROMIUM      browser for the search probe (default: chromium)
 set -euo pipefail
 
@@ -153,6 +168,11 @@ for N in "${NS[@]}"; do
   W="$SCRATCH/work-$N"
   [ -n "${RESUME:-}" ] || rm -rf "$W"
   mkdir -p "$W/times"
+  if [ -z "${REUSE_OUT:-}" ] && [ -z "${RESUME:-}" ] && [ "${SETTLE_S:-361}" != 0 ]; then
+    log "N=$N: waiting ${SETTLE_S:-361} s so the inodes just freed can be reused (see SETTLE_S)"
+    sync
+    sleep "${SETTLE_S:-361}"
+  fi
   export HUGO_CACHEDIR="$W/hugo-cache"
 
   if [ -z "${RESUME:-}" ] || ! [ -s "$W/check.jsonl" ]; then
@@ -173,7 +193,7 @@ for N in "${NS[@]}"; do
         log "N=$N run $r/$R: $tool skipped (an earlier run took over ${MAX_TOOL_S:-600} s)"
         continue
       fi
-      out="$W/out-$tool"
+      if [ -n "${REUSE_OUT:-}" ]; then out="$W/out-$tool"; else out="$W/out-$tool.$r"; fi
       rm -rf "$out"
       log "N=$N run $r/$R: $tool"
       case $tool in
@@ -185,6 +205,20 @@ for N in "${NS[@]}"; do
     done
   done
   cp "$(ls "$W"/times/xinyu.*.err | tail -1)" "$W/xinyu-build.log"
+  if [ -z "${REUSE_OUT:-}" ]; then
+    # Each tool's last output becomes out-TOOL (the report reads it); the
+    # others go now, after every build was measured.
+    for tool in "${BUILD_TOOLS[@]}"; do
+      for r in $(seq "$R" -1 1); do
+        if [ -d "$W/out-$tool.$r" ]; then
+          rm -rf "$W/out-$tool"
+          mv "$W/out-$tool.$r" "$W/out-$tool"
+          break
+        fi
+      done
+      rm -rf "$W/out-$tool".[0-9]*
+    done
+  fi
 
   # (a0) xinyu check, timed; (a) xinyu pack for one slot; (a') xinyu print
   # for one slot, fake browser. check/pack/print use $XINYU,
@@ -229,6 +263,7 @@ for N in "${NS[@]}"; do
   fi
 
   python3 "$HERE/report.py" --n "$N" --runs "$R" --work "$W" --corpus "$C" \
+    --protocol "$([ -n "${REUSE_OUT:-}" ] && echo reused || echo settled)" \
     --versions "${VERSIONS[@]}" ${SKIPPED[@]+--skipped "${SKIPPED[@]}"} \
     >"$HERE/results-$N.md"
   cat "$HERE/results-$N.md"
