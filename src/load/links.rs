@@ -236,6 +236,11 @@ pub(crate) fn check_body(
                 format!("正文里直接写的 {what} 图形不会显示：生成网页时会被去掉"),
                 "请把图形另存为 .svg 或 .png 文件放进 assets/，再用 ![图的说明](../../assets/文件名.svg) 插入".to_string(),
             )
+        } else if what.starts_with("<input") {
+            (
+                format!("正文里的 {what} 在网页和打印稿上会变成一个不能勾的小方框\u{FF0C}不是填空的横线"),
+                "学习单上要学生填写的地方请写成下划线\u{FF08}例如“我的名字：________”\u{FF09}或留出表格的空格子\u{FF1B}要打勾的方框请用 Markdown 的 - [ ] 写法".to_string(),
+            )
         } else if let Some(prop) = what.strip_prefix("style 里的 ") {
             (
                 format!("表格格子的 style 里只有 text-align 会保留，{prop} 会被去掉"),

@@ -236,6 +236,20 @@ pub fn removed_by_sanitize(html: &str) -> Vec<(usize, String)> {
             }
             continue;
         }
+        // `<input>` is kept only as the ticked-or-not box of a Markdown
+        // task list: the cleaner makes every one a disabled checkbox, so
+        // a text field (a worksheet's blank) would print as a box.
+        if t.name == "input" {
+            let kind = t
+                .attrs
+                .iter()
+                .find(|(n, _)| n == "type")
+                .map(|(_, v)| v.trim().to_ascii_lowercase());
+            if kind.as_deref() != Some("checkbox") {
+                let shown = kind.map_or("<input>".to_string(), |k| format!("<input type=\"{k}\">"));
+                found.push((t.span.start, shown));
+            }
+        }
         for (name, value) in &t.attrs {
             if name.starts_with("on")
                 || (URL_ATTRS.contains(&name.as_str()) && is_active_url(value))
@@ -467,6 +481,12 @@ mod tests {
             )
             .is_empty()
         );
+        // A text field would print as a box; a checkbox stays one.
+        let found = removed_by_sanitize(
+            "我的名字：<input type=\"TEXT\" size=10> <input> <input type=checkbox disabled>",
+        );
+        let what: Vec<&str> = found.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(what, ["<input type=\"text\">", "size=", "<input>"]);
     }
 
     #[test]

@@ -1016,7 +1016,9 @@ fn what_the_allow_list_removes_is_a_warning_at_its_place() {
     let lines = text.lines().count();
     fs::write(
         &page,
-        format!("{text}\n<center>居中的标题</center>\n\n<p style=\"color:red\">红字</p>\n"),
+        format!(
+            "{text}\n<center>居中的标题</center>\n\n<p style=\"color:red\">红字</p>\n\n我的名字：<input type=\"text\">\n"
+        ),
     )
     .unwrap();
     let o = xinyu().arg("check").arg(&project).output().unwrap();
@@ -1029,6 +1031,14 @@ fn what_the_allow_list_removes_is_a_warning_at_its_place() {
     assert!(
         err.contains("HTML 属性 style 生成网页时会被去掉")
             && err.contains(&format!("01-emotion-weather.md:{}:4", lines + 4)),
+        "{err}"
+    );
+    // A text field would print as a box: said where it is, and what to
+    // write instead.
+    assert!(
+        err.contains("正文里的 <input type=\"text\"> 在网页和打印稿上会变成一个不能勾的小方框")
+            && err.contains(&format!("01-emotion-weather.md:{}:6", lines + 6))
+            && err.contains("________"),
         "{err}"
     );
     // A warning: the site still builds, with the text kept.
