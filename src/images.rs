@@ -34,20 +34,21 @@ pub fn can_shrink(ext: &str) -> bool {
 /// scale each picture once.
 pub fn asset_bytes(root: &Path, rel: &str, images: Images) -> std::io::Result<Vec<u8>> {
     let path = root.join(rel);
-    let bytes = std::fs::read(&path)?;
     let ext = rel
         .rsplit_once('.')
         .map_or(String::new(), |(_, e)| e.to_ascii_lowercase());
-    if !images.shrink || !can_shrink(&ext) || bytes.len() as u64 <= images.max_kb * 1024 {
-        return Ok(bytes);
+    if !images.shrink || !can_shrink(&ext) {
+        return std::fs::read(&path);
     }
-    type Key = (PathBuf, usize, Option<std::time::SystemTime>);
+    // Size and time first: a photo already scaled is not read again (a
+    // picture in every pack of a term was read once per pack).
+    let meta = std::fs::metadata(&path)?;
+    if meta.len() <= images.max_kb * 1024 {
+        return std::fs::read(&path);
+    }
+    type Key = (PathBuf, u64, Option<std::time::SystemTime>);
     static DONE: Mutex<Option<HashMap<Key, Arc<Vec<u8>>>>> = Mutex::new(None);
-    let key = (
-        path.clone(),
-        bytes.len(),
-        std::fs::metadata(&path).and_then(|m| m.modified()).ok(),
-    );
+    let key = (path.clone(), meta.len(), meta.modified().ok());
     if let Some(hit) = DONE
         .lock()
         .ok()
@@ -55,8 +56,14 @@ pub fn asset_bytes(root: &Path, rel: &str, images: Images) -> std::io::Result<Ve
     {
         return Ok(hit.to_vec());
     }
+    let bytes = std::fs::read(&path)?;
+    // Changed while it was read: scaled, but not kept under the old key.
+    let same = bytes.len() as u64 == meta.len();
+    if bytes.len() as u64 <= images.max_kb * 1024 {
+        return Ok(bytes);
+    }
     let out = shrink(&bytes, &ext).unwrap_or(bytes);
-    if let Ok(mut m) = DONE.lock() {
+    if same && let Ok(mut m) = DONE.lock() {
         m.get_or_insert_with(HashMap::new)
             .insert(key, Arc::new(out.clone()));
     }
