@@ -163,13 +163,28 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
         },
         || -> Result<Vec<MadePack>, Failure> {
             let one_pack = |i: &usize| make_pack(r, &sink, *i);
-            let made: Vec<Option<MadePack>> = if r.pdf_browser.is_some() {
-                // Each pack's PDFs start a browser: one at a time.
-                packs.iter().map(one_pack).collect::<Result<_, _>>()?
+            let tried: Vec<Result<Option<MadePack>, Failure>> = if r.pdf_browser.is_some() {
+                // Each pack's PDFs start a browser: one at a time, up to
+                // the first that fails.
+                let mut tried = Vec::new();
+                for i in &packs {
+                    let t = one_pack(i);
+                    let failed = t.is_err();
+                    tried.push(t);
+                    if failed {
+                        break;
+                    }
+                }
+                tried
             } else {
-                packs.par_iter().map(one_pack).collect::<Result<_, _>>()?
+                packs.par_iter().map(one_pack).collect()
             };
-            Ok(made.into_iter().flatten().collect())
+            // The first failure in plan order, whichever finished first.
+            let mut made = Vec::new();
+            for t in tried {
+                made.extend(t?);
+            }
+            Ok(made)
         },
     );
     site?;
