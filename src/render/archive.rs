@@ -134,8 +134,9 @@ fn entry_options() -> zip::write::SimpleFileOptions {
 /// each content: the theme's files are in every pack, and a slot's
 /// whole-school pack holds the pages of its band packs (a quarter of what
 /// the packs of a build deflate). Copied raw into each pack, an entry is
-/// byte for byte what writing it there would give (`tests/all/site.rs`
-/// compares builds; the unit test below compares the two ways).
+/// byte for byte what writing it there would give (the unit test below
+/// compares the two ways). The cache lives as long as the process: a
+/// build or `pack` run; `serve`, which runs for hours, makes no packs.
 fn deflated(bytes: &[u8], sha256: &[u8; 32]) -> anyhow::Result<std::sync::Arc<Vec<u8>>> {
     use std::collections::HashMap;
     use std::sync::{Arc, LazyLock, Mutex};
