@@ -66,7 +66,7 @@ pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
     if let Some(facts) = opts.facts {
         events = super::facts::fill(events, markdown, facts).events;
     }
-    let events = players(events.into_iter().map(|(e, _)| e), opts);
+    let events = merge_html_and_make_players(events.into_iter().map(|(e, _)| e), opts);
     // First pass: heading texts, to give every heading an id.
     let mut ids = Vec::new();
     let mut used = BTreeMap::new();
@@ -274,7 +274,7 @@ const MEDIA_OPEN: &str = "<span class=\"media\">";
 /// dropped leaves its caption as text. (No HTML block sits inside an
 /// image, and a player is inline HTML, so merging first and then making
 /// players would give the same events.)
-fn players<'a>(
+fn merge_html_and_make_players<'a>(
     events: impl ExactSizeIterator<Item = Event<'a>>,
     opts: RenderOptions,
 ) -> Vec<Event<'a>> {
@@ -348,7 +348,7 @@ const PROJECTION_OPEN: &str = "<blockquote class=\"projection\">\n";
 /// The HTML of a run of events (a 投影 block's content): links and images
 /// pointed where `opts` says, raw HTML through the allow-list.
 pub(super) fn html_of(events: Vec<Event<'_>>, opts: RenderOptions) -> String {
-    let events = players(events.into_iter(), opts);
+    let events = merge_html_and_make_players(events.into_iter(), opts);
     let mut buf = Vec::with_capacity(events.len());
     let mut dropped: Vec<bool> = Vec::new();
     for e in events {
