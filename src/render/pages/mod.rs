@@ -297,12 +297,7 @@ fn timed_views(sections: &[SectionView]) -> Vec<PhaseView> {
 /// A page: its data, plus the relative way back to the output root and its
 /// title.
 fn page(out: String, template: &'static str, title: &str, data: impl Serialize) -> Page {
-    with_context(
-        out,
-        template,
-        title,
-        tera::Context::from_serialize(&data).unwrap_or_default(),
-    )
+    page_shared(out, template, title, shared(&data).as_ref())
 }
 
 /// Page data made into Tera's value once, for the several pages that show
@@ -312,7 +307,8 @@ fn shared(data: &impl Serialize) -> Option<tera::Value> {
     tera::Value::try_from_serializable(data).ok()
 }
 
-/// [`page`] with data made by [`shared`].
+/// [`page`] with data made by [`shared`]: its fields are the page's
+/// variables.
 fn page_shared(
     out: String,
     template: &'static str,
@@ -323,29 +319,6 @@ fn page_shared(
     for (k, v) in data.and_then(tera::Value::as_map).into_iter().flatten() {
         context.insert_value(k.to_string(), v.clone());
     }
-    with_context(out, template, title, context)
-}
-
-/// [`print_page`] with data made by [`shared`].
-fn print_page_shared(
-    out: String,
-    template: &'static str,
-    title: &str,
-    data: Option<&tera::Value>,
-) -> Page {
-    let mut p = page(out, template, title, ());
-    if let Some(v) = data {
-        p.context.insert_value("x", v.clone());
-    }
-    p
-}
-
-fn with_context(
-    out: String,
-    template: &'static str,
-    title: &str,
-    mut context: tera::Context,
-) -> Page {
     context.insert("root", &paths::root_of(&out));
     context.insert("page_title", title);
     Page {
@@ -438,7 +411,19 @@ pub fn globals(c: &Curriculum, theme: &Theme) -> tera::Context {
 /// A print page: the item's data under `x`, so the same partial serves a
 /// single print page and the gathered "print this slot" page.
 fn print_page(out: String, template: &'static str, title: &str, data: &impl Serialize) -> Page {
-    let mut p = page(out, template, title, ());
-    p.context.insert("x", data);
+    print_page_shared(out, template, title, shared(data).as_ref())
+}
+
+/// [`print_page`] with data made by [`shared`].
+fn print_page_shared(
+    out: String,
+    template: &'static str,
+    title: &str,
+    data: Option<&tera::Value>,
+) -> Page {
+    let mut p = page_shared(out, template, title, None);
+    if let Some(v) = data {
+        p.context.insert_value("x", v.clone());
+    }
     p
 }
