@@ -3,7 +3,7 @@
 //!
 //! Must not: produce HTML or report problems (the outline does that).
 
-use super::{STRONG_CLOSE, STRONG_OPEN, events, options, protect_strong};
+use super::{STRONG_OPEN, events, options, protect_strong, stand_in};
 use crate::model::LocalFacts;
 use pulldown_cmark::{Event, Parser, TagEnd};
 use std::borrow::Cow;
@@ -33,10 +33,7 @@ fn from_events<'a>(events: impl Iterator<Item = Event<'a>>, stand_ins: bool) -> 
     let mut out = String::new();
     for e in events {
         match e {
-            Event::Text(t) if stand_ins => out.extend(
-                t.chars()
-                    .filter(|c| *c != STRONG_OPEN && *c != STRONG_CLOSE),
-            ),
+            Event::Text(t) if stand_ins => without_stand_ins(&t, &mut out),
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
@@ -53,9 +50,21 @@ fn from_events<'a>(events: impl Iterator<Item = Event<'a>>, stand_ins: bool) -> 
     out
 }
 
+/// Appends `t` to `out` without the stand-ins for paired `**`: the runs
+/// between them copied whole (a memchr finds each), not char by char.
+fn without_stand_ins(mut t: &str, out: &mut String) {
+    while let Some(i) = stand_in(t) {
+        out.push_str(&t[..i]);
+        // Both stand-ins are two bytes long.
+        t = &t[i + STRONG_OPEN.len_utf8()..];
+    }
+    out.push_str(t);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::STRONG_CLOSE;
 
     /// The text `events` gives, every body through the filled event list.
     fn reference(markdown: &str, facts: &LocalFacts) -> String {
@@ -66,6 +75,25 @@ mod tests {
                 .map(|(e, _)| e),
             false,
         )
+    }
+
+    #[test]
+    fn stand_ins_are_dropped_and_nothing_else() {
+        let (o, c) = (STRONG_OPEN, STRONG_CLOSE);
+        for t in [
+            String::new(),
+            "没有".to_string(),
+            format!("{o}教师{c}：好"),
+            format!("{o}{c}{o}a{c}"),
+            format!("Ͷ{o}ͷ{c}ͳ"),
+        ] {
+            let mut out = String::from("前");
+            without_stand_ins(&t, &mut out);
+            let want: String = std::iter::once('前')
+                .chain(t.chars().filter(|ch| *ch != o && *ch != c))
+                .collect();
+            assert_eq!(out, want, "{t:?}");
+        }
     }
 
     #[test]
