@@ -237,10 +237,18 @@ fn not_ours(out: &Path) -> Vec<String> {
 /// (another window, an editor's build-on-save) is refused while one runs.
 fn lock(out: &Path) -> Result<fs::File> {
     let path = sibling(out, "xinyu-lock");
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    let mut opts = fs::OpenOptions::new();
+    opts.create(true).truncate(false).write(true);
+    // The lock stays beside the site (removing it would race with the
+    // next build). A leading dot hides it everywhere but Windows; there
+    // it is made hidden, so Explorer shows a teacher only the site.
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_ATTRIBUTE_HIDDEN: u32 = 0x2;
+        opts.attributes(FILE_ATTRIBUTE_HIDDEN);
+    }
+    let file = opts
         .open(&path)
         .with_context(|| format!("无法创建 {}", path.display()))?;
     match file.try_lock() {
