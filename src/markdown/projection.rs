@@ -48,10 +48,22 @@ fn marker_len(text: &str) -> Option<usize> {
         .map(|m| lead + m.len() + t[m.len()..].len() - t[m.len()..].trim_start().len())
 }
 
+/// True when `markdown` holds one of [`MARKERS`]: one SIMD search for
+/// 投影, which every marker holds, then a look at its neighbours (three
+/// searches of the whole body were a check and a page of every lesson).
+fn has_marker(markdown: &str) -> bool {
+    const WORD: &str = "投影";
+    memchr::memmem::find_iter(markdown.as_bytes(), WORD).any(|at| {
+        let after = &markdown[at + WORD.len()..];
+        after.starts_with(['：', ':'])
+            || (after.starts_with('】') && markdown[..at].ends_with('【'))
+    })
+}
+
 /// Every 投影 block of `markdown` (whose first line is file line
 /// `first_line`), in order, rendered with `opts`.
 pub fn projections(markdown: &str, first_line: usize, opts: RenderOptions) -> Vec<Projection> {
-    if !MARKERS.iter().any(|m| markdown.contains(m)) {
+    if !has_marker(markdown) {
         return Vec::new();
     }
     let protected = protect_strong(markdown);
@@ -150,6 +162,26 @@ fn split_title(inner: Vec<Event<'_>>) -> (Option<String>, Vec<Event<'_>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_marker_is_found_as_contains_finds_it() {
+        for md in [
+            "",
+            "投影",
+            "投影仪坏了：换一台",
+            "> 投影：看这里",
+            "> 投影:看这里",
+            "【投影】",
+            "投影】",
+            "【投影",
+            "投影投影：",
+            "【投影投影】",
+            "x投影\n：",
+        ] {
+            let want = MARKERS.iter().any(|m| md.contains(m));
+            assert_eq!(has_marker(md), want, "{md:?}");
+        }
+    }
 
     #[test]
     fn blocks_with_their_heading_content_and_place() {
