@@ -149,10 +149,6 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
             _ => None,
         })
         .collect();
-    // The site's jobs and the packs side by side: a pack seals its zip on
-    // one thread, and one after another the packs left a core idle for a
-    // second of a 10,000-lesson build. A pack is small (its zip is under
-    // a megabyte), so several at once cost little memory.
     // The search index starts first, beside the other pages: it is the
     // one long job, and started in its place near the end of the list it
     // ran alone for the last 2.5 s of a 10,000-lesson build with a core
@@ -165,6 +161,10 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
             anyhow::Ok(())
         })
     };
+    // The site's jobs and the packs side by side: a pack seals its zip on
+    // one thread, and one after another the packs left a core idle for a
+    // second of a 10,000-lesson build. A pack is small (its zip is under
+    // a megabyte), so several at once cost little memory.
     let (site, made) = rayon::join(
         || {
             let (a, b) = rayon::join(|| each(&search), || each(&pages));
