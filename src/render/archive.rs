@@ -113,9 +113,7 @@ pub fn seal(mut files: BTreeMap<String, Vec<u8>>, manifest: Manifest) -> anyhow:
         debug_assert!(files.keys().eq(digests.keys()));
         for ((path, bytes), d) in files.iter().zip(digests.values()) {
             crate::signing::refuse_secret_key(path, bytes)?;
-            let one = deflated(bytes, d)?;
-            let mut one = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice()))?;
-            zip.raw_copy_file_rename(one.by_index_raw(0)?, path.as_str())?;
+            add_deflated(&mut zip, path, bytes, d)?;
         }
         zip.finish()?;
     }
@@ -128,6 +126,20 @@ fn entry_options() -> zip::write::SimpleFileOptions {
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644)
+}
+
+/// Adds `bytes` (whose sha256 is `sha256`) to `zip` as `path`: the entry
+/// deflated once per process by [`deflated`], copied raw.
+fn add_deflated<W: std::io::Write + std::io::Seek>(
+    zip: &mut zip::ZipWriter<W>,
+    path: &str,
+    bytes: &[u8],
+    sha256: &[u8; 32],
+) -> anyhow::Result<()> {
+    let one = deflated(bytes, sha256)?;
+    let mut one = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice()))?;
+    zip.raw_copy_file_rename(one.by_index_raw(0)?, path)?;
+    Ok(())
 }
 
 /// `bytes` as the only entry of a zip, compressed once per process for
@@ -235,10 +247,7 @@ mod tests {
         {
             let mut zip = zip::ZipWriter::new(&mut copied);
             for (path, bytes) in &files {
-                let one = deflated(bytes, &Sha256::digest(bytes).into()).unwrap();
-                let mut one = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice())).unwrap();
-                zip.raw_copy_file_rename(one.by_index_raw(0).unwrap(), *path)
-                    .unwrap();
+                add_deflated(&mut zip, path, bytes, &Sha256::digest(bytes).into()).unwrap();
             }
             zip.finish().unwrap();
         }
