@@ -47,7 +47,8 @@
 #                 tens of thousands of files pays for the deletion, the
 #                 tool that writes more files the most (BENCHMARKS.md).
 #                 After the builds, each tool's last output is kept as
-#                 out-TOOL.
+#                 out-TOOL; the others are deleted after every other
+#                 measurement.
 #   REUSE_OUT=1   the protocol before December 2026 instead: each tool's
 #                 output folder is deleted right before each of its builds,
 #                 and there is no wait
@@ -206,8 +207,10 @@ for N in "${NS[@]}"; do
   done
   cp "$(ls "$W"/times/xinyu.*.err | tail -1)" "$W/xinyu-build.log"
   if [ -z "${REUSE_OUT:-}" ]; then
-    # Each tool's last output becomes out-TOOL (the report reads it); the
-    # others go now, after every build was measured.
+    # Each tool's last output becomes out-TOOL (the report and the search
+    # probe read it). The others are deleted only after everything is
+    # measured: pack, print and serve write files too, and would pay for
+    # the inodes freed just before them.
     for tool in "${BUILD_TOOLS[@]}"; do
       for r in $(seq "$R" -1 1); do
         if [ -d "$W/out-$tool.$r" ]; then
@@ -216,7 +219,6 @@ for N in "${NS[@]}"; do
           break
         fi
       done
-      rm -rf "$W/out-$tool".[0-9]*
     done
   fi
 
@@ -260,6 +262,10 @@ for N in "${NS[@]}"; do
   : >"$W/search.jsonl"
   if [ -z "${SKIP_SEARCH:-}" ]; then
     CHROMIUM=$CHROMIUM "$HERE/search-probe.sh" "$SITE" "$W/search.jsonl" "${QUERIES[@]}"
+  fi
+
+  if [ -z "${REUSE_OUT:-}" ]; then
+    for tool in "${BUILD_TOOLS[@]}"; do rm -rf "$W/out-$tool".[0-9]*; done
   fi
 
   python3 "$HERE/report.py" --n "$N" --runs "$R" --work "$W" --corpus "$C" \
