@@ -296,7 +296,7 @@ pub fn write_search(
     // The number of docs is unchanged (a quick rebuild never adds one), so
     // the same files are replaced; each is whole at any moment. Only files
     // whose bytes changed are written.
-    let text = |i| docs.text(&c.settings.facts, i);
+    let text = |i| Ok(docs.text(&c.settings.facts, i));
     let emit = |rel: String, js: String| {
         if cancelled() {
             return Ok(());

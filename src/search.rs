@@ -210,8 +210,9 @@ fn t2s_pairs(chars: &BTreeSet<char>) -> String {
 /// multiple of [`BLOCK`], so text blocks never straddle two chunks.
 const CHUNK: usize = 1024;
 
-/// A doc's objectives and body as plain text, by position in the doc list.
-pub type Text<'a> = dyn Fn(usize) -> String + Sync + 'a;
+/// A doc's objectives and body as plain text, by position in the doc list
+/// (made by the job that renders the doc's pages, which can fail).
+pub type Text<'a> = dyn Fn(usize) -> anyhow::Result<String> + Sync + 'a;
 
 /// Takes each finished file: (path under the output root, contents).
 pub type Emit<'a> = dyn Fn(String, String) -> anyhow::Result<()> + Sync + 'a;
@@ -226,23 +227,31 @@ pub type Emit<'a> = dyn Fn(String, String) -> anyhow::Result<()> + Sync + 'a;
 /// function the page defines: `<script>` tags work from `file://`, where
 /// `fetch` does not.
 ///
-/// Docs are read [`CHUNK`] at a time: each chunk's texts are made,
-/// tokenised and written as text blocks in parallel, then merged into the
-/// postings with every shard in parallel; only the postings outlive a
-/// chunk.
+/// Docs are read [`CHUNK`] at a time: each chunk's texts are made and
+/// tokenised in parallel, then, while the next chunk is read, written as
+/// text blocks and merged into the postings with every shard in parallel;
+/// only the postings outlive two chunks.
 pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()> {
     use rayon::prelude::*;
     // About 20 docs' worth of postings per shard, at most 512 shards: a
     // query loads one shard per term, and a smaller one arrives sooner.
     let shards = docs.len().div_ceil(20).clamp(1, 512) as u32;
     let mut postings: Vec<Shard> = (0..shards).map(|_| Shard::default()).collect();
-    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+    // A chunk's docs, read: their texts and terms, their first id.
+    type Read = (usize, Vec<(String, DocTerms)>);
+    let read = |c: usize, chunk: &[Doc]| -> anyhow::Result<Read> {
         let base = c * CHUNK;
-        let done: Vec<(String, DocTerms)> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(j, d)| {
-                let x = text(base + j);
+        // All the chunk's texts first, then all its terms: making a text may
+        // render the doc's pages, and tokenising between pages ran a third
+        // slower (each core's cache held pages, not the terms of docs).
+        let texts: Vec<String> = (base..base + chunk.len())
+            .into_par_iter()
+            .map(text)
+            .collect::<anyhow::Result<_>>()?;
+        let done = texts
+            .into_par_iter()
+            .zip(chunk)
+            .map(|(x, d)| {
                 let all = normalize(&format!(
                     "{} {} {} {}",
                     d.t,
@@ -253,6 +262,9 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
                 (x, DocTerms::of(&all, shards))
             })
             .collect();
+        Ok((base, done))
+    };
+    let merge = |(base, done): Read, postings: &mut Vec<Shard>| -> anyhow::Result<()> {
         done.par_chunks(BLOCK)
             .enumerate()
             .try_for_each(|(k, block)| {
@@ -271,6 +283,22 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
             .par_iter_mut()
             .enumerate()
             .for_each(|(n, shard)| shard.add(n, &buckets));
+        Ok(())
+    };
+    // Each chunk is merged while the next one is read: the merge's steps
+    // on one thread (regrouping by shard) then overlap with reading, which
+    // keeps every core busy.
+    let mut pending: Option<Read> = None;
+    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+        let (next, merged) = rayon::join(
+            || read(c, chunk),
+            || pending.take().map_or(Ok(()), |p| merge(p, &mut postings)),
+        );
+        merged?;
+        pending = Some(next?);
+    }
+    if let Some(p) = pending {
+        merge(p, &mut postings)?;
     }
     let chars: BTreeSet<char> = postings.iter().flat_map(Shard::chars).collect();
     let t2s = t2s_pairs(&chars);
@@ -313,7 +341,7 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
 }
 
 /// [`index_files`] into a list sorted by path (small outputs and tests).
-pub fn index_list(docs: &[Doc], text: &Text) -> Vec<(String, String)> {
+pub fn index_list(docs: &[Doc], text: &(dyn Fn(usize) -> String + Sync)) -> Vec<(String, String)> {
     let files = std::sync::Mutex::new(BTreeMap::new());
     let emit = |path: String, js: String| {
         files
@@ -323,7 +351,7 @@ pub fn index_list(docs: &[Doc], text: &Text) -> Vec<(String, String)> {
         Ok(())
     };
     // `emit` cannot fail, so neither can the index.
-    let _ = index_files(docs, text, &emit);
+    let _ = index_files(docs, &|i| Ok(text(i)), &emit);
     files
         .into_inner()
         .unwrap_or_else(|p| p.into_inner())

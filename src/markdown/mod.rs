@@ -42,7 +42,9 @@ pub use outline::{
 };
 pub use plain::plain_text;
 pub use projection::{Projection, projections};
-pub use render::{RenderOptions, Resolver, Section, render_sections, rewrite_link, slug};
+pub use render::{
+    RenderOptions, Resolver, Section, render_sections, render_sections_and_text, rewrite_link, slug,
+};
 pub use sanitize::{SAFE_SCHEMES, has_scheme, is_active_url, sanitize, scheme};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};

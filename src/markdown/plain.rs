@@ -13,12 +13,11 @@ use std::borrow::Cow;
 pub fn plain_text(markdown: &str, facts: &LocalFacts) -> String {
     // Local facts are filled on the event list with its source ranges.
     if markdown.contains("{{") {
-        return from_events(
+        return of_events(
             super::facts::fill(events(&protect_strong(markdown)), markdown, facts)
                 .events
-                .into_iter()
+                .iter()
                 .map(|(e, _)| e),
-            false,
         );
     }
     // Nearly every body has none: the parser's events as they come, with
@@ -29,12 +28,23 @@ pub fn plain_text(markdown: &str, facts: &LocalFacts) -> String {
     from_events(Parser::new_ext(&protected, options()), paired)
 }
 
-fn from_events<'a>(events: impl Iterator<Item = Event<'a>>, stand_ins: bool) -> String {
+/// The text of the events of a body as [`events`] gives them (with local
+/// facts filled, if they were): what [`plain_text`] gives for the body.
+/// The page that renders a body makes the search index's text this way,
+/// from the events it already has, not from a second parse.
+pub(super) fn of_events<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
+    from_events(events, false)
+}
+
+fn from_events<'a, E: std::borrow::Borrow<Event<'a>>>(
+    events: impl Iterator<Item = E>,
+    stand_ins: bool,
+) -> String {
     let mut out = String::new();
     for e in events {
-        match e {
-            Event::Text(t) if stand_ins => without_stand_ins(&t, &mut out),
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+        match e.borrow() {
+            Event::Text(t) if stand_ins => without_stand_ins(t, &mut out),
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
                 TagEnd::Paragraph
@@ -68,12 +78,11 @@ mod tests {
 
     /// The text `events` gives, every body through the filled event list.
     fn reference(markdown: &str, facts: &LocalFacts) -> String {
-        from_events(
+        of_events(
             super::super::facts::fill(events(&protect_strong(markdown)), markdown, facts)
                 .events
-                .into_iter()
+                .iter()
                 .map(|(e, _)| e),
-            false,
         )
     }
 
@@ -87,6 +96,39 @@ mod tests {
                 .chain(t.chars().filter(|ch| *ch != o && *ch != c))
                 .collect();
             assert_eq!(out, want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn a_rendered_body_gives_the_text_plain_text_gives() {
+        let facts = LocalFacts::new(
+            vec![crate::model::Fact {
+                name: "心理老师".into(),
+                value: "王老师".into(),
+                line: 1,
+                column: 1,
+            }],
+            &[],
+        );
+        for md in [
+            "",
+            "## 暖身（5分钟）\n\n**老师：** 同学们好。**重要**的是`代码 **不算**`\n",
+            "- 一\n- **二** 和 **三**\n\n> 投影：**看这里**\n\n| 甲 | **乙** |\n|---|---|\n| 1 | 2 |\n",
+            "<div>**HTML 里**</div>\n\n```\n**代码块**\n```\n\n单个 ** 不配对\n",
+            "## 找{{心理老师}}\n\n**{{心理老师}}**：你好，{{不认识}} 和 \\{{心理老师}}\n",
+            "![图 **说明**](a.png) [链接 **文字**](b.md)\n\n<audio src=\"a.mp3\"></audio>\n",
+        ] {
+            let opts = crate::markdown::RenderOptions {
+                facts: Some(&facts),
+                ..Default::default()
+            };
+            let (sections, text) = crate::markdown::render_sections_and_text(md, opts);
+            assert_eq!(text, plain_text(md, &facts), "{md:?}");
+            assert_eq!(
+                sections,
+                crate::markdown::render_sections(md, opts),
+                "{md:?}"
+            );
         }
     }
 

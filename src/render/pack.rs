@@ -84,7 +84,7 @@ pub fn make(
     let c = plan.c;
     let urls = urls_of(c, spec);
     let cx = Cx::new(plan, &r.theme, &urls, true);
-    let mut pages = pages::pack::pages_of(&cx, spec);
+    let (mut pages, texts) = pages::pack::pages_of(&cx, spec);
     let docs = pages::search::docs(
         &cx,
         &spec.lessons,
@@ -108,7 +108,11 @@ pub fn make(
         p.context.insert("with_pdf", &browser.is_some());
     }
     let mut files: BTreeMap<String, Vec<u8>> = r.render(&pages)?.into_iter().collect();
-    let text = |i| docs.text(&c.settings.facts, i);
+    // Each body's text as its page's parse made it.
+    let text = |i| match docs.item(i).and_then(|item| texts.get(&item)) {
+        Some(t) => docs.text_with(i, t.clone()),
+        None => docs.text(&c.settings.facts, i),
+    };
     for (path, js) in crate::search::index_list(&docs.list, &text) {
         files.insert(path, js.into_bytes());
     }

@@ -9,6 +9,7 @@
 //! feed) run after the pack jobs.
 
 use super::pack::{self, MadePack};
+use super::pages::search::Item;
 use super::pages::{self, Cx, Page};
 use super::{Failure, Renderer, feed};
 use crate::diagnostic::Diagnostic;
@@ -154,6 +155,14 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
     // ran alone for the last 2.5 s of a 10,000-lesson build with a core
     // half idle (its steps between chunks run on one thread).
     let (search, pages): (Vec<Job>, Vec<Job>) = first.into_iter().partition(|j| *j == Job::Search);
+    // With the index, the pages of its docs are made by the index as it
+    // reads them: each body is parsed once for its pages and its text.
+    let (folded, pages): (HashSet<Job>, Vec<Job>) = if search.is_empty() {
+        (HashSet::new(), pages)
+    } else {
+        let (folded, rest): (Vec<Job>, Vec<Job>) = pages.into_iter().partition(|j| is_item(*j));
+        (folded.into_iter().collect(), rest)
+    };
     let each = |jobs: &[Job]| {
         jobs.par_iter().try_for_each(|job| {
             one(r, &cx, &sink, *job)?;
@@ -167,7 +176,15 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
     // a megabyte), so several at once cost little memory.
     let (site, made) = rayon::join(
         || {
-            let (a, b) = rayon::join(|| each(&search), || each(&pages));
+            let index = || match search.is_empty() {
+                true => Ok(()),
+                false => {
+                    search_index(r, &cx, &sink, &folded)?;
+                    r.ticked();
+                    Ok(())
+                }
+            };
+            let (a, b) = rayon::join(index, || each(&pages));
             a.and(b)
         },
         || -> Result<Vec<MadePack>, Failure> {
@@ -251,10 +268,9 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
             sink.page(&pages::lists::parents(cx))
         }
         Job::Band(b) => sink.page(&pages::band::page_of(cx, b)),
-        Job::Lesson(i) => sink.pages(&pages::lesson::pages_of(cx, &c.lessons[i])),
-        Job::Meeting(i) => sink.pages(&pages::meeting::pages_of(cx, &c.meetings[i])),
-        Job::Handout(i) => sink.pages(&pages::handout::pages_of(cx, &c.handouts[i])),
-        Job::Guide(i) => sink.pages(&pages::guide::pages_of(cx, &c.guides[i])),
+        Job::Lesson(_) | Job::Meeting(_) | Job::Handout(_) | Job::Guide(_) => {
+            sink.pages(&item_pages(cx, job, None))
+        }
         Job::Guides => sink.page(&pages::guide::list(cx)),
         Job::Calendar(k) => sink.page(&pages::calendar::page_of(cx, &c.calendars[k], false)),
         Job::CalendarPrint(k) => sink.page(&pages::calendar::page_of(cx, &c.calendars[k], true)),
@@ -271,18 +287,7 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
             Some(spec) => pages::slot_print::site_page(cx, spec).map_or(Ok(()), |p| sink.page(&p)),
             None => Ok(()),
         },
-        Job::Search => {
-            let lessons: Vec<_> = c.lessons.iter().collect();
-            let meetings: Vec<_> = c.meetings.iter().collect();
-            let handouts: Vec<_> = c.handouts.iter().collect();
-            let guides: Vec<_> = c.guides.iter().collect();
-            let docs = pages::search::docs(cx, &lessons, &meetings, &handouts, &guides);
-            sink.page(&pages::search::page_of(cx, &docs.list))?;
-            let facts = &c.settings.facts;
-            crate::search::index_files(&docs.list, &|i| docs.text(facts, i), &|path, js| {
-                sink.file(&path, js.as_bytes())
-            })
-        }
+        Job::Search => search_index(r, cx, sink, &HashSet::new()),
         Job::Nav(b) => nav(cx, sink, b),
         Job::Static => r
             .renderer
@@ -299,6 +304,72 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
         // Run by `run` itself, in order.
         Job::Pack(_) | Job::Downloads | Job::Feed => Ok(()),
     }
+}
+
+/// The pages of a lesson, meeting, handout or guide job (none for any
+/// other job); with `text`, the body's plain text for the search index.
+fn item_pages(cx: &Cx, job: Job, text: Option<&mut String>) -> Vec<Page> {
+    let c = cx.c;
+    match job {
+        Job::Lesson(i) => pages::lesson::pages_of(cx, &c.lessons[i], text),
+        Job::Meeting(i) => pages::meeting::pages_of(cx, &c.meetings[i], text),
+        Job::Handout(i) => pages::handout::pages_of(cx, &c.handouts[i], text),
+        Job::Guide(i) => pages::guide::pages_of(cx, &c.guides[i], text),
+        _ => Vec::new(),
+    }
+}
+
+fn is_item(job: Job) -> bool {
+    matches!(
+        job,
+        Job::Lesson(_) | Job::Meeting(_) | Job::Handout(_) | Job::Guide(_)
+    )
+}
+
+/// The search page and index of the site. The pages of a doc whose job is
+/// in `folded` are made here, as the index reads the doc: its body is
+/// parsed once, for its pages and its text. The index reads its docs a
+/// chunk at a time, so their texts are never all in memory.
+fn search_index(r: &Run, cx: &Cx, sink: &Sink, folded: &HashSet<Job>) -> anyhow::Result<()> {
+    let c = r.plan.c;
+    // Every item of the curriculum, so a doc's place is its job's index.
+    let lessons: Vec<_> = c.lessons.iter().collect();
+    let meetings: Vec<_> = c.meetings.iter().collect();
+    let handouts: Vec<_> = c.handouts.iter().collect();
+    let guides: Vec<_> = c.guides.iter().collect();
+    let docs = pages::search::docs(cx, &lessons, &meetings, &handouts, &guides);
+    sink.page(&pages::search::page_of(cx, &docs.list))?;
+    let facts = &c.settings.facts;
+    let folded_job = |i: usize| {
+        let job = match docs.item(i)? {
+            Item::Lesson(k) => Job::Lesson(k),
+            Item::Meeting(k) => Job::Meeting(k),
+            Item::Handout(k) => Job::Handout(k),
+            Item::Guide(k) => Job::Guide(k),
+        };
+        folded.contains(&job).then_some(job)
+    };
+    let text = |i: usize| -> anyhow::Result<String> {
+        match folded_job(i) {
+            Some(job) => {
+                let mut body = String::new();
+                sink.pages(&item_pages(cx, job, Some(&mut body)))?;
+                r.ticked();
+                Ok(docs.text_with(i, body))
+            }
+            None => Ok(docs.text(facts, i)),
+        }
+    };
+    crate::search::index_files(&docs.list, &text, &|path, js| {
+        sink.file(&path, js.as_bytes())
+    })?;
+    // The job of an item that is not in this output has no doc and no
+    // pages; it is done all the same.
+    let made = (0..docs.list.len()).filter_map(folded_job).count();
+    for _ in made..folded.len() {
+        r.ticked();
+    }
+    Ok(())
 }
 
 fn nav(cx: &Cx, sink: &Sink, b: Band) -> anyhow::Result<()> {

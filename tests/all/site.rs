@@ -724,3 +724,40 @@ fn quiet_shows_only_errors_and_verbose_shows_each_step() {
     assert_eq!(code, Some(1));
     assert!(err.contains("错误") && !err.contains("警告："), "{err}");
 }
+
+/// The progress bar counts each job of the plan once, also the pages the
+/// search index makes as it reads their docs (a bar that stops short or
+/// runs over looks broken to the teacher watching it).
+#[test]
+fn a_site_run_ticks_once_per_job() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use xinyu::render::{Renderer, pipeline};
+    let root = repo().join("examples/minimal");
+    let gate = xinyu::gate::open(&root, &xinyu::gate::Scope::default());
+    let c = gate.curriculum.expect("the example loads");
+    let plan = xinyu::plan::Plan::new(&c, xinyu::plan::Release::Ready);
+    let Ok(renderer) = Renderer::new(&root, &c) else {
+        panic!("the theme does not load");
+    };
+    let ticks = AtomicUsize::new(0);
+    let tick = || {
+        ticks.fetch_add(1, Ordering::Relaxed);
+    };
+    let run = pipeline::Run {
+        root: &root,
+        plan: &plan,
+        renderer: &renderer,
+        pdf_browser: None,
+        zip_path: xinyu::plan::paths::pack_zip,
+        tick: Some(&tick),
+        signer: None,
+    };
+    let jobs = plan.site(true);
+    let out = xinyu::writer::Scratch::new().unwrap();
+    let Ok(summary) = pipeline::run(&run, &jobs, &out) else {
+        panic!("the example does not build");
+    };
+    assert!(summary.pages > 5, "{} pages", summary.pages);
+    assert!(jobs.contains(&xinyu::plan::Job::Search));
+    assert_eq!(ticks.into_inner(), jobs.len());
+}

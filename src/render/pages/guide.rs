@@ -21,9 +21,9 @@ struct GuideData {
     sensitive: bool,
 }
 
-fn guide_data(cx: &Cx, g: &Guide, out: &str) -> GuideData {
+fn guide_data(cx: &Cx, g: &Guide, out: &str, text: Option<&mut String>) -> GuideData {
     let n = &cx.n;
-    let sections = cx.sections(&g.body, &g.path, out, None);
+    let sections = cx.sections(&g.body, &g.path, out, None, text);
     let parts = timed_views(&sections);
     GuideData {
         title: g.title.clone(),
@@ -42,12 +42,13 @@ fn guide_data(cx: &Cx, g: &Guide, out: &str) -> GuideData {
     }
 }
 
-/// The screen page and print copy of guide `g`.
-pub fn pages_of(cx: &Cx, g: &Guide) -> Vec<Page> {
+/// The screen page and print copy of guide `g`; with `text`, the body's
+/// plain text for the search index, from the same parse.
+pub fn pages_of(cx: &Cx, g: &Guide, text: Option<&mut String>) -> Vec<Page> {
     let Some(out) = cx.url(&g.path) else {
         return vec![];
     };
-    let data = guide_data(cx, g, &out);
+    let data = guide_data(cx, g, &out, text);
     let print = variant(&out, "print");
     let mut screen = page(out, "guide.html", &g.title, &data);
     screen.context.insert("print_url", &print);

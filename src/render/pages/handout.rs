@@ -17,10 +17,16 @@ pub(super) struct HandoutData {
     sensitive: bool,
 }
 
-/// The data of handout `h` for the page at `out`.
-pub(super) fn handout_data(cx: &Cx, h: &Handout, out: &str) -> HandoutData {
+/// The data of handout `h` for the page at `out`; with `text`, the body's
+/// plain text for the search index.
+pub(super) fn handout_data(
+    cx: &Cx,
+    h: &Handout,
+    out: &str,
+    text: Option<&mut String>,
+) -> HandoutData {
     let (c, n) = (cx.c, &cx.n);
-    let sections = cx.sections(&h.body, &h.path, out, None);
+    let sections = cx.sections(&h.body, &h.path, out, None, text);
     let lessons = c
         .lessons
         .iter()
@@ -43,12 +49,13 @@ pub(super) fn handout_data(cx: &Cx, h: &Handout, out: &str) -> HandoutData {
     }
 }
 
-/// The screen page and print copy of handout `h`.
-pub fn pages_of(cx: &Cx, h: &Handout) -> Vec<Page> {
+/// The screen page and print copy of handout `h`; with `text`, the body's
+/// plain text for the search index, from the same parse.
+pub fn pages_of(cx: &Cx, h: &Handout, text: Option<&mut String>) -> Vec<Page> {
     let Some(out) = cx.url(&h.path) else {
         return vec![];
     };
-    let data = handout_data(cx, h, &out);
+    let data = handout_data(cx, h, &out, text);
     let print = variant(&out, "print");
     let mut screen = page(out, "handout.html", &h.title, &data);
     screen.context.insert("print_url", &print);

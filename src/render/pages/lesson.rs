@@ -35,10 +35,11 @@ pub(super) struct LessonData {
     next: Option<Link>,
 }
 
-/// The data of lesson `l` for the page at `out` (links are relative to it).
-pub(super) fn lesson_data(cx: &Cx, l: &Lesson, out: &str) -> LessonData {
+/// The data of lesson `l` for the page at `out` (links are relative to it);
+/// with `text`, the body's plain text for the search index.
+pub(super) fn lesson_data(cx: &Cx, l: &Lesson, out: &str, text: Option<&mut String>) -> LessonData {
     let (c, n) = (cx.c, &cx.n);
-    let mut sections = cx.sections(&l.body, &l.path, out, None);
+    let mut sections = cx.sections(&l.body, &l.path, out, None, text);
     let worksheet = sections
         .iter()
         .position(|s| s.title.as_deref().is_some_and(|t| t.starts_with("学习单")))
@@ -136,12 +137,13 @@ pub(super) fn lesson_data(cx: &Cx, l: &Lesson, out: &str) -> LessonData {
 }
 
 /// A lesson's screen page, its teacher print copy and, if it has one, its
-/// student worksheet.
-pub fn pages_of(cx: &Cx, l: &Lesson) -> Vec<Page> {
+/// student worksheet; with `text`, the body's plain text for the search
+/// index, from the same parse.
+pub fn pages_of(cx: &Cx, l: &Lesson, text: Option<&mut String>) -> Vec<Page> {
     let Some(out) = cx.url(&l.path) else {
         return vec![];
     };
-    let data = lesson_data(cx, l, &out);
+    let data = lesson_data(cx, l, &out, text);
     let has_worksheet = data.worksheet.is_some();
     // Made into Tera's values once for the three pages.
     let data = shared(&data);

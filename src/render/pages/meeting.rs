@@ -20,10 +20,16 @@ pub(super) struct MeetingData {
     sensitive: bool,
 }
 
-/// The data of meeting `m` for the page at `out`.
-pub(super) fn meeting_data(cx: &Cx, m: &Meeting, out: &str) -> MeetingData {
+/// The data of meeting `m` for the page at `out`; with `text`, the body's
+/// plain text for the search index.
+pub(super) fn meeting_data(
+    cx: &Cx,
+    m: &Meeting,
+    out: &str,
+    text: Option<&mut String>,
+) -> MeetingData {
     let n = &cx.n;
-    let sections = cx.sections(&m.body, &m.path, out, Some(&m.roles));
+    let sections = cx.sections(&m.body, &m.path, out, Some(&m.roles), text);
     let segments = timed_views(&sections);
     MeetingData {
         title: m.title.clone(),
@@ -39,12 +45,13 @@ pub(super) fn meeting_data(cx: &Cx, m: &Meeting, out: &str) -> MeetingData {
     }
 }
 
-/// The screen page and print copy of meeting `m`.
-pub fn pages_of(cx: &Cx, m: &Meeting) -> Vec<Page> {
+/// The screen page and print copy of meeting `m`; with `text`, the body's
+/// plain text for the search index, from the same parse.
+pub fn pages_of(cx: &Cx, m: &Meeting, text: Option<&mut String>) -> Vec<Page> {
     let Some(out) = cx.url(&m.path) else {
         return vec![];
     };
-    let data = meeting_data(cx, m, &out);
+    let data = meeting_data(cx, m, &out, text);
     let print = variant(&out, "print");
     let classroom = super::classroom::meeting_page(cx, m, &out);
     let mut screen = page(out.clone(), "meeting.html", &m.title, &data);

@@ -102,25 +102,31 @@ impl<'a> Cx<'a> {
 
     /// Renders a body for the page at `out`, resolving its links through the
     /// URL map: a link to something not in this output keeps only its text.
+    /// With `text`, the body's plain text for the search index is put there,
+    /// made from the same parse.
     fn sections(
         &self,
         body: &Body,
         source: &str,
         out: &str,
         roles: Option<&[String]>,
+        text: Option<&mut String>,
     ) -> Vec<SectionView> {
         let resolve = self.resolver(source, out);
-        markdown::render_sections(
-            &body.markdown,
-            RenderOptions {
-                roles,
-                resolve: Some(&resolve),
-                facts: Some(&self.c.settings.facts),
-            },
-        )
-        .into_iter()
-        .map(SectionView::from)
-        .collect()
+        let opts = RenderOptions {
+            roles,
+            resolve: Some(&resolve),
+            facts: Some(&self.c.settings.facts),
+        };
+        let sections = match text {
+            Some(text) => {
+                let (sections, plain) = markdown::render_sections_and_text(&body.markdown, opts);
+                *text = plain;
+                sections
+            }
+            None => markdown::render_sections(&body.markdown, opts),
+        };
+        sections.into_iter().map(SectionView::from).collect()
     }
 
     /// The 投影 blocks of a body, rendered for the page at `out`.

@@ -2,20 +2,39 @@
 //! dates and events), every item it carries, and a print page per band.
 
 use super::calendar::{EventView, days, event_view};
+use super::search::Item;
 use super::{
     Cx, LessonItem, Link, Page, guide, handout, lesson, lesson_item, meeting, page, slot_print,
 };
 use crate::model::EventKind;
 use crate::plan::{PackSpec, paths};
 use serde::Serialize;
+use std::collections::HashMap;
 
-/// The pages of one pack: its index, then every item it carries.
-pub fn pages_of(cx: &Cx, spec: &PackSpec) -> Vec<Page> {
+/// The pages of one pack: its index, then every item it carries; and the
+/// plain text of each item's body for the pack's search index, made while
+/// rendering it (by its place in the spec's lists, as [`Item`] names it).
+pub fn pages_of(cx: &Cx, spec: &PackSpec) -> (Vec<Page>, HashMap<Item, String>) {
     let mut pages = vec![index(cx, spec)];
-    pages.extend(spec.lessons.iter().flat_map(|l| lesson::pages_of(cx, l)));
-    pages.extend(spec.meetings.iter().flat_map(|m| meeting::pages_of(cx, m)));
-    pages.extend(spec.handouts.iter().flat_map(|h| handout::pages_of(cx, h)));
-    pages.extend(spec.guides.iter().flat_map(|g| guide::pages_of(cx, g)));
+    let mut texts = HashMap::new();
+    let mut text_of = |item: Item, pages_of: &dyn Fn(Option<&mut String>) -> Vec<Page>| {
+        let mut text = String::new();
+        let made = pages_of(Some(&mut text));
+        texts.insert(item, text);
+        made
+    };
+    for (k, l) in spec.lessons.iter().enumerate() {
+        pages.extend(text_of(Item::Lesson(k), &|t| lesson::pages_of(cx, l, t)));
+    }
+    for (k, m) in spec.meetings.iter().enumerate() {
+        pages.extend(text_of(Item::Meeting(k), &|t| meeting::pages_of(cx, m, t)));
+    }
+    for (k, h) in spec.handouts.iter().enumerate() {
+        pages.extend(text_of(Item::Handout(k), &|t| handout::pages_of(cx, h, t)));
+    }
+    for (k, g) in spec.guides.iter().enumerate() {
+        pages.extend(text_of(Item::Guide(k), &|t| guide::pages_of(cx, g, t)));
+    }
     for b in spec.bands() {
         let title = format!(
             "{} · {}",
@@ -33,7 +52,7 @@ pub fn pages_of(cx: &Cx, spec: &PackSpec) -> Vec<Page> {
             &spec.meetings,
         ));
     }
-    pages
+    (pages, texts)
 }
 
 fn index(cx: &Cx, spec: &PackSpec) -> Page {

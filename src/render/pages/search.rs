@@ -14,9 +14,21 @@ pub struct Docs<'a> {
     sources: Vec<Source<'a>>,
 }
 
-enum Source<'a> {
-    Lesson(&'a Lesson),
-    Body(&'a Body),
+/// What a search document is: the kind of item and its place in the list
+/// [`docs`] was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Item {
+    Lesson(usize),
+    Meeting(usize),
+    Handout(usize),
+    Guide(usize),
+}
+
+struct Source<'a> {
+    item: Item,
+    body: &'a Body,
+    /// A lesson's objectives come before its body.
+    objectives: Option<&'a Lesson>,
 }
 
 impl Docs<'_> {
@@ -25,18 +37,31 @@ impl Docs<'_> {
     /// the chunk of docs the search index is reading holds its text.
     pub fn text(&self, facts: &LocalFacts, i: usize) -> String {
         match self.sources.get(i) {
-            Some(Source::Lesson(l)) => format!(
+            Some(s) => self.text_with(i, markdown::plain_text(&s.body.markdown, facts)),
+            None => String::new(),
+        }
+    }
+
+    /// Doc `i`'s plain text from its body's plain text, as the page that
+    /// rendered the body made it ([`markdown::render_sections_and_text`]).
+    pub fn text_with(&self, i: usize, body: String) -> String {
+        match self.sources.get(i).and_then(|s| s.objectives) {
+            Some(l) => format!(
                 "{}\n{}",
                 sentences(&[
                     &l.objectives.cognitive,
                     &l.objectives.affective,
                     &l.objectives.behavioral,
                 ]),
-                markdown::plain_text(&l.body.markdown, facts)
+                body
             ),
-            Some(Source::Body(b)) => markdown::plain_text(&b.markdown, facts),
-            None => String::new(),
+            None => body,
         }
+    }
+
+    /// What doc `i` is.
+    pub fn item(&self, i: usize) -> Option<Item> {
+        self.sources.get(i).map(|s| s.item)
     }
 }
 
@@ -52,7 +77,7 @@ pub fn docs<'a>(
     let t = |k: &str| n.theme.label("ui", k);
     let mut list = Vec::new();
     let mut sources = Vec::new();
-    for l in lessons {
+    for (k, l) in lessons.iter().enumerate() {
         let Some(u) = cx.url(&l.path) else { continue };
         let mut meta: Vec<String> = l.topics.clone();
         meta.extend(n.areas(&l.areas));
@@ -78,9 +103,13 @@ pub fn docs<'a>(
             y: l.served_grades().map(|g| g.to_string()).collect(),
             m: meta,
         });
-        sources.push(Source::Lesson(l));
+        sources.push(Source {
+            item: Item::Lesson(k),
+            body: &l.body,
+            objectives: Some(l),
+        });
     }
-    for m in meetings {
+    for (k, m) in meetings.iter().enumerate() {
         let Some(u) = cx.url(&m.path) else { continue };
         list.push(crate::search::Doc {
             t: m.title.clone(),
@@ -95,9 +124,13 @@ pub fn docs<'a>(
             y: grades_of(&m.bands),
             m: n.areas(&m.areas),
         });
-        sources.push(Source::Body(&m.body));
+        sources.push(Source {
+            item: Item::Meeting(k),
+            body: &m.body,
+            objectives: None,
+        });
     }
-    for h in handouts {
+    for (k, h) in handouts.iter().enumerate() {
         let Some(u) = cx.url(&h.path) else { continue };
         list.push(crate::search::Doc {
             t: h.title.clone(),
@@ -112,9 +145,13 @@ pub fn docs<'a>(
             y: grades_of(&h.bands),
             m: vec![],
         });
-        sources.push(Source::Body(&h.body));
+        sources.push(Source {
+            item: Item::Handout(k),
+            body: &h.body,
+            objectives: None,
+        });
     }
-    for g in guides {
+    for (k, g) in guides.iter().enumerate() {
         let Some(u) = cx.url(&g.path) else { continue };
         list.push(crate::search::Doc {
             t: g.title.clone(),
@@ -132,7 +169,11 @@ pub fn docs<'a>(
                 .map(|a| n.theme.label("audiences", a.slug()))
                 .collect(),
         });
-        sources.push(Source::Body(&g.body));
+        sources.push(Source {
+            item: Item::Guide(k),
+            body: &g.body,
+            objectives: None,
+        });
     }
     Docs { list, sources }
 }

@@ -85,7 +85,7 @@ pub(super) fn page_of(
     );
     let mut items = Vec::new();
     for lesson in lessons {
-        let ld = lesson_data(cx, lesson, &out);
+        let ld = lesson_data(cx, lesson, &out, None);
         // The worksheet item shows the same rendered lesson: render it once.
         let sheet = ld.worksheet.is_some().then(|| ld.clone());
         items.push(PrintItem {
@@ -107,7 +107,7 @@ pub(super) fn page_of(
         items.push(PrintItem {
             kind: "meeting",
             lesson: None,
-            meeting: Some(meeting_data(cx, m, &out)),
+            meeting: Some(meeting_data(cx, m, &out, None)),
             handout: None,
         });
     }
@@ -124,7 +124,7 @@ pub(super) fn page_of(
             kind: "handout",
             lesson: None,
             meeting: None,
-            handout: Some(handout_data(cx, h, &out)),
+            handout: Some(handout_data(cx, h, &out, None)),
         });
     }
     #[derive(Serialize)]
