@@ -17,7 +17,7 @@ mod normalize;
 mod postings;
 
 use crate::plan::paths;
-use encode::{Row, gaps, rows};
+use encode::{Row, gaps, rows, squeeze};
 use normalize::is_cjk;
 pub use normalize::normalize;
 use postings::{Buckets, DocTerms, Shard};
@@ -252,14 +252,14 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
             .into_par_iter()
             .zip(chunk)
             .map(|(x, d)| {
-                let all = normalize(&format!(
-                    "{} {} {} {}",
-                    d.t,
-                    d.m.join(" "),
-                    d.b.join(" "),
-                    x
-                ));
-                (x, DocTerms::of(&all, shards))
+                // The title, phrases, bands and text, as if joined by spaces.
+                let mut parts: Vec<&str> = Vec::with_capacity(d.m.len() + d.b.len() + 2);
+                parts.push(&d.t);
+                parts.extend(d.m.iter().map(String::as_str));
+                parts.extend(d.b.iter().map(String::as_str));
+                parts.push(&x);
+                let terms = DocTerms::of_parts(&parts, shards);
+                (x, terms)
             })
             .collect();
         Ok((base, done))
@@ -268,10 +268,7 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
         done.par_chunks(BLOCK)
             .enumerate()
             .try_for_each(|(k, block)| {
-                let texts: Vec<String> = block
-                    .iter()
-                    .map(|(x, _)| x.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .collect();
+                let texts: Vec<String> = block.iter().map(|(x, _)| squeeze(x)).collect();
                 let k = base / BLOCK + k;
                 emit(
                     paths::search_text(k),

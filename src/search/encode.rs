@@ -1,5 +1,6 @@
 //! How the search files are written small: the doc list as rows over one
-//! dictionary, postings as gaps with runs folded. `search.js` reads both
+//! dictionary, postings as gaps with runs folded, a text block's texts with
+//! their runs of spaces squeezed to one. `search.js` reads them
 //! back; a change here is a change there.
 
 use super::Doc;
@@ -95,9 +96,75 @@ pub(super) fn gaps(ids: &[u32]) -> Vec<i64> {
     out
 }
 
+/// `x`'s words joined by one space (what
+/// `x.split_whitespace().collect::<Vec<_>>().join(" ")` gives), found by
+/// looking at bytes: only ASCII and the lead bytes 0xC2, 0xE1, 0xE2 and
+/// 0xE3 can start a Unicode space, so a Chinese character (0xE4–0xE9) is
+/// stepped over without decoding it.
+pub(super) fn squeeze(x: &str) -> String {
+    let b = x.as_bytes();
+    let mut out = String::with_capacity(x.len());
+    let mut word: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let (space, len) = match b[i] {
+            c @ 0..0x80 => (matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => match x[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            },
+            0xC0..0xE0 => (false, 2),
+            0xE0..0xF0 => (false, 3),
+            _ => (false, 4),
+        };
+        match (space, word) {
+            (true, Some(start)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&x[start..i]);
+                word = None;
+            }
+            (false, None) => word = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(start) = word {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&x[start..]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn squeeze_joins_the_words_split_whitespace_finds() {
+        let spaces: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let mut texts = vec![
+            String::new(),
+            " ".into(),
+            "一".into(),
+            "  情绪 \n\n管理\t小组\u{3000}活动\u{A0}a\u{85}b\u{2028}c  ".into(),
+            "\u{E4}\u{C2}\u{A9}é…—“”、。\u{1680}\u{1681}\u{3001}".into(),
+        ];
+        texts.extend(spaces.iter().map(|s| format!("前{s}后{s}")));
+        for t in texts {
+            assert_eq!(
+                squeeze(&t),
+                t.split_whitespace().collect::<Vec<_>>().join(" "),
+                "{t:?}"
+            );
+        }
+    }
 
     #[test]
     fn the_doc_list_is_rows_over_one_dictionary() {

@@ -31,49 +31,61 @@ fn general_normalize(s: &str) -> String {
 fn common_normalize(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        let mapped = match c {
-            _ if c.is_ascii() => c.to_ascii_lowercase(),
-            '\u{2026}' => {
-                out.push_str("..");
-                '.'
-            }
-            // ① to ⑳: their numbers.
-            '\u{2460}'..='\u{2473}' => {
-                let n = c as u32 - 0x2460 + 1;
-                if n >= 10 {
-                    out.push(char::from_digit(n / 10, 10)?);
-                }
-                char::from_digit(n % 10, 10)?
-            }
-            '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => c,
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)?.to_ascii_lowercase(),
-            '\u{3000}' => ' ',
-            '\u{3001}'
-            | '\u{3002}'
-            | '\u{3008}'..='\u{3011}'
-            | '\u{3014}'..='\u{301B}'
-            | '\u{2013}'
-            | '\u{2014}'
-            | '\u{2018}'
-            | '\u{2019}'
-            | '\u{201C}'
-            | '\u{201D}'
-            | '\u{00B7}'
-            | '\u{00D7}'
-            | '\u{00F7}'
-            | '\u{2022}'
-            | '\u{2190}'..='\u{2199}'
-            | '\u{221A}'
-            | '\u{25A0}'..='\u{25FF}'
-            | '\u{2605}'
-            | '\u{2606}'
-            | '\u{2713}'
-            | '\u{2714}' => c,
-            _ => return None,
-        };
-        out.push(mapped);
+        match common_char(c)? {
+            Mapped::One(m) => out.push(m),
+            Mapped::Many(m) => out.push_str(m),
+        }
     }
     Some(out)
+}
+
+/// What one character of the common way becomes.
+pub(super) enum Mapped {
+    One(char),
+    Many(&'static str),
+}
+
+/// How [`normalize`] maps `c` on its own when `c` is one of the common
+/// characters (see `common_normalize`); `None` for any other.
+#[inline(always)]
+pub(super) fn common_char(c: char) -> Option<Mapped> {
+    const CIRCLED: [&str; 20] = [
+        "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16",
+        "17", "18", "19", "20",
+    ];
+    Some(Mapped::One(match c {
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => c,
+        '\u{2026}' => return Some(Mapped::Many("...")),
+        // ① to ⑳: their numbers.
+        '\u{2460}'..='\u{2473}' => {
+            return Some(Mapped::Many(CIRCLED[(c as u32 - 0x2460) as usize]));
+        }
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)?.to_ascii_lowercase(),
+        '\u{3000}' => ' ',
+        '\u{3001}'
+        | '\u{3002}'
+        | '\u{3008}'..='\u{3011}'
+        | '\u{3014}'..='\u{301B}'
+        | '\u{2013}'
+        | '\u{2014}'
+        | '\u{2018}'
+        | '\u{2019}'
+        | '\u{201C}'
+        | '\u{201D}'
+        | '\u{00B7}'
+        | '\u{00D7}'
+        | '\u{00F7}'
+        | '\u{2022}'
+        | '\u{2190}'..='\u{2199}'
+        | '\u{221A}'
+        | '\u{25A0}'..='\u{25FF}'
+        | '\u{2605}'
+        | '\u{2606}'
+        | '\u{2713}'
+        | '\u{2714}' => c,
+        _ => return None,
+    }))
 }
 
 /// `str::to_lowercase`, without a table lookup for each Chinese character

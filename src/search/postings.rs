@@ -5,6 +5,7 @@
 //! memory holds the postings, not every doc's terms.
 
 use super::is_cjk;
+use super::normalize::{Mapped, common_char, normalize};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -62,63 +63,122 @@ pub(super) struct DocTerms {
 }
 
 impl DocTerms {
+    /// The terms of a normalised text.
+    #[cfg(test)]
     pub(super) fn of(text: &str, shards: u32) -> Self {
-        // Each term once: a text repeats most of its characters and pairs.
-        // Sized for the text up front: growing the set rehashed it several
-        // times per doc (a CJK character is three bytes and brings at most
-        // two new terms, and most are repeats).
-        let mut seen: rustc_hash::FxHashSet<Key> =
-            rustc_hash::FxHashSet::with_capacity_and_hasher(text.len() / 3, Default::default());
-        let mut keys: Vec<(u32, Key)> = Vec::with_capacity(text.len() / 3);
-        let mut words: Vec<(u32, String)> = Vec::new();
-        let mut word = String::new();
-        let flush = |word: &mut String, words: &mut Vec<(u32, String)>| {
-            if !word.is_empty() {
-                let w = std::mem::take(word);
-                words.push((super::shard_of(&w, shards), w));
-            }
-        };
-        // The common characters as single terms are marked in a bitset,
-        // not hashed: half the set's inserts, and the set was the largest
-        // part of the index's time.
-        let mut common = [0u64; COMMON_WORDS];
-        // The previous character of the CJK run this one continues.
-        let mut prev: Option<char> = None;
-        for c in text.chars() {
-            if is_cjk(c) {
-                flush(&mut word, &mut words);
-                let k = unigram(c);
-                let new = match u32::from(c).checked_sub(*COMMON_CJK.start()) {
-                    Some(i) if COMMON_CJK.contains(&u32::from(c)) => {
-                        let (w, bit) = (i as usize / 64, 1u64 << (i % 64));
-                        let new = common[w] & bit == 0;
-                        common[w] |= bit;
-                        new
-                    }
-                    _ => seen.insert(k),
-                };
-                if new {
-                    keys.push((key_shard(k, shards), k));
-                }
-                if let Some(p) = prev {
-                    let k = bigram(p, c);
-                    if seen.insert(k) {
-                        keys.push((key_shard(k, shards), k));
+        let mut t = Reader::new(text.len(), shards);
+        text.chars().for_each(|c| t.push(c));
+        t.finish()
+    }
+
+    /// The terms of `parts` joined by spaces and normalised. Each
+    /// character is mapped the common way as it is read (no normalised copy
+    /// of the text is made); a text with any other character is joined and
+    /// normalised the general way first.
+    pub(super) fn of_parts(parts: &[&str], shards: u32) -> Self {
+        let len = parts.iter().map(|p| p.len() + 1).sum();
+        let mut t = Reader::new(len, shards);
+        for part in parts {
+            for c in part.chars() {
+                match common_char(c) {
+                    Some(Mapped::One(m)) => t.push(m),
+                    Some(Mapped::Many(m)) => m.chars().for_each(|m| t.push(m)),
+                    None => {
+                        let text = normalize(&parts.join(" "));
+                        let mut t = Reader::new(text.len(), shards);
+                        text.chars().for_each(|c| t.push(c));
+                        return t.finish();
                     }
                 }
-                prev = Some(c);
-            } else if is_word_char(c) {
-                prev = None;
-                word.push(c);
-            } else {
-                prev = None;
-                flush(&mut word, &mut words);
             }
+            // A space ends any run, as between the joined parts.
+            t.push(' ');
         }
-        flush(&mut word, &mut words);
-        words.sort_unstable();
-        words.dedup();
-        DocTerms { keys, words }
+        t.finish()
+    }
+}
+
+/// Reads a normalised text character by character into its [`DocTerms`].
+struct Reader {
+    shards: u32,
+    /// Each term once: a text repeats most of its characters and pairs.
+    /// Sized for the text up front: growing the set rehashed it several
+    /// times per doc (a CJK character is three bytes and brings at most
+    /// two new terms, and most are repeats).
+    seen: rustc_hash::FxHashSet<Key>,
+    /// The common characters as single terms are marked in a bitset, not
+    /// hashed: half the set's inserts, and the set was the largest part of
+    /// the index's time.
+    common: [u64; COMMON_WORDS],
+    keys: Vec<(u32, Key)>,
+    words: Vec<(u32, String)>,
+    word: String,
+    /// The previous character of the CJK run this one continues.
+    prev: Option<char>,
+}
+
+impl Reader {
+    fn new(len: usize, shards: u32) -> Self {
+        Reader {
+            shards,
+            seen: rustc_hash::FxHashSet::with_capacity_and_hasher(len / 3, Default::default()),
+            common: [0; COMMON_WORDS],
+            keys: Vec::with_capacity(len / 3),
+            words: Vec::new(),
+            word: String::new(),
+            prev: None,
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.word.is_empty() {
+            let w = std::mem::take(&mut self.word);
+            self.words.push((super::shard_of(&w, self.shards), w));
+        }
+    }
+
+    // Called for every character of every doc: inlined into the loops.
+    #[inline(always)]
+    fn push(&mut self, c: char) {
+        if is_cjk(c) {
+            self.flush();
+            let k = unigram(c);
+            let new = match u32::from(c).checked_sub(*COMMON_CJK.start()) {
+                Some(i) if COMMON_CJK.contains(&u32::from(c)) => {
+                    let (w, bit) = (i as usize / 64, 1u64 << (i % 64));
+                    let new = self.common[w] & bit == 0;
+                    self.common[w] |= bit;
+                    new
+                }
+                _ => self.seen.insert(k),
+            };
+            if new {
+                self.keys.push((key_shard(k, self.shards), k));
+            }
+            if let Some(p) = self.prev {
+                let k = bigram(p, c);
+                if self.seen.insert(k) {
+                    self.keys.push((key_shard(k, self.shards), k));
+                }
+            }
+            self.prev = Some(c);
+        } else if is_word_char(c) {
+            self.prev = None;
+            self.word.push(c);
+        } else {
+            self.prev = None;
+            self.flush();
+        }
+    }
+
+    fn finish(mut self) -> DocTerms {
+        self.flush();
+        self.words.sort_unstable();
+        self.words.dedup();
+        DocTerms {
+            keys: self.keys,
+            words: self.words,
+        }
     }
 }
 
@@ -274,6 +334,29 @@ mod tests {
             want.sort();
             want.dedup();
             assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn parts_read_as_their_text_joined_and_normalised() {
+        let texts: [&[&str]; 5] = [
+            &["关爱自己", "情绪", "小学高年级", "每个人都有烦恼…①⑫"],
+            &["", "ＡＢＣ：３年级", ""],
+            &["第㈠课", "ﬁ 和 Å"],
+            &["Σ", "ΑΣ ΣΑ"],
+            &["𠀀𠀁", "丽\u{F900}"],
+        ];
+        for parts in texts {
+            for shards in [1, 7, 512] {
+                let got = DocTerms::of_parts(parts, shards);
+                let want = DocTerms::of(&super::super::normalize(&parts.join(" ")), shards);
+                let sorted = |t: &DocTerms| {
+                    let mut k = t.keys.clone();
+                    k.sort();
+                    (k, t.words.clone())
+                };
+                assert_eq!(sorted(&got), sorted(&want), "{parts:?}");
+            }
         }
     }
 
