@@ -99,36 +99,75 @@ pub(super) fn gaps(ids: &[u32]) -> Vec<i64> {
 /// `x`'s words joined by one space (what
 /// `x.split_whitespace().collect::<Vec<_>>().join(" ")` gives), found by
 /// looking at bytes: only ASCII and the lead bytes 0xC2, 0xE1, 0xE2 and
-/// 0xE3 can start a Unicode space, so a Chinese character (0xE4–0xE9) is
-/// stepped over without decoding it.
+/// 0xE3 can start a Unicode space, and the few such spaces are matched on
+/// their bytes, so no character is decoded (Chinese characters start with
+/// 0xE4–0xE9 and are stepped over by a table lookup per byte).
 pub(super) fn squeeze(x: &str) -> String {
+    /// Bytes that may start a space: ASCII controls and space, and the
+    /// four lead bytes. No continuation byte (0x80–0xBF) is one, so a scan
+    /// may step one byte at a time and still only stop at characters.
+    const MAY_START_SPACE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i <= 0x20 {
+            t[i] = true;
+            i += 1;
+        }
+        t[0xC2] = true;
+        t[0xE1] = true;
+        t[0xE2] = true;
+        t[0xE3] = true;
+        t
+    };
     let b = x.as_bytes();
+    // A `str`'s bytes are UTF-8: a lead byte has its continuation bytes.
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    // The length of the space at `i`, if one starts there.
+    let space = |i: usize| match b[i] {
+        b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => Some(1),
+        // U+0085, U+00A0.
+        0xC2 => matches!(at(i + 1), 0x85 | 0xA0).then_some(2),
+        // U+1680.
+        0xE1 => (at(i + 1) == 0x9A && at(i + 2) == 0x80).then_some(3),
+        // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F.
+        0xE2 => match at(i + 1) {
+            0x80 => matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF).then_some(3),
+            0x81 => (at(i + 2) == 0x9F).then_some(3),
+            _ => None,
+        },
+        // U+3000.
+        0xE3 => (at(i + 1) == 0x80 && at(i + 2) == 0x80).then_some(3),
+        _ => None,
+    };
     let mut out = String::with_capacity(x.len());
     let mut word: Option<usize> = None;
     let mut i = 0;
     while i < b.len() {
-        let (space, len) = match b[i] {
-            c @ 0..0x80 => (matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1),
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => match x[i..].chars().next() {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => (false, 1),
-            },
-            0xC0..0xE0 => (false, 2),
-            0xE0..0xF0 => (false, 3),
-            _ => (false, 4),
-        };
-        match (space, word) {
-            (true, Some(start)) => {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&x[start..i]);
-                word = None;
-            }
-            (false, None) => word = Some(i),
-            _ => {}
+        let from = i;
+        while i < b.len() && !MAY_START_SPACE[usize::from(b[i])] {
+            i += 1;
         }
-        i += len;
+        if i > from {
+            word.get_or_insert(from);
+        }
+        if i == b.len() {
+            break;
+        }
+        match space(i) {
+            Some(len) => {
+                if let Some(start) = word.take() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(&x[start..i]);
+                }
+                i += len;
+            }
+            None => {
+                word.get_or_insert(i);
+                i += 1;
+            }
+        }
     }
     if let Some(start) = word {
         if !out.is_empty() {
@@ -157,6 +196,12 @@ mod tests {
             "\u{E4}\u{C2}\u{A9}é…—“”、。\u{1680}\u{1681}\u{3001}".into(),
         ];
         texts.extend(spaces.iter().map(|s| format!("前{s}后{s}")));
+        // Every character whose UTF-8 starts like a space's, and its neighbours.
+        texts.extend(
+            (0x80..0x4000)
+                .filter_map(char::from_u32)
+                .map(|c| format!("前{c}后 {c}")),
+        );
         for t in texts {
             assert_eq!(
                 squeeze(&t),
