@@ -150,10 +150,16 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
 
 /// As JSON that is safe inside a `<script>`: `<` escaped.
 fn script_json(v: &impl Serialize) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c")
+    let json = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    // `replace` copies the whole text even when there is nothing to
+    // replace, as in nearly every text block.
+    if memchr::memchr(b'<', json.as_bytes()).is_some() {
+        json.replace('<', "\\u003c")
+    } else {
+        json
+    }
 }
+
 /// Every single Traditional character OpenCC converts to a different
 /// Simplified one, as (traditional, simplified). Computed once per process:
 /// the table depends only on the compiled-in dictionaries, so it is a
