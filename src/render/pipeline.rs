@@ -176,13 +176,12 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
     // a megabyte), so several at once cost little memory.
     let (site, made) = rayon::join(
         || {
-            let index = || match search.is_empty() {
-                true => Ok(()),
-                false => {
+            let index = || {
+                if !search.is_empty() {
                     search_index(r, &cx, &sink, &folded)?;
                     r.ticked();
-                    Ok(())
                 }
+                anyhow::Ok(())
             };
             let (a, b) = rayon::join(index, || each(&pages));
             a.and(b)
