@@ -295,20 +295,11 @@ mod tests {
         assert_eq!(chinese_minutes("二十五分钟"), Some(25));
     }
     use crate::diagnostic::Severity;
-    use crate::model::Fact;
 
     const LESSON: &str = "---\ntitle: 找{{心理老师}}\nterm: autumn\norder: 1\nduration: 40\nareas: [self]\nforms: [game]\nobjectives:\n  cognitive: 知道\n  affective: 愿意\n  behavioral: 会\n---\n\n## 活动过程\n\n### 游戏（40分钟）\n\n";
 
     fn facts() -> LocalFacts {
-        LocalFacts::new(
-            vec![Fact {
-                name: "心理老师".into(),
-                value: "王老师".into(),
-                line: 1,
-                column: 1,
-            }],
-            &[],
-        )
+        LocalFacts::one("心理老师", "王老师")
     }
 
     #[test]

@@ -192,18 +192,9 @@ pub(super) fn fill<'a>(events: Events<'a>, src: &str, facts: &LocalFacts) -> Fil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Fact;
 
     fn facts() -> LocalFacts {
-        LocalFacts::new(
-            vec![Fact {
-                name: "热线".into(),
-                value: "<b>*12356*</b>".into(),
-                line: 1,
-                column: 1,
-            }],
-            &[],
-        )
+        LocalFacts::one("热线", "<b>*12356*</b>")
     }
 
     fn texts(md: &str) -> (Vec<String>, Vec<(usize, String)>) {

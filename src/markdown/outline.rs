@@ -519,15 +519,7 @@ mod tests {
 
     #[test]
     fn facts_are_filled_and_unknown_ones_have_their_place() {
-        let facts = LocalFacts::new(
-            vec![crate::model::Fact {
-                name: "心理老师".into(),
-                value: "王老师".into(),
-                line: 1,
-                column: 1,
-            }],
-            &[],
-        );
+        let facts = LocalFacts::one("心理老师", "王老师");
         let md = "## 找{{心理老师}}（5分钟）\n\n**{{心理老师}}**：大家好，{{心理咨询师}}\n\n<p title=\"{{x}}\">\n";
         let o = outline(md, 5, &facts);
         assert_eq!(o.headings[0].text, "找王老师（5分钟）");

@@ -101,15 +101,7 @@ mod tests {
 
     #[test]
     fn a_rendered_body_gives_the_text_plain_text_gives() {
-        let facts = LocalFacts::new(
-            vec![crate::model::Fact {
-                name: "心理老师".into(),
-                value: "王老师".into(),
-                line: 1,
-                column: 1,
-            }],
-            &[],
-        );
+        let facts = LocalFacts::one("心理老师", "王老师");
         for md in [
             "",
             "## 暖身（5分钟）\n\n**老师：** 同学们好。**重要**的是`代码 **不算**`\n",

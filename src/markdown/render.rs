@@ -501,15 +501,7 @@ mod tests {
 
     #[test]
     fn local_facts_are_escaped_text_everywhere_but_code() {
-        let facts = LocalFacts::new(
-            vec![crate::model::Fact {
-                name: "热线".into(),
-                value: "<b>*12356*</b> & [x](y)".into(),
-                line: 1,
-                column: 1,
-            }],
-            &[],
-        );
+        let facts = LocalFacts::one("热线", "<b>*12356*</b> & [x](y)");
         let roles = vec!["班主任".to_string()];
         let s = render_sections(
             "## 求助：{{热线}}\n\n**班主任**：请拨打{{ 热线 }}。`{{热线}}`、\\{{热线}}\n\n[{{热线}}](a.md)\n",

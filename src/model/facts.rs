@@ -36,6 +36,20 @@ pub struct LocalFacts {
 }
 
 impl LocalFacts {
+    /// Facts of one `[facts]` entry and no hotlines, for tests.
+    #[cfg(test)]
+    pub(crate) fn one(name: &str, value: &str) -> LocalFacts {
+        LocalFacts::new(
+            vec![Fact {
+                name: name.into(),
+                value: value.into(),
+                line: 1,
+                column: 1,
+            }],
+            &[],
+        )
+    }
+
     /// The facts of a project: its `[facts]` table, and each hotline under
     /// its name with its number as the text (what a spoken line needs).
     /// A fact of the same name as a hotline wins; settings reject that.
