@@ -286,7 +286,6 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
             Some(spec) => pages::slot_print::site_page(cx, spec).map_or(Ok(()), |p| sink.page(&p)),
             None => Ok(()),
         },
-        Job::Search => search_index(r, cx, sink, &HashSet::new()),
         Job::Nav(b) => nav(cx, sink, b),
         Job::Static => r
             .renderer
@@ -300,8 +299,9 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("无法读取 {asset}\u{FF1A}{e}"))?;
             sink.file(cx.urls.asset(asset).unwrap_or(asset), &bytes)
         }
-        // Run by `run` itself, in order.
-        Job::Pack(_) | Job::Downloads | Job::Feed => Ok(()),
+        // Run by `run` itself: the search index beside the other jobs,
+        // the rest in order.
+        Job::Search | Job::Pack(_) | Job::Downloads | Job::Feed => Ok(()),
     }
 }
 
