@@ -114,7 +114,8 @@ mod tests {
                 facts: Some(&facts),
                 ..Default::default()
             };
-            let (sections, text) = crate::markdown::render_sections_and_text(md, opts);
+            let mut text = String::new();
+            let sections = crate::markdown::render_sections_and_text(md, opts, Some(&mut text));
             assert_eq!(text, plain_text(md, &facts), "{md:?}");
             assert_eq!(
                 sections,

@@ -61,20 +61,18 @@ pub struct RenderOptions<'a> {
 /// gets a unique id; links to `.md` pages point at their `.html` pages; in
 /// meetings, spoken lines get `class="line"`; local facts are text.
 pub fn render_sections(markdown: &str, opts: RenderOptions) -> Vec<Section> {
-    render(markdown, opts, None)
+    render_sections_and_text(markdown, opts, None)
 }
 
-/// [`render_sections`], and the body's plain text as
+/// [`render_sections`]; with `text`, also the body's plain text as
 /// [`plain_text`](super::plain_text) with `opts.facts` gives it, made from
 /// the same parse: the page that renders a body hands the search index its
 /// text.
-pub fn render_sections_and_text(markdown: &str, opts: RenderOptions) -> (Vec<Section>, String) {
-    let mut text = String::new();
-    let sections = render(markdown, opts, Some(&mut text));
-    (sections, text)
-}
-
-fn render(markdown: &str, opts: RenderOptions, text: Option<&mut String>) -> Vec<Section> {
+pub fn render_sections_and_text(
+    markdown: &str,
+    opts: RenderOptions,
+    text: Option<&mut String>,
+) -> Vec<Section> {
     let protected = protect_strong(markdown);
     let mut events = events(&protected);
     if let Some(facts) = opts.facts {

@@ -118,15 +118,10 @@ impl<'a> Cx<'a> {
             resolve: Some(&resolve),
             facts: Some(&self.c.settings.facts),
         };
-        let sections = match text {
-            Some(text) => {
-                let (sections, plain) = markdown::render_sections_and_text(&body.markdown, opts);
-                *text = plain;
-                sections
-            }
-            None => markdown::render_sections(&body.markdown, opts),
-        };
-        sections.into_iter().map(SectionView::from).collect()
+        markdown::render_sections_and_text(&body.markdown, opts, text)
+            .into_iter()
+            .map(SectionView::from)
+            .collect()
     }
 
     /// The 投影 blocks of a body, rendered for the page at `out`.
