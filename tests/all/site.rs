@@ -304,6 +304,47 @@ fn a_project_theme_overrides_single_files() {
 }
 
 #[test]
+fn a_theme_looping_over_a_table_gives_the_same_page_every_build() {
+    // Tera keeps a table in a hash map; without a fixed order each build
+    // would list `t`'s labels and `site`'s fields in a new order.
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    copy_tree(&fixture("base"), &project);
+    let partials = project.join("themes/default/templates/partials");
+    fs::create_dir_all(&partials).unwrap();
+    fs::write(
+        partials.join("help.html"),
+        "<p id=\"t\">{% for k, v in t %}{{ k }} {% endfor %}</p>\
+         <p id=\"site\">{% for k, v in site %}{{ k }} {% endfor %}</p>",
+    )
+    .unwrap();
+    let pages: Vec<String> = (0..2)
+        .map(|i| {
+            let out = tmp.path().join(format!("site{i}"));
+            let (code, err) = build(&project, &out);
+            assert_eq!(code, 0, "{err}");
+            fs::read_to_string(out.join("index.html")).unwrap()
+        })
+        .collect();
+    assert_eq!(pages[0], pages[1], "two builds of one project differ");
+    let list = |id: &str| -> Vec<String> {
+        let start = pages[0].find(&format!("<p id=\"{id}\">")).unwrap();
+        let rest = &pages[0][start..];
+        let text = &rest[rest.find('>').unwrap() + 1..rest.find("</p>").unwrap()];
+        text.split_whitespace().map(String::from).collect()
+    };
+    // The labels in name order, as the theme's labels file sorts them; the
+    // site's fields in the order the book lists them.
+    let labels = list("t");
+    assert!(labels.len() > 50, "{labels:?}");
+    assert!(labels.is_sorted(), "{labels:?}");
+    assert_eq!(
+        list("site"),
+        ["title", "publisher", "lang", "generator", "public_key"]
+    );
+}
+
+#[test]
 fn a_broken_theme_template_is_reported_and_output_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join("p");
