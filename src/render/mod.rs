@@ -12,6 +12,7 @@ pub mod ics;
 pub mod pack;
 pub mod pages;
 pub mod pipeline;
+mod template_error;
 pub mod theme;
 
 use crate::diagnostic::Diagnostic;
@@ -65,22 +66,22 @@ impl Renderer {
         // Into bytes: `render` would check the whole page is UTF-8 again,
         // and Tera writes nothing but UTF-8.
         let mut html = Vec::with_capacity(32 * 1024);
+        let template = || {
+            self.theme
+                .shown
+                .get(p.template)
+                .cloned()
+                .unwrap_or_else(|| format!("templates/{}", p.template))
+        };
         self.tera
             .render_to(p.template, &p.context, &mut html)
-            .map_err(|e| {
-                Diagnostic::error(
-                    &format!("templates/{}", p.template),
-                    0,
-                    0,
-                    format!("生成 {} 时模板出错\u{FF1A}{e:#}", p.out),
-                )
-            })?;
+            .map_err(|e| template_error::diagnostic(&e, &self.theme.shown, &template()))?;
         if let Some(url) = first_external_asset(&html) {
             return Err(Diagnostic::error(
-                &format!("templates/{}", p.template),
+                &template(),
                 0,
                 0,
-                format!("页面 {} 引用了网上的资源 {url}", p.out),
+                format!("页面引用了网上的资源 {url}"),
             )
             .with_hint("离线网站不能加载网上的样式、字体、脚本或图片\u{FF1B}请把它们放进主题的 static/ 文件夹"));
         }
@@ -91,24 +92,25 @@ impl Renderer {
         })
     }
 
-    /// Renders pages in parallel; all template problems at once.
+    /// Renders pages in parallel; all template problems at once, each
+    /// once however many pages it stopped.
     pub fn render(&self, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
+        let results: Vec<(String, Result<Vec<u8>, Diagnostic>)> = pages
             .par_iter()
-            .map(|p| Ok((p.out.clone(), self.render_one(p)?)))
+            .map(|p| (p.out.clone(), self.render_one(p)))
             .collect();
         let mut out = Vec::with_capacity(results.len());
-        let mut diags = Vec::new();
-        for r in results {
+        let mut failed = Vec::new();
+        for (page, r) in results {
             match r {
-                Ok(x) => out.push(x),
-                Err(d) => diags.push(d),
+                Ok(bytes) => out.push((page, bytes)),
+                Err(d) => failed.push((d, page)),
             }
         }
-        if diags.is_empty() {
+        if failed.is_empty() {
             Ok(out)
         } else {
-            Err(Failure::Input(diags))
+            Err(Failure::Input(template_error::fold(failed)))
         }
     }
 }

@@ -67,6 +67,9 @@ struct Sink<'a> {
     renderer: &'a Renderer,
     claimed: Mutex<HashSet<String>>,
     diags: Mutex<Vec<Diagnostic>>,
+    /// Pages the theme could not render, each with its problem: one
+    /// mistake in a shared template stops many pages.
+    failed: Mutex<Vec<(Diagnostic, String)>>,
     pages: AtomicUsize,
     files: AtomicUsize,
 }
@@ -102,7 +105,10 @@ impl Sink<'_> {
                 Ok(())
             }
             Err(d) => {
-                self.problem(d);
+                self.failed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((d, p.out.clone()));
                 Ok(())
             }
         }
@@ -135,6 +141,7 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
         renderer: r.renderer,
         claimed: Mutex::default(),
         diags: Mutex::default(),
+        failed: Mutex::default(),
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
     };
@@ -228,6 +235,9 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
         r.ticked();
     }
     let mut diags = sink.diags.into_inner().unwrap_or_else(|p| p.into_inner());
+    diags.extend(super::template_error::fold(
+        sink.failed.into_inner().unwrap_or_else(|p| p.into_inner()),
+    ));
     if !diags.is_empty() {
         diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
         return Err(Failure::Input(diags));

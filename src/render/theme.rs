@@ -73,6 +73,10 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Labels for the project's language.
     pub labels: Labels,
+    /// Each template's name (`partials/help.html`) and the path its
+    /// problems are reported at: the project's override, or the built-in
+    /// theme's file.
+    pub shown: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -192,26 +196,20 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
     }
     let mut tera = Tera::new();
     tera.set_escape_fn(escape_html);
+    let shown: BTreeMap<String, String> = templates
+        .iter()
+        .map(|(name, _, shown)| (name.clone(), shown.clone()))
+        .collect();
     if diags.is_empty() {
         // All at once: Tera resolves `extends` and `include` across the set.
         let set = templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str()));
         if let Err(e) = tera.add_raw_templates(set) {
-            // Name the template Tera points at; else the first one the project overrides.
-            let text = format!("{e:#}");
-            let file = templates
+            // When Tera names no template: the first one the project overrides.
+            let fallback = templates
                 .iter()
-                .find(|(name, _, _)| text.contains(&format!("--> {name}:")))
-                .or_else(|| {
-                    templates
-                        .iter()
-                        .find(|(_, _, shown)| !shown.starts_with(BUILTIN_MARK))
-                })
+                .find(|(_, _, shown)| !shown.starts_with(BUILTIN_MARK))
                 .map_or("themes/default", |(_, _, shown)| shown.as_str());
-            diags.push(
-                Diagnostic::error(file, 0, 0, format!("模板有错误：{e:#}")).with_hint(
-                    "检查模板里的 {{ }} 和 {% %} 是否成对，变量名是否写对（见用户手册“主题”一章）",
-                ),
-            );
+            diags.push(super::template_error::diagnostic(&e, &shown, fallback));
         }
     }
     if !diags.is_empty() {
@@ -221,6 +219,7 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
         tera,
         statics,
         labels,
+        shown,
     })
 }
 

@@ -366,6 +366,36 @@ fn a_broken_theme_template_is_reported_and_output_kept() {
 }
 
 #[test]
+fn a_misspelt_name_in_a_shared_template_is_one_chinese_error_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    copy_tree(&fixture("base"), &project);
+    let out = tmp.path().join("site");
+    assert_eq!(build(&project, &out).0, 0);
+    let before = snapshot_tree(&out);
+    // Every page includes the help box: one typo stops them all.
+    let t = project.join("themes/default/templates/partials");
+    fs::create_dir_all(&t).unwrap();
+    fs::write(
+        t.join("help.html"),
+        "<aside class=\"help\">\n<p>{{ site.titel }}</p>\n</aside>",
+    )
+    .unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.matches("错误：").count(), 1, "{err}");
+    assert!(err.contains("错误：没有 `titel` 这一项"), "{err}");
+    assert!(
+        err.contains("themes/default/templates/partials/help.html:2:12"),
+        "{err}"
+    );
+    assert!(err.contains("这里能用的有：generator、lang"), "{err}");
+    assert!(err.contains("等页面时出错"), "{err}");
+    assert!(!err.contains("error:"), "{err}");
+    assert_eq!(snapshot_tree(&out), before);
+}
+
+#[test]
 fn an_external_stylesheet_in_a_theme_fails_the_build() {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join("p");
