@@ -311,7 +311,7 @@ box.style.cssText="position:fixed;left:0;right:0;bottom:0;max-height:55vh;z-inde
 var h=document.createElement("h2");h.style.cssText="margin:0 0 .5rem;font-size:1.1rem;color:#c0392b";h.textContent="这次保存后没能生成新页面";
 var p=document.createElement("p");p.style.margin="0 0 .75rem";p.textContent="上面显示的还是上一次成功生成的内容。请按下面的提示改好文件并保存，页面会自动刷新。";
 var c=document.createElement("button");c.type="button";c.textContent="先关掉提示";c.style.cssText="position:absolute;top:.75rem;right:1rem;font:inherit;font-size:.9rem";c.onclick=function(){box.style.display="none";};
-text=document.createElement("pre");text.style.cssText="margin:0;white-space:pre-wrap;font:15px/1.7 system-ui,sans-serif";
+text=document.createElement("pre");text.style.cssText="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:15px/1.7 ui-monospace,Consolas,\"Liberation Mono\",\"Noto Sans Mono CJK SC\",monospace";
 box.appendChild(h);box.appendChild(p);box.appendChild(c);box.appendChild(text);document.body.appendChild(box);}
 box.style.display="block";text.textContent=t;}
 s.addEventListener("reload",function(){location.reload();});
