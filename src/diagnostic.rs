@@ -265,6 +265,64 @@ fn chinese_label(s: &str) -> String {
     s.to_string()
 }
 
+/// An I/O error as a teacher reads it: what happened, in Chinese, with
+/// the system's error number for whoever helps (`系统错误 13`). A message
+/// xinyu or a library wrote itself (no error number) is kept as it is.
+pub fn io_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "找不到这个文件或文件夹",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经有同名的文件或文件夹",
+        K::StorageFull => "磁盘（或 U 盘）空间不够",
+        K::ReadOnlyFilesystem => "这个位置是只读的",
+        K::NotADirectory => "路径中有一段是文件，不是文件夹",
+        K::IsADirectory => "这是文件夹，不是文件",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::FileTooLarge => "文件太大",
+        K::ResourceBusy => "文件正被别的程序占用",
+        K::InvalidFilename => "文件名或路径太长，或含有不能用的字符",
+        K::CrossesDevices => "不能跨磁盘移动",
+        K::UnexpectedEof => "文件没有读完就结束了，可能已经损坏",
+        K::AddrInUse => "这个端口已经被别的程序占用",
+        K::AddrNotAvailable => "这个地址在本机上不可用",
+        K::TimedOut => "等待超时",
+        K::OutOfMemory => "内存不够",
+        K::Interrupted => "被中断了",
+        _ => return e.to_string(),
+    };
+    match e.raw_os_error() {
+        Some(n) => format!("{what}\u{FF08}系统错误 {n}\u{FF09}"),
+        None if e.get_ref().is_some() => format!("{what}\u{FF1A}{e}"),
+        None => what.to_string(),
+    }
+}
+
+/// A folder walk's error: the I/O error as [`io_text`] gives it, or a
+/// folder that links back into itself.
+pub fn walk_text(e: &walkdir::Error) -> String {
+    match (e.io_error(), e.path()) {
+        (Some(io), Some(p)) => format!("{}\u{FF1A}{}", p.display(), io_text(io)),
+        (Some(io), None) => io_text(io),
+        (None, p) => format!(
+            "{}\u{FF1A}文件夹的链接又指回了它自己",
+            p.map(|p| p.display().to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+/// An error and its causes, outermost first, joined by full-width colons;
+/// each I/O error as [`io_text`] gives it.
+pub fn error_text(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io_text(io),
+            None => c.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\u{FF1A}")
+}
+
 /// One diagnostic on one line, for places without source text.
 pub fn plain(d: &Diagnostic) -> String {
     let kind = match d.severity {
@@ -313,6 +371,37 @@ fn span_of(text: &str, d: &Diagnostic) -> Option<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_errors_read_in_chinese_with_the_system_number() {
+        use std::io::{Error, ErrorKind};
+        assert_eq!(
+            io_text(&Error::from_raw_os_error(13)),
+            "没有权限\u{FF08}系统错误 13\u{FF09}"
+        );
+        let missing = std::fs::read("/nonexistent/xinyu/file").unwrap_err();
+        assert_eq!(io_text(&missing), "找不到这个文件或文件夹（系统错误 2）");
+        // A message xinyu or a library wrote stays, after what it means.
+        let own = Error::new(ErrorKind::AlreadyExists, "a.md");
+        assert_eq!(io_text(&own), "已经有同名的文件或文件夹：a.md");
+        let other = Error::other("压缩包不完整");
+        assert_eq!(io_text(&other), "压缩包不完整");
+        // A chain: the context first, full-width colons, no English.
+        let e = anyhow::Error::new(Error::from_raw_os_error(28)).context("无法写入 a.html");
+        assert_eq!(
+            error_text(&e),
+            "无法写入 a.html：磁盘（或 U 盘）空间不够（系统错误 28）"
+        );
+        let walked = walkdir::WalkDir::new("/nonexistent/xinyu")
+            .into_iter()
+            .next()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(
+            walk_text(&walked),
+            "/nonexistent/xinyu：找不到这个文件或文件夹（系统错误 2）"
+        );
+    }
 
     #[test]
     fn caret_counts_characters_not_bytes() {

@@ -64,7 +64,7 @@ pub struct Failed {
 
 impl Failed {
     fn io(e: &anyhow::Error) -> Self {
-        let text = format!("{e:#}");
+        let text = crate::diagnostic::error_text(e);
         Failed {
             terminal: format!("错误\u{FF1A}{text}\n"),
             page: format!("错误\u{FF1A}{text}"),
@@ -305,8 +305,10 @@ pub fn write_search(
         if std::fs::read(&path).is_ok_and(|old| old == js.as_bytes()) {
             return Ok(());
         }
-        writer::replace(&path, js.as_bytes())
-            .map_err(|e| anyhow::anyhow!("无法写入 {rel}\u{FF1A}{e}"))
+        writer::replace(&path, js.as_bytes()).map_err(|e| {
+            anyhow::anyhow!("无法写入 {rel}\u{FF1A}{}", crate::diagnostic::io_text(&e))
+        })
     };
-    crate::search::index_files(&docs.list, &text, &emit).map_err(|e| format!("{e:#}"))
+    crate::search::index_files(&docs.list, &text, &emit)
+        .map_err(|e| crate::diagnostic::error_text(&e))
 }

@@ -440,10 +440,21 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 /// Creates a new file (a skeleton from `init` or `new`) with its folders.
 pub fn create(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| anyhow::anyhow!("无法创建文件夹 {}\u{FF1A}{e}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(|e| {
+            anyhow::anyhow!(
+                "无法创建文件夹 {}\u{FF1A}{}",
+                parent.display(),
+                crate::diagnostic::io_text(&e)
+            )
+        })?;
     }
-    fs::write(path, bytes).map_err(|e| anyhow::anyhow!("无法写入 {}\u{FF1A}{e}", path.display()))
+    fs::write(path, bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "无法写入 {}\u{FF1A}{}",
+            path.display(),
+            crate::diagnostic::io_text(&e)
+        )
+    })
 }
 
 /// Creates a new file that only its owner may read (a secret key), never
@@ -451,18 +462,32 @@ pub fn create(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn create_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| anyhow::anyhow!("无法创建文件夹 {}\u{FF1A}{e}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(|e| {
+            anyhow::anyhow!(
+                "无法创建文件夹 {}\u{FF1A}{}",
+                parent.display(),
+                crate::diagnostic::io_text(&e)
+            )
+        })?;
     }
     let mut o = fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    let mut f = o
-        .open(path)
-        .map_err(|e| anyhow::anyhow!("无法写入 {}\u{FF1A}{e}", path.display()))?;
-    f.write_all(bytes)
-        .map_err(|e| anyhow::anyhow!("无法写入 {}\u{FF1A}{e}", path.display()))
+    let mut f = o.open(path).map_err(|e| {
+        anyhow::anyhow!(
+            "无法写入 {}\u{FF1A}{}",
+            path.display(),
+            crate::diagnostic::io_text(&e)
+        )
+    })?;
+    f.write_all(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "无法写入 {}\u{FF1A}{}",
+            path.display(),
+            crate::diagnostic::io_text(&e)
+        )
+    })
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {

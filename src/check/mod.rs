@@ -57,7 +57,12 @@ impl Rules {
         let extra = root.join("rules/check.toml");
         if extra.is_file() {
             let text = std::fs::read_to_string(&extra).map_err(|e| {
-                Diagnostic::error("rules/check.toml", 0, 0, format!("无法读取\u{FF1A}{e}"))
+                Diagnostic::error(
+                    "rules/check.toml",
+                    0,
+                    0,
+                    format!("无法读取\u{FF1A}{}", crate::diagnostic::io_text(&e)),
+                )
             })?;
             let more: Rules = crate::load::parse_toml("rules/check.toml", &text)?;
             rules.means.words.extend(more.means.words);

@@ -80,7 +80,7 @@ pub fn run(
             Ok(b) => Some(b),
             Err(e) => {
                 super::report(&diags, &gate.sources);
-                eprintln!("错误：{e:#}");
+                eprintln!("错误：{}", crate::diagnostic::error_text(&e));
                 return FAILED;
             }
         }

@@ -84,7 +84,7 @@ pub fn run(dir: &Path, no_password: bool) -> i32 {
     let keys = match signing::generate(pw.as_deref()) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", crate::diagnostic::error_text(&e));
             return 1;
         }
     };
@@ -129,8 +129,13 @@ pub fn open_signer(path: &Path) -> Result<Signer, i32> {
         eprintln!("错误：{msg}");
         1
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| fail(format!("无法读取私钥文件 {}\u{FF1A}{e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        fail(format!(
+            "无法读取私钥文件 {}\u{FF1A}{}",
+            path.display(),
+            crate::diagnostic::io_text(&e)
+        ))
+    })?;
     let needs = signing::needs_password(&text)
         .map_err(|e| fail(format!("{}\u{FF1A}{e}", path.display())))?;
     let pw = if needs {

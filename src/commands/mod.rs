@@ -116,7 +116,7 @@ pub fn report(diags: &Diagnostics, sources: &crate::diagnostic::Sources) {
 /// Prints an I/O failure with a plain-words hint for the causes a teacher
 /// can fix: a full disk, a read-only folder or USB stick, missing rights.
 pub fn report_io(e: &anyhow::Error) {
-    eprintln!("错误：{e:#}");
+    eprintln!("错误：{}", crate::diagnostic::error_text(e));
     let kind = e
         .chain()
         .find_map(|c| c.downcast_ref::<std::io::Error>())

@@ -33,7 +33,7 @@ fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), String> {
     if path.exists() {
         return Err(format!("{} 已经存在\u{FF0C}没有覆盖它", path.display()));
     }
-    crate::writer::create(&path, text.as_bytes()).map_err(|e| format!("{e:#}"))
+    crate::writer::create(&path, text.as_bytes()).map_err(|e| crate::diagnostic::error_text(&e))
 }
 
 /// `xinyu init DIR`.

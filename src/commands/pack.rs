@@ -134,7 +134,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
         match crate::print::find_browser(filter.browser.as_deref()) {
             Ok(b) => Some(b),
             Err(e) => {
-                eprintln!("错误：{e:#}");
+                eprintln!("错误：{}", crate::diagnostic::error_text(&e));
                 return super::build::FAILED;
             }
         }

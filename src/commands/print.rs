@@ -96,7 +96,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     let browser = match crate::print::find_browser(o.browser.as_deref()) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", crate::diagnostic::error_text(&e));
             return super::build::FAILED;
         }
     };
@@ -105,7 +105,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     let scratch = match Scratch::new() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", crate::diagnostic::error_text(&e));
             return super::build::FAILED;
         }
     };
@@ -130,7 +130,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
             return super::build::FAILED;
         }
         Err(Failure::Io(e)) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", crate::diagnostic::error_text(&e));
             return super::build::FAILED;
         }
     }
@@ -167,7 +167,7 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
             Ok(n) => bar.suspend(|| println!("{name}  {n} 字节")),
             Err(e) => {
                 bar.finish_and_clear();
-                eprintln!("错误：{e:#}");
+                eprintln!("错误：{}", crate::diagnostic::error_text(&e));
                 return super::build::FAILED;
             }
         }

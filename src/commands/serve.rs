@@ -36,7 +36,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     let work = match crate::writer::Scratch::new() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", crate::diagnostic::error_text(&e));
             return 1;
         }
     };
@@ -78,7 +78,10 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     let runtime = match runtime {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("错误：无法启动预览\u{FF1A}{e}");
+            eprintln!(
+                "错误：无法启动预览\u{FF1A}{}",
+                crate::diagnostic::io_text(&e)
+            );
             return 1;
         }
     };
@@ -86,8 +89,9 @@ pub fn run(project: &Path, o: &Options) -> i32 {
         Ok(l) => l,
         Err(e) => {
             eprintln!(
-                "错误：无法在 127.0.0.1:{} 上启动预览\u{FF1A}{e}（换一个 --port 试试）",
-                o.port
+                "错误：无法在 127.0.0.1:{} 上启动预览\u{FF1A}{}（换一个 --port 试试）",
+                o.port,
+                crate::diagnostic::io_text(&e)
             );
             return 1;
         }

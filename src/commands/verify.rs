@@ -109,7 +109,10 @@ fn one(path: &Path, key: Option<&minisign::PublicKey>, how: &str) -> bool {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            println!("{shown}\u{FF1A}无法读取\n  {e}");
+            println!(
+                "{shown}\u{FF1A}无法读取\n  {}",
+                crate::diagnostic::io_text(&e)
+            );
             return false;
         }
     };

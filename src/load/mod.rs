@@ -87,7 +87,7 @@ pub fn load(root: &Path) -> Loaded {
                 settings::FILE,
                 0,
                 0,
-                format!("无法读取：{e}"),
+                format!("无法读取：{}", crate::diagnostic::io_text(&e)),
             ));
             None
         }
@@ -128,7 +128,12 @@ pub fn load(root: &Path) -> Loaded {
             let bytes = match std::fs::read(root.join(rel)) {
                 Ok(b) => b,
                 Err(e) => {
-                    d.push(Diagnostic::error(rel, 0, 0, format!("无法读取：{e}")));
+                    d.push(Diagnostic::error(
+                        rel,
+                        0,
+                        0,
+                        format!("无法读取：{}", crate::diagnostic::io_text(&e)),
+                    ));
                     return (rel.clone(), None, None, d);
                 }
             };
@@ -259,7 +264,12 @@ fn discover(root: &Path) -> (Vec<(String, Kind)>, Vec<String>, Vec<Diagnostic>) 
                 Ok(e) => e,
                 Err(e) => {
                     let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
-                    diags.push(Diagnostic::error(&rel, 0, 0, format!("无法读取：{e}")));
+                    diags.push(Diagnostic::error(
+                        &rel,
+                        0,
+                        0,
+                        format!("无法读取：{}", crate::diagnostic::walk_text(&e)),
+                    ));
                     continue;
                 }
             };

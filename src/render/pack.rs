@@ -120,8 +120,12 @@ pub fn make(
         files.insert(paths::static_file(name), bytes.clone());
     }
     for (source, out) in urls.assets() {
-        let bytes = crate::images::asset_bytes(root, source, c.settings.images)
-            .map_err(|e| Failure::Io(anyhow::anyhow!("无法读取 {source}\u{FF1A}{e}")))?;
+        let bytes = crate::images::asset_bytes(root, source, c.settings.images).map_err(|e| {
+            Failure::Io(anyhow::anyhow!(
+                "无法读取 {source}\u{FF1A}{}",
+                crate::diagnostic::io_text(&e)
+            ))
+        })?;
         files.insert(out.to_string(), bytes);
     }
     if let Some(browser) = browser {

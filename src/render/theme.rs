@@ -108,7 +108,7 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
                         "",
                         0,
                         0,
-                        format!("无法读取主题文件：{e}"),
+                        format!("无法读取主题文件：{}", crate::diagnostic::walk_text(&e)),
                     ));
                     continue;
                 }
@@ -130,7 +130,12 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> 
                 Ok(bytes) => {
                     files.insert(inner, (shown, bytes));
                 }
-                Err(e) => diags.push(Diagnostic::error(&shown, 0, 0, format!("无法读取：{e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    &shown,
+                    0,
+                    0,
+                    format!("无法读取：{}", crate::diagnostic::io_text(&e)),
+                )),
             }
         }
     } else if settings.theme != "default" {
