@@ -25,6 +25,7 @@ use crate::render::pages::{self, Cx};
 use crate::render::pipeline::{self, Run};
 use crate::render::{Failure, Renderer};
 use crate::writer::{self, Batch};
+use anyhow::Context;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -305,9 +306,7 @@ pub fn write_search(
         if std::fs::read(&path).is_ok_and(|old| old == js.as_bytes()) {
             return Ok(());
         }
-        writer::replace(&path, js.as_bytes()).map_err(|e| {
-            anyhow::anyhow!("无法写入 {rel}\u{FF1A}{}", crate::diagnostic::io_text(&e))
-        })
+        writer::replace(&path, js.as_bytes()).with_context(|| format!("无法写入 {rel}"))
     };
     crate::search::index_files(&docs.list, &text, &emit)
         .map_err(|e| crate::diagnostic::error_text(&e))

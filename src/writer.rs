@@ -440,21 +440,10 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 /// Creates a new file (a skeleton from `init` or `new`) with its folders.
 pub fn create(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| {
-            anyhow::anyhow!(
-                "无法创建文件夹 {}\u{FF1A}{}",
-                parent.display(),
-                crate::diagnostic::io_text(&e)
-            )
-        })?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("无法创建文件夹 {}", parent.display()))?;
     }
-    fs::write(path, bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "无法写入 {}\u{FF1A}{}",
-            path.display(),
-            crate::diagnostic::io_text(&e)
-        )
-    })
+    fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
 }
 
 /// Creates a new file that only its owner may read (a secret key), never
@@ -462,32 +451,18 @@ pub fn create(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn create_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| {
-            anyhow::anyhow!(
-                "无法创建文件夹 {}\u{FF1A}{}",
-                parent.display(),
-                crate::diagnostic::io_text(&e)
-            )
-        })?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("无法创建文件夹 {}", parent.display()))?;
     }
     let mut o = fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    let mut f = o.open(path).map_err(|e| {
-        anyhow::anyhow!(
-            "无法写入 {}\u{FF1A}{}",
-            path.display(),
-            crate::diagnostic::io_text(&e)
-        )
-    })?;
-    f.write_all(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "无法写入 {}\u{FF1A}{}",
-            path.display(),
-            crate::diagnostic::io_text(&e)
-        )
-    })
+    let mut f = o
+        .open(path)
+        .with_context(|| format!("无法写入 {}", path.display()))?;
+    f.write_all(bytes)
+        .with_context(|| format!("无法写入 {}", path.display()))
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {

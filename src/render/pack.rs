@@ -12,6 +12,7 @@ use crate::model::{Band, Curriculum, Date};
 use crate::plan::paths::{self, Urls};
 use crate::plan::{PackSpec, Plan};
 use crate::writer::{Out, Scratch};
+use anyhow::Context;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -120,12 +121,9 @@ pub fn make(
         files.insert(paths::static_file(name), bytes.clone());
     }
     for (source, out) in urls.assets() {
-        let bytes = crate::images::asset_bytes(root, source, c.settings.images).map_err(|e| {
-            Failure::Io(anyhow::anyhow!(
-                "无法读取 {source}\u{FF1A}{}",
-                crate::diagnostic::io_text(&e)
-            ))
-        })?;
+        let bytes = crate::images::asset_bytes(root, source, c.settings.images)
+            .with_context(|| format!("无法读取 {source}"))
+            .map_err(Failure::Io)?;
         files.insert(out.to_string(), bytes);
     }
     if let Some(browser) = browser {

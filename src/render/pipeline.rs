@@ -17,6 +17,7 @@ use crate::model::Band;
 use crate::plan::paths::{self, Urls};
 use crate::plan::{Job, Plan};
 use crate::writer::Out;
+use anyhow::Context;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::Path;
@@ -305,10 +306,8 @@ fn one(r: &Run, cx: &Cx, sink: &Sink, job: Job) -> anyhow::Result<()> {
             .try_for_each(|(name, bytes)| sink.file(&paths::static_file(name), bytes)),
         Job::Asset(i) => {
             let asset = &c.assets[i];
-            let bytes =
-                crate::images::asset_bytes(r.root, asset, c.settings.images).map_err(|e| {
-                    anyhow::anyhow!("无法读取 {asset}\u{FF1A}{}", crate::diagnostic::io_text(&e))
-                })?;
+            let bytes = crate::images::asset_bytes(r.root, asset, c.settings.images)
+                .with_context(|| format!("无法读取 {asset}"))?;
             sink.file(cx.urls.asset(asset).unwrap_or(asset), &bytes)
         }
         // Run by `run` itself: the search index beside the other jobs,
