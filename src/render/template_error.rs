@@ -34,9 +34,9 @@ fn kind(name: &str) -> &str {
 /// What is wrong and what would be right, for the mistakes Tera names.
 /// `None`: Tera's own message is shown as it is.
 fn explain(message: &str) -> Option<(String, String)> {
-    /// Tera 2.4's messages, each with what to say instead.
     /// What to say for a message a pattern matched.
     type Say = fn(&regex::Captures) -> (String, String);
+    /// Tera 2.4's messages, each with what to say instead.
     static PATTERNS: LazyLock<Vec<(Regex, Say)>> = LazyLock::new(|| {
         let re = |s: &str| Regex::new(s).expect("valid regex");
         vec![
@@ -83,6 +83,9 @@ fn explain(message: &str) -> Option<(String, String)> {
                     )
                 },
             ),
+            (re(r"^Unknown template `(.+?)`$"), |c| {
+                (format!("找不到模板 `{}`", &c[1]), NOT_FOUND_HINT.into())
+            }),
             (re(r"^Found (.+?) but expected one of: .*$"), |c| {
                 (
                     format!("模板的写法不对：这里不该是 {}", &c[1]),
@@ -105,8 +108,25 @@ fn explain(message: &str) -> Option<(String, String)> {
         .find_map(|(re, say)| re.captures(message).map(|c| say(&c)))
 }
 
+/// Where a template must be, and how it is named.
+const NOT_FOUND_HINT: &str = "模板放在主题的 templates/ 文件夹里；include 和 extends 里写的名字要和文件名一样，例如 \"partials/help.html\"";
+
 /// What to check when a tag is broken.
 const TAGS_HINT: &str = "检查 {{ }} 和 {% %} 是否成对，每个 {% if %}、{% for %}、{% block %} 是否都有 {% endif %}、{% endfor %}、{% endblock %}（见用户手册“主题”一章）";
+
+/// Where one of Tera's reports points, and what it says.
+struct Report {
+    /// Tera's message, in English.
+    message: String,
+    /// The template's name (`partials/help.html`).
+    name: String,
+    /// From 1.
+    line: usize,
+    /// From 1, in characters.
+    column: usize,
+    /// Characters under the caret.
+    len: usize,
+}
 
 /// A Tera error as a diagnostic. `shown` maps a template's name
 /// (`partials/help.html`) to the path shown to the user (the project's
@@ -114,96 +134,60 @@ const TAGS_HINT: &str = "检查 {{ }} 和 {% %} 是否成对，每个 {% if %}�
 /// when Tera points at none.
 pub fn diagnostic(e: &tera::Error, shown: &BTreeMap<String, String>, fallback: &str) -> Diagnostic {
     use tera::ErrorKind as K;
-    let default_hint =
-        "检查模板里的 {{ }} 和 {% %} 是否成对，变量名是否写对（见用户手册“主题”一章）";
-    let file_of = |name: &str| shown.get(name).cloned();
-    let (file, line, column, len, what, hint, detail) = match e.kind() {
+    let file_of = |name: &str| shown.get(name).map_or(fallback, String::as_str);
+    let report = match e.kind() {
         K::SyntaxError(r) | K::RenderingError(r) => {
             let span = r.span();
-            let (what, hint) = explain(r.message())
-                .unwrap_or_else(|| (format!("模板出错：{}", r.message()), default_hint.into()));
-            let len = if span.start_line == span.end_line {
-                span.end_col.saturating_sub(span.start_col)
-            } else {
-                1
-            };
-            (
-                file_of(r.filename()).unwrap_or_else(|| fallback.to_string()),
-                span.start_line,
-                span.start_col + 1,
-                len,
-                what,
-                hint,
-                report_lines(&format!("{e:#}")),
-            )
+            Some(Report {
+                message: r.message().to_string(),
+                name: r.filename().to_string(),
+                line: span.start_line,
+                column: span.start_col + 1,
+                len: if span.start_line == span.end_line {
+                    span.end_col.saturating_sub(span.start_col)
+                } else {
+                    1
+                },
+            })
         }
         // Problems found when the templates are checked together (an
         // unknown filter, a block no parent has) come as Tera's reports
         // joined into one message: read the first.
-        K::Msg(text) if first_report(text).is_some() => {
-            let (message, name, line, column, len) = first_report(text).unwrap_or_default();
-            let (what, hint) = explain(&message)
-                .unwrap_or_else(|| (format!("模板出错：{message}"), default_hint.into()));
-            (
-                file_of(&name).unwrap_or_else(|| fallback.to_string()),
-                line,
-                column,
-                len,
-                what,
-                hint,
-                report_lines(text),
-            )
-        }
-        K::TemplateNotFound(name) => (
-            fallback.to_string(),
-            0,
-            0,
-            1,
-            format!("找不到模板 `{name}`"),
-            "模板放在主题的 templates/ 文件夹里；include 和 extends 里写的名字要和文件名一样，例如 \"partials/help.html\"".to_string(),
-            String::new(),
-        ),
+        K::Msg(text) => first_report(text),
+        _ => None,
+    };
+    if let Some(r) = report {
+        let (what, hint) = explain(&r.message)
+            .unwrap_or_else(|| (format!("模板出错：{}", r.message), DEFAULT_HINT.into()));
+        // Tera's lines of the template below what is wrong.
+        let message = format!("{what}\n{}", report_lines(&e.to_string()));
+        return Diagnostic::error(file_of(&r.name), r.line, r.column, message)
+            .with_len(r.len)
+            .with_hint(hint);
+    }
+    let (file, what, hint) = match e.kind() {
+        K::TemplateNotFound(name) => (fallback, format!("找不到模板 `{name}`"), NOT_FOUND_HINT),
         K::MissingParent { current, parent } => (
-            file_of(current).unwrap_or_else(|| fallback.to_string()),
-            0,
-            0,
-            1,
+            file_of(current),
             format!("模板 `{current}` 要继承的 `{parent}` 不存在"),
-            "检查 {% extends \"…\" %} 里的名字，例如 {% extends \"base.html\" %}".to_string(),
-            String::new(),
+            "检查 {% extends \"…\" %} 里的名字，例如 {% extends \"base.html\" %}",
         ),
         K::CircularExtend { tpl, .. } | K::CircularInclude { tpl, .. } => (
-            file_of(tpl).unwrap_or_else(|| fallback.to_string()),
-            0,
-            0,
-            1,
+            file_of(tpl),
             format!("模板 `{tpl}` 通过 extends 或 include 绕回了自己"),
-            "一个模板不能直接或间接地继承、包含它自己".to_string(),
-            String::new(),
+            "一个模板不能直接或间接地继承、包含它自己",
         ),
-        _ => (
-            fallback.to_string(),
-            0,
-            0,
-            1,
-            format!("模板出错：{e:#}"),
-            default_hint.to_string(),
-            String::new(),
-        ),
+        _ => (fallback, format!("模板出错：{e:#}"), DEFAULT_HINT),
     };
-    let message = if detail.is_empty() {
-        what
-    } else {
-        format!("{what}\n{detail}")
-    };
-    Diagnostic::error(&file, line, column, message)
-        .with_len(len)
-        .with_hint(hint)
+    Diagnostic::error(file, 0, 0, what).with_hint(hint)
 }
 
-/// The first of Tera's reports in `text`: its message, template name,
-/// line, column (from 1) and the length of its caret.
-fn first_report(text: &str) -> Option<(String, String, usize, usize, usize)> {
+/// What to check when Tera's message is not one [`explain`] knows.
+const DEFAULT_HINT: &str =
+    "检查模板里的 {{ }} 和 {% %} 是否成对，变量名是否写对（见用户手册“主题”一章）";
+
+/// The first of Tera's reports in `text`.
+fn first_report(text: &str) -> Option<Report> {
     let mut lines = text.lines();
     let message = lines.next()?.strip_prefix("error: ")?.to_string();
     let at = lines.next()?.trim_start().strip_prefix("--> ")?;
@@ -218,7 +202,13 @@ fn first_report(text: &str) -> Option<(String, String, usize, usize, usize)> {
             (carets > 0).then_some(carets)
         })
         .unwrap_or(1);
-    Some((message, name, line, column, len))
+    Some(Report {
+        message,
+        name,
+        line,
+        column,
+        len,
+    })
 }
 
 /// The template lines of Tera's report, without its English heading:
@@ -359,6 +349,11 @@ mod tests {
         let d = diagnostic(&e, &shown(), "templates/a.html");
         assert!(d.message.contains("nope.html"), "{}", d.message);
         assert!(!d.message.is_ascii(), "{}", d.message);
+        assert!(
+            d.message.starts_with("找不到模板 `nope.html`"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
