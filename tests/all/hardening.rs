@@ -16,15 +16,6 @@ fn lesson(title: &str, order: u32, extra: &str) -> String {
     )
 }
 
-/// A copy of the base fixture in a temp dir: (tempdir, project, out).
-fn base_project() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let project = tmp.path().join("project");
-    copy_tree(&fixture("base"), &project);
-    let out = tmp.path().join("site");
-    (tmp, project, out)
-}
-
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("xinyu")
 }
@@ -674,13 +665,11 @@ fn links_to_schemes_that_start_programs_are_refused_in_content_and_theme() {
     .unwrap();
     assert_eq!(build(&project, &out).0, 0);
     // A theme template is held to the same list.
-    let t = project.join("themes/default/templates/partials");
-    fs::create_dir_all(&t).unwrap();
-    fs::write(
-        t.join("help.html"),
+    write_template(
+        &project,
+        "partials/help.html",
         "<aside class=\"help\"><a href=\"search-ms:query=x\">找</a></aside>",
-    )
-    .unwrap();
+    );
     let (code, err) = build(&project, &out);
     assert_eq!(code, 1, "{err}");
     assert!(
@@ -985,18 +974,16 @@ fn media_and_pictures_from_the_web_are_errors_at_their_line_however_written() {
 #[test]
 fn a_theme_override_with_spaces_around_the_equals_sign_is_still_offline() {
     let (_tmp, project, out) = base_project();
-    let t = project.join("themes/default/templates");
-    fs::create_dir_all(&t).unwrap();
     let base = fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
-    fs::write(
-        t.join("base.html"),
-        base.replacen(
+    write_template(
+        &project,
+        "base.html",
+        &base.replacen(
             "</head>",
             "<script src = \"https://cdn.example.com/x.js\"></script></head>",
             1,
         ),
-    )
-    .unwrap();
+    );
     let (code, err) = build(&project, &out);
     assert_eq!(code, 1, "{err}");
     // Named in the file that was edited, at its line, once.

@@ -307,17 +307,13 @@ fn a_project_theme_overrides_single_files() {
 fn a_theme_looping_over_a_table_gives_the_same_page_every_build() {
     // Tera keeps a table in a hash map; without a fixed order each build
     // would list `t`'s labels and `site`'s fields in a new order.
-    let tmp = tempfile::tempdir().unwrap();
-    let project = tmp.path().join("p");
-    copy_tree(&fixture("base"), &project);
-    let partials = project.join("themes/default/templates/partials");
-    fs::create_dir_all(&partials).unwrap();
-    fs::write(
-        partials.join("help.html"),
+    let (tmp, project, _) = base_project();
+    write_template(
+        &project,
+        "partials/help.html",
         "<p id=\"t\">{% for k, v in t %}{{ k }} {% endfor %}</p>\
          <p id=\"site\">{% for k, v in site %}{{ k }} {% endfor %}</p>",
-    )
-    .unwrap();
+    );
     let pages: Vec<String> = (0..2)
         .map(|i| {
             let out = tmp.path().join(format!("site{i}"));
@@ -346,19 +342,14 @@ fn a_theme_looping_over_a_table_gives_the_same_page_every_build() {
 
 #[test]
 fn a_broken_theme_template_is_reported_and_output_kept() {
-    let tmp = tempfile::tempdir().unwrap();
-    let project = tmp.path().join("p");
-    copy_tree(&fixture("base"), &project);
-    let out = tmp.path().join("site");
+    let (_tmp, project, out) = base_project();
     assert_eq!(build(&project, &out).0, 0);
     let before = snapshot_tree(&out);
-    let t = project.join("themes/default/templates");
-    fs::create_dir_all(&t).unwrap();
-    fs::write(
-        t.join("index.html"),
+    write_template(
+        &project,
+        "index.html",
         "{% extends \"base.html\" %}{% block content %}{{ oops {% endblock content %}",
-    )
-    .unwrap();
+    );
     let (code, err) = build(&project, &out);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("themes/default/templates/index.html"), "{err}");
@@ -367,20 +358,15 @@ fn a_broken_theme_template_is_reported_and_output_kept() {
 
 #[test]
 fn a_misspelt_name_in_a_shared_template_is_one_chinese_error_at_its_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let project = tmp.path().join("p");
-    copy_tree(&fixture("base"), &project);
-    let out = tmp.path().join("site");
+    let (_tmp, project, out) = base_project();
     assert_eq!(build(&project, &out).0, 0);
     let before = snapshot_tree(&out);
     // Every page includes the help box: one typo stops them all.
-    let t = project.join("themes/default/templates/partials");
-    fs::create_dir_all(&t).unwrap();
-    fs::write(
-        t.join("help.html"),
+    write_template(
+        &project,
+        "partials/help.html",
         "<aside class=\"help\">\n<p>{{ site.titel }}</p>\n</aside>",
-    )
-    .unwrap();
+    );
     let (code, err) = build(&project, &out);
     assert_eq!(code, 1, "{err}");
     assert_eq!(err.matches("错误：").count(), 1, "{err}");
@@ -397,13 +383,13 @@ fn a_misspelt_name_in_a_shared_template_is_one_chinese_error_at_its_line() {
 
 #[test]
 fn an_external_stylesheet_in_a_theme_fails_the_build() {
-    let tmp = tempfile::tempdir().unwrap();
-    let project = tmp.path().join("p");
-    copy_tree(&fixture("base"), &project);
-    let t = project.join("themes/default/templates/partials");
-    fs::create_dir_all(&t).unwrap();
-    fs::write(t.join("help.html"), "<aside class=\"help\"><link rel=\"stylesheet\" href=\"https://cdn.example.com/x.css\"></aside>").unwrap();
-    let (code, err) = build(&project, &tmp.path().join("site"));
+    let (_tmp, project, out) = base_project();
+    write_template(
+        &project,
+        "partials/help.html",
+        "<aside class=\"help\"><link rel=\"stylesheet\" href=\"https://cdn.example.com/x.css\"></aside>",
+    );
+    let (code, err) = build(&project, &out);
     assert_eq!(code, 1);
     assert!(err.contains("https://cdn.example.com/x.css"), "{err}");
 }

@@ -9,6 +9,23 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once, OnceLock};
 
+/// A copy of the base fixture in a temp dir: (tempdir, project, out).
+pub fn base_project() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("project");
+    copy_tree(&fixture("base"), &project);
+    let out = tmp.path().join("site");
+    (tmp, project, out)
+}
+
+/// Writes `text` as the project's override of the theme template `name`
+/// (`partials/help.html`), with its folders.
+pub fn write_template(project: &Path, name: &str, text: &str) {
+    let path = project.join("themes/default/templates").join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
