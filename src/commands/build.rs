@@ -34,7 +34,7 @@ pub fn run(
     // A build killed mid-swap left only the old copy: put it back first,
     // so the site is there whatever this build finds.
     if let Err(e) = crate::writer::recover(out) {
-        super::report_io(&e);
+        super::report_io(&e, super::Place::Out);
         return FAILED;
     }
     let gate = gate::open(
@@ -142,7 +142,7 @@ pub fn run(
         }
         Err(Failure::Io(e)) => {
             super::report(&diags, &gate.sources);
-            super::report_io(&e);
+            super::report_io(&e, super::Place::Out);
             eprintln!("生成失败；原来的输出没有改动。");
             FAILED
         }

@@ -35,7 +35,8 @@ fn password(new: bool) -> Result<String, String> {
         ));
     }
     let ask = |prompt: &str| {
-        rpassword::prompt_password(prompt).map_err(|e| format!("无法读取密码\u{FF1A}{e}"))
+        rpassword::prompt_password(prompt)
+            .map_err(|e| format!("无法读取密码\u{FF1A}{}", crate::diagnostic::io_text(&e)))
     };
     if !new {
         return ask("私钥的密码（输入时屏幕上不显示）\u{FF1A}");
@@ -92,7 +93,7 @@ pub fn run(dir: &Path, no_password: bool) -> i32 {
     let written = crate::writer::create_private(&secret, keys.secret.as_bytes())
         .and_then(|()| crate::writer::create(&public, keys.public.as_bytes()));
     if let Err(e) = written {
-        super::report_io(&e);
+        super::report_io(&e, super::Place::Keys);
         return 1;
     }
     if no_password {

@@ -113,23 +113,43 @@ pub fn report(diags: &Diagnostics, sources: &crate::diagnostic::Sources) {
     eprintln!("{e} 个错误\u{FF0C}{w} 个警告");
 }
 
+/// Where a command writes, as its hints name it: what a teacher changes
+/// to write somewhere else.
+#[derive(Clone, Copy)]
+pub enum Place {
+    /// A site, packs or PDFs: `--out` chooses another folder.
+    Out,
+    /// `keygen`'s key folder, its one argument.
+    Keys,
+}
+
 /// Prints an I/O failure with a plain-words hint for the causes a teacher
 /// can fix: a full disk, a read-only folder or USB stick, missing rights.
-pub fn report_io(e: &anyhow::Error) {
+pub fn report_io(e: &anyhow::Error, place: Place) {
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem, StorageFull};
     eprintln!("错误：{}", crate::diagnostic::error_text(e));
     let kind = e
         .chain()
         .find_map(|c| c.downcast_ref::<std::io::Error>())
         .map(std::io::Error::kind);
-    let hint = match kind {
-        Some(std::io::ErrorKind::StorageFull) => {
+    let hint = match (kind, place) {
+        (Some(StorageFull), Place::Out) => {
             "磁盘（或 U 盘）空间不够了\u{FF1A}请清理出空间，或用 --out 换到空间更大的位置"
         }
-        Some(std::io::ErrorKind::ReadOnlyFilesystem) => {
+        (Some(StorageFull), Place::Keys) => {
+            "磁盘（或 U 盘）空间不够了\u{FF1A}请清理出空间，或把密钥文件夹放到空间更大的位置"
+        }
+        (Some(ReadOnlyFilesystem), Place::Out) => {
             "这个位置是只读的（例如写保护的 U 盘或光盘）\u{FF1A}请用 --out 换一个可以写入的文件夹"
         }
-        Some(std::io::ErrorKind::PermissionDenied) => {
+        (Some(ReadOnlyFilesystem), Place::Keys) => {
+            "这个位置是只读的（例如写保护的 U 盘或光盘）\u{FF1A}请把密钥文件夹放到可以写入的位置"
+        }
+        (Some(PermissionDenied), Place::Out) => {
             "没有写入这个文件夹的权限\u{FF1A}请用 --out 换到自己的文件夹，或请管理员开放权限"
+        }
+        (Some(PermissionDenied), Place::Keys) => {
+            "没有写入这个文件夹的权限\u{FF1A}请把密钥文件夹放到自己的文件夹里，或请管理员开放权限"
         }
         _ => return,
     };

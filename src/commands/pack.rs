@@ -164,7 +164,7 @@ pub fn run(project: &Path, out: &Path, filter: &Filter) -> i32 {
             return super::build::FAILED;
         }
         Err(Failure::Io(e)) => {
-            super::report_io(&e);
+            super::report_io(&e, super::Place::Out);
             return super::build::FAILED;
         }
     };

@@ -161,16 +161,22 @@ pub fn run(project: &Path, out: &Path, o: &Options) -> i32 {
     // A PDF takes the browser a second or two: show how far it has got.
     let bar = super::progress(jobs.len(), "生成 PDF");
     for (name, html, stamp) in &jobs {
-        let result = crate::print::to_pdf(&browser, html, stamp)
-            .and_then(|pdf| folder.put(name, &pdf).map(|_| pdf.len()));
-        match result {
-            Ok(n) => bar.suspend(|| println!("{name}  {n} 字节")),
+        let pdf = match crate::print::to_pdf(&browser, html, stamp) {
+            Ok(pdf) => pdf,
             Err(e) => {
                 bar.finish_and_clear();
                 eprintln!("错误：{}", crate::diagnostic::error_text(&e));
                 return super::build::FAILED;
             }
+        };
+        // Writing it can fail for reasons the teacher can fix (a full or
+        // read-only USB stick): those get report_io's hint.
+        if let Err(e) = folder.put(name, &pdf) {
+            bar.finish_and_clear();
+            super::report_io(&e, super::Place::Out);
+            return super::build::FAILED;
         }
+        bar.suspend(|| println!("{name}  {} 字节", pdf.len()));
         bar.inc(1);
     }
     bar.finish_and_clear();

@@ -51,7 +51,17 @@ pub fn run(project: &Path, o: &Options) -> i32 {
     let _debouncer = match watched {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("错误：无法监视项目文件夹\u{FF1A}{e}（可以试试 --poll）");
+            eprintln!(
+                "错误：无法监视项目文件夹 {}\u{FF1A}{}",
+                project.display(),
+                watch_text(&e)
+            );
+            let hint = if matches!(e.kind, notify::ErrorKind::PathNotFound) {
+                "请检查文件夹的名字和位置\u{FF0C}例如 xinyu serve curriculum"
+            } else {
+                "可以试试 --poll\u{FF08}每半秒查看一次文件有没有改动\u{FF09}"
+            };
+            eprintln!("  = 提示\u{FF1A}{hint}");
             return 1;
         }
     };
@@ -127,7 +137,7 @@ pub fn run(project: &Path, o: &Options) -> i32 {
         tokio::select! {
             () = stop.notified() => None,
             why = server => Some(match why {
-                Ok(e) => e.to_string(),
+                Ok(e) => crate::diagnostic::io_text(&e),
                 Err(e) => e.to_string(),
             }),
         }
@@ -149,6 +159,25 @@ pub fn run(project: &Path, o: &Options) -> i32 {
 }
 
 type Watching = Box<dyn std::any::Any + Send>;
+
+/// Why the file watcher could not start, in Chinese: the system's own
+/// error through `io_text`, the common limits in words.
+fn watch_text(e: &notify::Error) -> String {
+    use notify::ErrorKind as K;
+    let what = match &e.kind {
+        K::Io(io) => crate::diagnostic::io_text(io),
+        K::PathNotFound => "找不到这个文件夹".to_string(),
+        K::MaxFilesWatch => {
+            "系统允许同时监视的文件数用完了\u{FF08}Linux 上可以调大 fs.inotify.max_user_watches\u{FF09}"
+                .to_string()
+        }
+        _ => e.to_string(),
+    };
+    match e.paths.first() {
+        Some(p) => format!("{}\u{FF1A}{what}", p.display()),
+        None => what,
+    }
+}
 
 fn watch(
     project: &Path,
@@ -315,6 +344,17 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_watcher_that_cannot_start_says_why_in_chinese() {
+        let gone = notify::Error::path_not_found().add_path(std::path::PathBuf::from("/p/课程"));
+        assert_eq!(watch_text(&gone), "/p/课程\u{FF1A}找不到这个文件夹");
+        let denied = notify::Error::io(std::io::Error::from_raw_os_error(13));
+        assert_eq!(watch_text(&denied), "没有权限（系统错误 13）");
+        let full = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        assert!(watch_text(&full).contains("fs.inotify.max_user_watches"));
+        assert!(!watch_text(&full).contains("limit"));
+    }
 
     #[test]
     fn editor_temp_files_and_outputs_do_not_trigger_rebuilds() {

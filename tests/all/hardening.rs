@@ -477,32 +477,60 @@ fn a_chmod_read_only_output_folder_gives_a_clear_message() {
     let parent = tmp.path().join("locked");
     fs::create_dir_all(&parent).unwrap();
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
-    let mut cmd = Command::new(bin());
-    // Root ignores permission bits: then the build runs as `nobody`, from a
-    // copy of the binary it can reach.
+    // Root ignores permission bits: then the commands run as `nobody`,
+    // from a copy of the binary it can reach.
     let probe = parent.join("probe");
-    if fs::write(&probe, b"x").is_ok() {
+    let as_nobody = fs::write(&probe, b"x").is_ok();
+    let program = if as_nobody {
         fs::remove_file(&probe).unwrap();
         let copy = tmp.path().join("xinyu");
         fs::copy(bin(), &copy).unwrap();
-        cmd = Command::new(copy);
-        cmd.uid(65534).gid(65534);
-    }
+        copy
+    } else {
+        bin()
+    };
+    let run = |args: &[&std::ffi::OsStr]| {
+        let mut cmd = Command::new(&program);
+        if as_nobody {
+            cmd.uid(65534).gid(65534);
+        }
+        cmd.args(args)
+            .output()
+            .expect("run xinyu (as nobody when root)")
+    };
     let out = parent.join("site");
-    let o = cmd
-        .arg("build")
-        .arg(&project)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run the build (as nobody when root)");
-    let err = String::from_utf8_lossy(&o.stderr);
+    let keys = parent.join("keys");
+    let built = run(&[
+        "build".as_ref(),
+        project.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let keygen = run(&[
+        "keygen".as_ref(),
+        keys.as_os_str(),
+        "--no-password".as_ref(),
+    ]);
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(o.status.code(), Some(1), "{err}");
+
+    let err = String::from_utf8_lossy(&built.stderr);
+    assert_eq!(built.status.code(), Some(1), "{err}");
     assert!(err.contains("没有权限（系统错误 13）"), "{err}");
+    assert!(
+        err.contains("提示：没有写入这个文件夹的权限：请用 --out 换到自己的文件夹"),
+        "{err}"
+    );
     assert!(!err.contains("Permission denied"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(!out.exists());
+
+    // keygen has no --out: its hint names the key folder instead.
+    let err = String::from_utf8_lossy(&keygen.stderr);
+    assert_eq!(keygen.status.code(), Some(1), "{err}");
+    assert!(err.contains("没有权限（系统错误 13）"), "{err}");
+    assert!(err.contains("请把密钥文件夹放到自己的文件夹里"), "{err}");
+    assert!(!err.contains("--out"), "{err}");
+    assert!(!keys.exists());
 }
 
 #[test]

@@ -787,3 +787,26 @@ fn only_requests_addressed_to_this_preview_are_answered() {
     );
     assert_eq!(status_of(&r), 403, "{r}");
 }
+
+#[test]
+fn a_project_folder_that_is_not_there_is_named_with_what_to_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("我的课程");
+    let o = Command::new(assert_cmd::cargo::cargo_bin("xinyu"))
+        .arg("serve")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "无法监视项目文件夹 {}：找不到这个文件夹",
+            missing.display()
+        )),
+        "{err}"
+    );
+    // Polling would not find it either: the hint says what to check.
+    assert!(err.contains("请检查文件夹的名字和位置"), "{err}");
+    assert!(!err.contains("--poll") && !err.contains("No path"), "{err}");
+}
