@@ -18,7 +18,10 @@
 # own work (load, plan, render the pages to print), not Chromium's.
 #
 # Environment:
-#   XINYU_BIN     use this xinyu binary instead of `cargo build --release`
+#   XINYU_BIN     use this xinyu binary instead of building one
+#   PGO=0         build with plain `cargo build --release` instead of
+#                 bench/pgo.sh (profile-guided optimisation, the default since
+#                 the eighth round of issue 20: the binary to hand to schools)
 #   XINYU_BEFORE  a second xinyu binary (e.g. built from the commit before a
 #                 change), measured as its own tool in the same run: the build
 #                 as `xinyu-before` (in the alternation with xinyu, Hugo and
@@ -94,10 +97,13 @@ fi
 if [ -n "${XINYU_BIN:-}" ]; then
   XINYU=$XINYU_BIN
   log "using XINYU_BIN=$XINYU (not rebuilt)"
-else
+elif [ "${PGO:-1}" = 0 ]; then
   log "cargo build --release"
   (cd "$ROOT" && cargo build --release --quiet)
   XINYU="$ROOT/target/release/xinyu"
+else
+  log "bench/pgo.sh (the release build with profile-guided optimisation)"
+  XINYU=$("$HERE/pgo.sh")
 fi
 XINYU_BEFORE=${XINYU_BEFORE:-}
 if [ -n "$XINYU_BEFORE" ]; then
