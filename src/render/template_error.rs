@@ -1,7 +1,9 @@
 //! Tera's errors as diagnostics a theme author can act on: the template
 //! file and the place Tera points at, what is wrong in Chinese (for the
 //! mistakes people make: a misspelt variable or field, an unknown filter,
-//! an unclosed tag, a missing template), and the lines of the template
+//! a filter's missing or unseparated arguments, an unclosed tag, a missing
+//! template, `+` on text, `list.0` for `list[0]`, `super()` outside a
+//! block), and the lines of the template
 //! from Tera's own report. One mistake in a shared template breaks every
 //! page that uses it; [`fold`] reports it once, naming the first page.
 //!
@@ -28,6 +30,19 @@ fn kind(name: &str) -> &str {
         "array" => "列表",
         "none" | "undefined" => "空值",
         other => other,
+    }
+}
+
+/// A token Tera's parser names, as a theme author would call it.
+fn token(name: &str) -> String {
+    match name {
+        "identifier" => "名字".into(),
+        "integer" => "整数".into(),
+        "float" => "小数".into(),
+        "string" => "文字".into(),
+        "bool" => "是或否".into(),
+        // A symbol, which Tera quotes: `,` `%}`.
+        other => format!(" {other}"),
     }
 }
 
@@ -94,6 +109,49 @@ fn explain(message: &str) -> Option<(String, String)> {
             }),
             (re(r"^Unexpected end of input$"), |_| {
                 ("模板在这里没写完就结束了".into(), TAGS_HINT.into())
+            }),
+            (re(r"^Found (.+?) but expected identifier\.$"), |c| {
+                (
+                    format!("模板的写法不对：这里要写一个名字，不能是{}", token(&c[1])),
+                    "点号后面要写名字\u{FF1B}取列表里的第几项用方括号，例如 hotlines[0].name"
+                        .into(),
+                )
+            }),
+            (re(r"^Found .+? but expected ,\.$"), |_| {
+                (
+                    "模板的写法不对：这里少了一个逗号".into(),
+                    "括号里的几个参数之间要用英文逗号隔开，例如 truncate(length=20, end=\"…\")"
+                        .into(),
+                )
+            }),
+            (re(r"^Missing keyword argument `(.+?)`$"), |c| {
+                (
+                    format!("少了参数 `{}`", &c[1]),
+                    format!(
+                        "在过滤器或函数后面的括号里写上 {}=…\u{FF0C}参数名要一字不差",
+                        &c[1]
+                    ),
+                )
+            }),
+            (
+                re(r"^`(.+?)` requires both operands to be numbers, found `(.+?)` and `(.+?)`$"),
+                |c| {
+                    (
+                        format!(
+                            "`{}` 两边都要是数字，这里是{}和{}",
+                            &c[1],
+                            kind(&c[2]),
+                            kind(&c[3])
+                        ),
+                        "要把文字接起来，用 ~，例如 {{ site.title ~ \"（示范）\" }}".into(),
+                    )
+                },
+            ),
+            (re(r"^super\(\) called outside of a block$"), |_| {
+                (
+                    "super() 只能写在 {% block %} 里".into(),
+                    "super() 取的是上一级模板里同名 block 的内容\u{FF1B}把它挪到 {% block 名字 %} 和 {% endblock %} 之间".into(),
+                )
             }),
             (re(r"^Iteration not possible on type `(.+?)`$"), |c| {
                 (
@@ -334,6 +392,20 @@ mod tests {
                 "{% for x in 3 %}{% endfor %}",
                 "这个值（数字）不能用 {% for %} 逐项列出",
             ),
+            (
+                "{{ hotlines.0.name }}",
+                "模板的写法不对：这里要写一个名字，不能是小数",
+            ),
+            (
+                "{{ site.title | truncate(length=5 end=\"x\") }}",
+                "模板的写法不对：这里少了一个逗号",
+            ),
+            ("{{ site.title | truncate }}", "少了参数 `length`"),
+            (
+                "{{ site.title + 1 }}",
+                "`+` 两边都要是数字，这里是文字和数字",
+            ),
+            ("{{ super() }}", "super() 只能写在 {% block %} 里"),
         ];
         for (source, said) in cases {
             let e = error_of(&[("partials/help.html", source)], "partials/help.html");
