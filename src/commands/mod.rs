@@ -123,6 +123,17 @@ pub enum Place {
     Keys,
 }
 
+impl Place {
+    /// How to write somewhere else, ending where the place goes:
+    /// "…换到" + "空间更大的位置".
+    fn move_to(self) -> &'static str {
+        match self {
+            Place::Out => "用 --out 换到",
+            Place::Keys => "把密钥文件夹放到",
+        }
+    }
+}
+
 /// Prints an I/O failure with a plain-words hint for the causes a teacher
 /// can fix: a full disk, a read-only folder or USB stick, missing rights.
 pub fn report_io(e: &anyhow::Error, place: Place) {
@@ -132,28 +143,22 @@ pub fn report_io(e: &anyhow::Error, place: Place) {
         .chain()
         .find_map(|c| c.downcast_ref::<std::io::Error>())
         .map(std::io::Error::kind);
-    let hint = match (kind, place) {
-        (Some(StorageFull), Place::Out) => {
-            "磁盘（或 U 盘）空间不够了\u{FF1A}请清理出空间，或用 --out 换到空间更大的位置"
-        }
-        (Some(StorageFull), Place::Keys) => {
-            "磁盘（或 U 盘）空间不够了\u{FF1A}请清理出空间，或把密钥文件夹放到空间更大的位置"
-        }
-        (Some(ReadOnlyFilesystem), Place::Out) => {
-            "这个位置是只读的（例如写保护的 U 盘或光盘）\u{FF1A}请用 --out 换一个可以写入的文件夹"
-        }
-        (Some(ReadOnlyFilesystem), Place::Keys) => {
-            "这个位置是只读的（例如写保护的 U 盘或光盘）\u{FF1A}请把密钥文件夹放到可以写入的位置"
-        }
-        (Some(PermissionDenied), Place::Out) => {
-            "没有写入这个文件夹的权限\u{FF1A}请用 --out 换到自己的文件夹，或请管理员开放权限"
-        }
-        (Some(PermissionDenied), Place::Keys) => {
-            "没有写入这个文件夹的权限\u{FF1A}请把密钥文件夹放到自己的文件夹里，或请管理员开放权限"
-        }
+    let (what, to) = match kind {
+        Some(StorageFull) => (
+            "磁盘（或 U 盘）空间不够了\u{FF1A}请清理出空间，或",
+            "空间更大的位置",
+        ),
+        Some(ReadOnlyFilesystem) => (
+            "这个位置是只读的（例如写保护的 U 盘或光盘）\u{FF1A}请",
+            "可以写入的位置",
+        ),
+        Some(PermissionDenied) => (
+            "没有写入这个文件夹的权限\u{FF1A}请",
+            "自己的文件夹里，或请管理员开放权限",
+        ),
         _ => return,
     };
-    eprintln!("  = 提示\u{FF1A}{hint}");
+    eprintln!("  = 提示\u{FF1A}{what}{}{to}", place.move_to());
 }
 
 /// Parses a `--band` value (slug or Chinese name); prints the usage error.
