@@ -270,7 +270,10 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
             .collect();
         Ok((base, done))
     };
-    let merge = |(base, done): Read, postings: &mut Vec<Shard>| -> anyhow::Result<()> {
+    let merge = |(base, done): Read,
+                 postings: &mut Vec<Shard>,
+                 spare: &mut Vec<Vec<u64>>|
+     -> anyhow::Result<()> {
         done.par_chunks(BLOCK)
             .enumerate()
             .try_for_each(|(k, block)| {
@@ -281,27 +284,34 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
                     format!("XINYU_TEXT({k},{});\n", script_json(&texts)),
                 )
             })?;
-        let buckets = Buckets::of(done.iter().map(|(_, t)| t), base as u32, shards);
+        let lists = std::mem::take(spare);
+        let buckets = Buckets::of(done.iter().map(|(_, t)| t), base as u32, shards, lists);
         postings
             .par_iter_mut()
             .enumerate()
             .for_each(|(n, shard)| shard.add(n, &buckets));
+        *spare = buckets.into_spare();
         Ok(())
     };
     // Each chunk is merged while the next one is read: the merge's steps
     // on one thread (regrouping by shard) then overlap with reading, which
     // keeps every core busy.
     let mut pending: Option<Read> = None;
+    let mut spare = Vec::new();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
         let (next, merged) = rayon::join(
             || read(c, chunk),
-            || pending.take().map_or(Ok(()), |p| merge(p, &mut postings)),
+            || {
+                pending
+                    .take()
+                    .map_or(Ok(()), |p| merge(p, &mut postings, &mut spare))
+            },
         );
         merged?;
         pending = Some(next?);
     }
     if let Some(p) = pending {
-        merge(p, &mut postings)?;
+        merge(p, &mut postings, &mut spare)?;
     }
     let chars: BTreeSet<char> = postings.iter().flat_map(Shard::chars).collect();
     let t2s = t2s_pairs(&chars);

@@ -6,7 +6,7 @@
 
 use super::is_cjk;
 use super::normalize::{Mapped, common_char, normalize};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
 /// A CJK character (its code point) or a pair of them (tagged with
@@ -36,6 +36,12 @@ fn key_chars(k: Key) -> (Option<char>, char) {
     }
 }
 
+/// Bits of a [`Key`]; the bits above hold a term's shard in [`DocTerms`]
+/// and its doc's place in the chunk in [`Buckets`], so each entry is one
+/// `u64` (half the memory a tagged pair took, and half the copying).
+const KEY_BITS: u32 = 43;
+const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
+
 fn key_text(k: Key) -> String {
     match key_chars(k) {
         (Some(a), b) => [a, b].into_iter().collect(),
@@ -58,7 +64,8 @@ fn key_shard(k: Key, shards: u32) -> u32 {
 /// reaches the output): what [`super::tokens`] gives, without a string per
 /// CJK term.
 pub(super) struct DocTerms {
-    keys: Vec<(u32, Key)>,
+    /// Each CJK term with its shard in the bits above [`KEY_BITS`].
+    keys: Vec<u64>,
     words: Vec<(u32, String)>,
 }
 
@@ -84,6 +91,7 @@ impl DocTerms {
                     Some(Mapped::One(m)) => t.push(m),
                     Some(Mapped::Many(m)) => m.chars().for_each(|m| t.push(m)),
                     None => {
+                        t.recycle();
                         let text = normalize(&parts.join(" "));
                         let mut t = Reader::new(text.len(), shards);
                         text.chars().for_each(|c| t.push(c));
@@ -98,6 +106,17 @@ impl DocTerms {
     }
 }
 
+thread_local! {
+    /// Each thread's set of terms seen and list of terms found, kept from
+    /// one doc to the next. Made afresh for every doc, they took new memory
+    /// each time, and the kernel zeroing it cost more than the set's work.
+    static SCRATCH: std::cell::Cell<(FxHashSet<Key>, Vec<u64>)> = Default::default();
+}
+
+/// A scratch set this much bigger than a doc needs is not kept: clearing
+/// it would cost more than it saves.
+const SCRATCH_SLACK: usize = 8;
+
 /// Reads a normalised text character by character into its [`DocTerms`].
 struct Reader {
     shards: u32,
@@ -105,12 +124,12 @@ struct Reader {
     /// Sized for the text up front: growing the set rehashed it several
     /// times per doc (a CJK character is three bytes and brings at most
     /// two new terms, and most are repeats).
-    seen: rustc_hash::FxHashSet<Key>,
+    seen: FxHashSet<Key>,
     /// The common characters as single terms are marked in a bitset, not
     /// hashed: half the set's inserts, and the set was the largest part of
     /// the index's time.
     common: [u64; COMMON_WORDS],
-    keys: Vec<(u32, Key)>,
+    keys: Vec<u64>,
     words: Vec<(u32, String)>,
     word: String,
     /// The previous character of the CJK run this one continues.
@@ -119,15 +138,34 @@ struct Reader {
 
 impl Reader {
     fn new(len: usize, shards: u32) -> Self {
+        let (mut seen, mut keys) = SCRATCH.take();
+        let want = len / 3;
+        if seen.capacity() > SCRATCH_SLACK * want.max(1024) {
+            seen = FxHashSet::default();
+        }
+        seen.clear();
+        seen.reserve(want);
+        keys.clear();
+        keys.reserve(want);
         Reader {
             shards,
-            seen: rustc_hash::FxHashSet::with_capacity_and_hasher(len / 3, Default::default()),
+            seen,
             common: [0; COMMON_WORDS],
-            keys: Vec::with_capacity(len / 3),
+            keys,
             words: Vec::new(),
             word: String::new(),
             prev: None,
         }
+    }
+
+    /// Gives the set and the list back to the thread for its next doc.
+    fn recycle(self) {
+        SCRATCH.set((self.seen, self.keys));
+    }
+
+    fn found(&mut self, k: Key) {
+        self.keys
+            .push(k | u64::from(key_shard(k, self.shards)) << KEY_BITS);
     }
 
     fn flush(&mut self) {
@@ -153,12 +191,12 @@ impl Reader {
                 _ => self.seen.insert(k),
             };
             if new {
-                self.keys.push((key_shard(k, self.shards), k));
+                self.found(k);
             }
             if let Some(p) = self.prev {
                 let k = bigram(p, c);
                 if self.seen.insert(k) {
-                    self.keys.push((key_shard(k, self.shards), k));
+                    self.found(k);
                 }
             }
             self.prev = Some(c);
@@ -173,12 +211,14 @@ impl Reader {
 
     fn finish(mut self) -> DocTerms {
         self.flush();
-        self.words.sort_unstable();
-        self.words.dedup();
-        DocTerms {
-            keys: self.keys,
-            words: self.words,
-        }
+        let mut words = std::mem::take(&mut self.words);
+        words.sort_unstable();
+        words.dedup();
+        // A copy of exactly the terms found: the list itself is sized for
+        // the text, most of which repeats.
+        let keys = self.keys.clone();
+        self.recycle();
+        DocTerms { keys, words }
     }
 }
 
@@ -206,27 +246,63 @@ fn is_word_char(c: char) -> bool {
 /// One chunk's terms regrouped by shard, each with its doc's id, in doc
 /// order: a shard then reads only its own terms, not every doc's list.
 pub(super) struct Buckets<'a> {
-    keys: Vec<Vec<(Key, u32)>>,
+    /// The first doc's id.
+    base: u32,
+    /// Per shard, each CJK term with its doc's place after `base` in the
+    /// bits above [`KEY_BITS`].
+    keys: Vec<Vec<u64>>,
     words: Vec<Vec<(&'a str, u32)>>,
 }
 
 impl<'a> Buckets<'a> {
-    /// The terms of `docs`, whose ids start at `base`.
-    pub(super) fn of(docs: impl Iterator<Item = &'a DocTerms>, base: u32, shards: u32) -> Self {
+    /// The terms of `docs`, whose ids start at `base`. The lists of
+    /// `spare` (an earlier chunk's, from [`Buckets::into_spare`]) are
+    /// filled again: a chunk's lists take tens of megabytes, and taking
+    /// them new for every chunk had the kernel zero them every time.
+    pub(super) fn of(
+        docs: impl Iterator<Item = &'a DocTerms> + Clone,
+        base: u32,
+        shards: u32,
+        spare: Vec<Vec<u64>>,
+    ) -> Self {
+        let shards = shards as usize;
+        let mut keys = spare;
+        keys.resize_with(shards, Vec::new);
+        keys.truncate(shards);
+        // Each list sized once, to what it will hold: growing them copied
+        // every list several times per chunk.
+        let mut counts = vec![0usize; shards];
+        for d in docs.clone() {
+            for k in &d.keys {
+                counts[(k >> KEY_BITS) as usize] += 1;
+            }
+        }
+        for (list, n) in keys.iter_mut().zip(counts) {
+            list.clear();
+            list.reserve_exact(n);
+        }
         let mut b = Buckets {
-            keys: vec![Vec::new(); shards as usize],
-            words: vec![Vec::new(); shards as usize],
+            base,
+            keys,
+            words: vec![Vec::new(); shards],
         };
         for (j, d) in docs.enumerate() {
-            let id = base + j as u32;
-            for (s, k) in &d.keys {
-                b.keys[*s as usize].push((*k, id));
+            // A chunk is at most `CHUNK` docs; a place has 21 bits.
+            debug_assert!(j < 1 << (64 - KEY_BITS));
+            let place = (j as u64) << KEY_BITS;
+            for k in &d.keys {
+                b.keys[(k >> KEY_BITS) as usize].push(k & KEY_MASK | place);
             }
             for (s, w) in &d.words {
-                b.words[*s as usize].push((w.as_str(), id));
+                b.words[*s as usize].push((w.as_str(), base + j as u32));
             }
         }
         b
+    }
+
+    /// The lists, for the next chunk's [`Buckets::of`].
+    pub(super) fn into_spare(self) -> Vec<Vec<u64>> {
+        self.keys
     }
 }
 
@@ -278,8 +354,9 @@ pub(super) struct Shard {
 impl Shard {
     /// Adds shard `n`'s terms of a chunk. Chunks must be added in order.
     pub(super) fn add(&mut self, n: usize, chunk: &Buckets) {
-        for (k, id) in &chunk.keys[n] {
-            self.keys.entry(*k).or_default().push(*id);
+        for e in &chunk.keys[n] {
+            let id = chunk.base + (e >> KEY_BITS) as u32;
+            self.keys.entry(e & KEY_MASK).or_default().push(id);
         }
         for (w, id) in &chunk.words[n] {
             match self.words.get_mut(*w) {
@@ -323,8 +400,11 @@ mod tests {
         let text = super::super::normalize("关爱自己，爱护同伴：3年级的ABC游戏。𠀀𠀁 x");
         for shards in [1, 7, 512] {
             let t = DocTerms::of(&text, shards);
-            let mut got: Vec<(u32, String)> =
-                t.keys.iter().map(|(s, k)| (*s, key_text(*k))).collect();
+            let mut got: Vec<(u32, String)> = t
+                .keys
+                .iter()
+                .map(|k| ((k >> KEY_BITS) as u32, key_text(k & KEY_MASK)))
+                .collect();
             got.extend(t.words.iter().cloned());
             got.sort();
             let mut want: Vec<(u32, String)> = super::super::tokens(&text)
@@ -386,8 +466,15 @@ mod tests {
         let mut all = BTreeMap::new();
         for n in 0..shards {
             let mut s = Shard::default();
-            s.add(n as usize, &Buckets::of(terms[..1].iter(), 0, shards));
-            s.add(n as usize, &Buckets::of(terms[1..].iter(), 1, shards));
+            s.add(
+                n as usize,
+                &Buckets::of(terms[..1].iter(), 0, shards, Vec::new()),
+            );
+            let first = Buckets::of(terms[..1].iter(), 0, shards, Vec::new()).into_spare();
+            s.add(
+                n as usize,
+                &Buckets::of(terms[1..].iter(), 1, shards, first),
+            );
             for (term, ids) in s.into_sorted() {
                 assert_eq!(super::super::shard_of(&term, shards), n, "{term}");
                 all.insert(term, ids);
