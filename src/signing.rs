@@ -27,6 +27,23 @@ pub struct NewKeys {
     pub public_line: String,
 }
 
+/// What went wrong in minisign, in Chinese. Its own messages are English
+/// and its error keeps the cause private, so the kind decides the words.
+/// Key generation and signing work in memory: these are rare (no random
+/// numbers from the system, too little memory for scrypt).
+fn minisign_text(e: &minisign::PError) -> &'static str {
+    use minisign::ErrorKind as K;
+    match e.kind() {
+        K::RNG => "系统没有给出随机数\u{FF0C}请稍后再试\u{FF0C}或换一台电脑生成",
+        K::KDF => "用密码加密私钥时出错\u{FF0C}可能是内存不够\u{FF1B}请关掉其他程序后再试",
+        K::Io => "读写数据时出错\u{FF0C}请再试一次",
+        K::Encoding | K::EncryptedKey => "密钥的格式不对\u{FF0C}请用 xinyu keygen 重新生成",
+        K::Generate | K::Sign | K::Verify | K::Hash | K::Misc => {
+            "签名程序内部出错\u{FF0C}请再试一次\u{FF1B}仍不行请把这条消息发给维护 xinyu 的同事"
+        }
+    }
+}
+
 /// A new key pair; with `password`, the secret key is encrypted with it
 /// (scrypt, as minisign does).
 pub fn generate(password: Option<&str>) -> anyhow::Result<NewKeys> {
@@ -34,17 +51,17 @@ pub fn generate(password: Option<&str>) -> anyhow::Result<NewKeys> {
         Some(p) => KeyPair::generate_encrypted_keypair(Some(p.to_string())),
         None => KeyPair::generate_unencrypted_keypair(),
     }
-    .map_err(|e| anyhow::anyhow!("无法生成密钥\u{FF1A}{e}"))?;
+    .map_err(|e| anyhow::anyhow!("无法生成密钥\u{FF1A}{}", minisign_text(&e)))?;
     let public_line = kp.pk.to_base64();
     let public = kp
         .pk
         .to_box()
-        .map_err(|e| anyhow::anyhow!("无法生成公钥\u{FF1A}{e}"))?
+        .map_err(|e| anyhow::anyhow!("无法生成公钥\u{FF1A}{}", minisign_text(&e)))?
         .into_string();
     let secret = kp
         .sk
         .to_box(Some("xinyu secret key: keep it off every site and pack"))
-        .map_err(|e| anyhow::anyhow!("无法生成私钥\u{FF1A}{e}"))?
+        .map_err(|e| anyhow::anyhow!("无法生成私钥\u{FF1A}{}", minisign_text(&e)))?
         .into_string();
     Ok(NewKeys {
         secret,
@@ -121,7 +138,7 @@ impl Signer {
             Some(&trusted),
             Some(UNTRUSTED),
         )
-        .map_err(|e| anyhow::anyhow!("无法签名 {name}\u{FF1A}{e}"))?;
+        .map_err(|e| anyhow::anyhow!("无法签名 {name}\u{FF1A}{}", minisign_text(&e)))?;
         Ok(sig.into_string().into_bytes())
     }
 }
@@ -212,6 +229,29 @@ pub fn refuse_secret_key(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minisign_failures_are_told_in_chinese() {
+        use minisign::{ErrorKind as K, PError};
+        for kind in [
+            K::Generate,
+            K::Sign,
+            K::Io,
+            K::KDF,
+            K::RNG,
+            K::Encoding,
+            K::Misc,
+        ] {
+            let text = minisign_text(&PError::new(kind, "passwords don't match!"));
+            assert!(!text.contains("password") && !text.is_empty(), "{text}");
+            assert!(
+                text.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
+                "{text}"
+            );
+        }
+        let rng = minisign_text(&PError::new(K::RNG, "getrandom"));
+        assert!(rng.contains("随机数"), "{rng}");
+    }
 
     #[test]
     fn a_signature_checks_and_names_its_file() {

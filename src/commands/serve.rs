@@ -127,7 +127,8 @@ pub fn run(project: &Path, o: &Options) -> i32 {
         let stop = Arc::clone(&stop);
         if let Err(e) = ctrlc::set_handler(move || stop.notify_one()) {
             eprintln!(
-                "警告\u{FF1A}无法接管 Ctrl+C\u{FF08}{e}\u{FF09}\u{FF1B}结束预览后临时文件夹可能留在系统临时目录里"
+                "警告\u{FF1A}无法接管 Ctrl+C\u{FF08}{}\u{FF09}\u{FF1B}结束预览后临时文件夹可能留在系统临时目录里",
+                ctrlc_text(&e)
             );
         }
     }
@@ -138,7 +139,8 @@ pub fn run(project: &Path, o: &Options) -> i32 {
             () = stop.notified() => None,
             why = server => Some(match why {
                 Ok(e) => crate::diagnostic::io_text(&e),
-                Err(e) => e.to_string(),
+                Err(e) if e.is_panic() => "预览服务的程序出了内部错误".to_string(),
+                Err(_) => "预览服务被意外取消了".to_string(),
             }),
         }
     });
@@ -171,11 +173,24 @@ fn watch_text(e: &notify::Error) -> String {
             "系统允许同时监视的文件数用完了\u{FF08}Linux 上可以调大 fs.inotify.max_user_watches\u{FF09}"
                 .to_string()
         }
-        _ => e.to_string(),
+        // notify's own words for these are English.
+        K::Generic(_) | K::InvalidConfig(_) | K::WatchNotFound => {
+            "系统不让监视文件的变化\u{FF08}可以加 --poll 改为每隔一会儿检查一次\u{FF09}".to_string()
+        }
     };
     match e.paths.first() {
         Some(p) => format!("{}\u{FF1A}{what}", p.display()),
         None => what,
+    }
+}
+
+/// Why Ctrl+C could not be taken over, in Chinese (ctrlc's own words are
+/// English).
+fn ctrlc_text(e: &ctrlc::Error) -> String {
+    match e {
+        ctrlc::Error::System(io) => crate::diagnostic::io_text(io),
+        ctrlc::Error::MultipleHandlers => "已经有别的处理程序接管了它".to_string(),
+        ctrlc::Error::NoSuchSignal(_) => "这个系统没有这个信号".to_string(),
     }
 }
 
@@ -354,6 +369,33 @@ mod tests {
         let full = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
         assert!(watch_text(&full).contains("fs.inotify.max_user_watches"));
         assert!(!watch_text(&full).contains("limit"));
+    }
+
+    #[test]
+    fn watcher_and_ctrl_c_failures_have_no_english() {
+        let generic = notify::Error::generic("Input watch (inotify_init) failed");
+        assert!(
+            watch_text(&generic).contains("--poll"),
+            "{}",
+            watch_text(&generic)
+        );
+        let cases = [
+            ctrlc_text(&ctrlc::Error::MultipleHandlers),
+            ctrlc_text(&ctrlc::Error::System(std::io::Error::from_raw_os_error(13))),
+            watch_text(&generic),
+            watch_text(&notify::Error::new(notify::ErrorKind::WatchNotFound)),
+        ];
+        for text in cases {
+            // Their own words: "Input watch (inotify_init) failed", "Ctrl-C
+            // signal handler already registered", "Permission denied".
+            for english in ["failed", "handler", "watch", "denied", "Watch"] {
+                assert!(!text.contains(english), "{text}");
+            }
+            assert!(
+                text.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
+                "{text}"
+            );
+        }
     }
 
     #[test]
