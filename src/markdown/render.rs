@@ -113,10 +113,13 @@ pub fn render_sections_and_text(
     let mut para_is_line = Vec::new();
     // For each open link or image: was it dropped?
     let mut dropped: Vec<bool> = Vec::new();
+    let mut events = events;
     let n = events.len();
     let mut i = 0;
     while i < n {
-        let e = events[i].clone();
+        // Moved out, not cloned (a text the parser had to rewrite is a
+        // string of its own): only the events after this one are read ahead.
+        let e = std::mem::replace(&mut events[i], Event::SoftBreak);
         i += 1;
         match e {
             Event::Start(Tag::Heading {
