@@ -272,11 +272,16 @@ impl<'a> Buckets<'a> {
         // Each list sized once, to what it will hold: growing them copied
         // every list several times per chunk.
         let mut counts = vec![0usize; shards];
+        let mut n = 0usize;
         for d in docs.clone() {
+            n += 1;
             for k in &d.keys {
                 counts[(k >> KEY_BITS) as usize] += 1;
             }
         }
+        // A doc's place has the 21 bits above the key: a chunk holds
+        // `CHUNK` (1,024) docs.
+        assert!(n <= 1 << (64 - KEY_BITS), "{n} docs in one chunk");
         for (list, n) in keys.iter_mut().zip(counts) {
             list.clear();
             list.reserve_exact(n);
@@ -287,8 +292,6 @@ impl<'a> Buckets<'a> {
             words: vec![Vec::new(); shards],
         };
         for (j, d) in docs.enumerate() {
-            // A chunk is at most `CHUNK` docs; a place has 21 bits.
-            debug_assert!(j < 1 << (64 - KEY_BITS));
             let place = (j as u64) << KEY_BITS;
             for k in &d.keys {
                 b.keys[(k >> KEY_BITS) as usize].push(k & KEY_MASK | place);
