@@ -5,7 +5,7 @@
 //! Must not: decide what goes into a pack (`plan::packs` does).
 
 use super::archive::{self, Manifest, TermInfo};
-use super::pages::{self, Cx, downloads::PackListing};
+use super::pages::{self, Cx, downloads::PackListing, memo::Memo};
 use super::theme::Theme;
 use super::{Failure, Renderer};
 use crate::model::{Band, Curriculum, Date};
@@ -75,16 +75,18 @@ fn urls_of(c: &Curriculum, spec: &PackSpec) -> Urls {
 }
 
 /// Makes the zip of one pack: (its bytes, what the listings say of it).
+/// Bodies rendered for the run's other packs are taken from `memo`.
 pub fn make(
     root: &Path,
     plan: &Plan,
     r: &Renderer,
     spec: &PackSpec,
     browser: Option<&Path>,
+    memo: &Memo,
 ) -> Result<(Vec<u8>, MadePack), Failure> {
     let c = plan.c;
     let urls = urls_of(c, spec);
-    let cx = Cx::new(plan, &r.theme, &urls, true);
+    let cx = Cx::new(plan, &r.theme, &urls, true).with_memo(memo);
     let (mut pages, texts) = pages::pack::pages_of(&cx, spec);
     let docs = pages::search::docs(
         &cx,

@@ -10,7 +10,7 @@
 
 use super::pack::{self, MadePack};
 use super::pages::search::Item;
-use super::pages::{self, Cx, Page};
+use super::pages::{self, Cx, Page, memo::Memo};
 use super::{Failure, Renderer, feed};
 use crate::diagnostic::Diagnostic;
 use crate::model::Band;
@@ -195,7 +195,9 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
             a.and(b)
         },
         || -> Result<Vec<MadePack>, Failure> {
-            let one_pack = |i: &usize| make_pack(r, &sink, *i);
+            // One pack's bodies are mostly another's: rendered once.
+            let memo = Memo::default();
+            let one_pack = |i: &usize| make_pack(r, &sink, &memo, *i);
             let tried: Vec<Result<Option<MadePack>, Failure>> = if r.pdf_browser.is_some() {
                 // Each pack's PDFs start a browser: one at a time, up to
                 // the first that fails.
@@ -252,11 +254,11 @@ pub fn run(r: &Run, jobs: &[Job], out: &dyn Out) -> Result<Summary, Failure> {
 
 /// Makes pack `i` of the plan, hands its zip (and signature) to the
 /// output and reports it.
-fn make_pack(r: &Run, sink: &Sink, i: usize) -> Result<Option<MadePack>, Failure> {
+fn make_pack(r: &Run, sink: &Sink, memo: &Memo, i: usize) -> Result<Option<MadePack>, Failure> {
     let Some(spec) = r.plan.packs.get(i) else {
         return Ok(None);
     };
-    let (zip, mut m) = pack::make(r.root, r.plan, r.renderer, spec, r.pdf_browser)?;
+    let (zip, mut m) = pack::make(r.root, r.plan, r.renderer, spec, r.pdf_browser, memo)?;
     let path = (r.zip_path)(&m.id);
     sink.file(&path, &zip)?;
     if let Some(signer) = r.signer {

@@ -245,6 +245,51 @@ fn a_local_fact_reaches_the_pages_of_a_pack_as_text() {
 }
 
 #[test]
+fn a_meeting_in_several_packs_links_what_each_pack_carries() {
+    // September's meeting travels in both fortnights' packs; its link to
+    // the first fortnight's lesson leads somewhere only in the first. A
+    // body rendered once for all packs would carry one pack's link into
+    // the other (or drop it from both), whichever pack came first.
+    let (tmp, project, out) = base_project();
+    let meeting = project.join("meetings/autumn-09-hello.md");
+    let text = fs::read_to_string(&meeting).unwrap().replace(
+        "准备名字卡。",
+        "准备名字卡，复习[情绪气象站](../lessons/junior-high/01-emotion-weather.md)。",
+    );
+    fs::write(&meeting, text).unwrap();
+    let (code, err) = build(&project, &out);
+    assert_eq!(code, 0, "{err}");
+    let page = |pack: &str, rel: &str| {
+        let dir = tmp.path().join(pack);
+        if !dir.exists() {
+            unzip(&out.join(format!("packs/{pack}.zip")), &dir);
+        }
+        fs::read_to_string(dir.join(rel)).unwrap()
+    };
+    let link = "<a href=\"../lessons/junior-high.html\">情绪气象站</a>";
+    for pack in ["2026-autumn-s01", "2026-autumn-s01-junior-high"] {
+        for rel in ["meetings/m1.html", "meetings/m1.print.html"] {
+            assert!(page(pack, rel).contains(link), "{pack}/{rel}: no link");
+        }
+        assert!(
+            page(pack, "print/junior-high.html").contains("href=\"../lessons/junior-high.html\"")
+        );
+    }
+    for rel in ["meetings/m1.html", "meetings/m1.print.html"] {
+        let html = page("2026-autumn-s02-junior-high", rel);
+        assert!(
+            !html.contains("01-emotion-weather"),
+            "{rel}: link to a lesson the pack lacks"
+        );
+        assert!(!html.contains(link), "{rel}: another pack's link");
+        assert!(
+            page_text(&html).contains("复习情绪气象站。"),
+            "{rel}: link text lost"
+        );
+    }
+}
+
+#[test]
 fn the_same_input_gives_byte_identical_zips() {
     let tmp = tempfile::tempdir().unwrap();
     for run in ["a", "b"] {

@@ -16,13 +16,14 @@ pub mod index;
 pub mod lesson;
 pub mod lists;
 pub mod meeting;
+pub mod memo;
 pub mod nav;
 pub mod pack;
 pub mod search;
 pub mod slot_print;
 
 use super::theme::Theme;
-use crate::markdown::{self, RenderOptions, Section};
+use crate::markdown::{self, RenderOptions, Resolver, Section};
 use crate::model::{Band, Body, Curriculum, Date, Language, Lesson, Term};
 use crate::plan::Plan;
 use crate::plan::paths::{self, Urls, relative};
@@ -43,6 +44,8 @@ pub struct Cx<'a> {
     pub urls: &'a Urls,
     /// True when rendering a pack: no site navigation.
     pub pack: bool,
+    /// Bodies rendered for earlier packs of this run.
+    memo: Option<&'a memo::Memo>,
     /// (calendar id, band) pairs that have packs, hence "print this slot"
     /// pages; computed once, not per calendar page.
     printable: std::collections::BTreeSet<(String, u32, Band)>,
@@ -66,7 +69,17 @@ impl<'a> Cx<'a> {
             },
             urls,
             pack,
+            memo: None,
             printable,
+        }
+    }
+
+    /// This context, taking bodies rendered for other packs of the run
+    /// from `memo` (and leaving its own there for them).
+    pub fn with_memo(self, memo: &'a memo::Memo) -> Self {
+        Cx {
+            memo: Some(memo),
+            ..self
         }
     }
 
@@ -113,29 +126,45 @@ impl<'a> Cx<'a> {
         text: Option<&mut String>,
     ) -> Vec<SectionView> {
         let resolve = self.resolver(source, out);
-        let opts = RenderOptions {
-            roles,
-            resolve: Some(&resolve),
-            facts: Some(&self.c.settings.facts),
+        let render = |resolve: Resolver, text: Option<&mut String>| {
+            let opts = RenderOptions {
+                roles,
+                resolve: Some(resolve),
+                facts: Some(&self.c.settings.facts),
+            };
+            markdown::render_sections_and_text(&body.markdown, opts, text)
         };
-        markdown::render_sections_and_text(&body.markdown, opts, text)
-            .into_iter()
-            .map(SectionView::from)
-            .collect()
+        let sections = match self.memo {
+            None => render(&resolve, text),
+            Some(memo) => {
+                let (sections, plain) = memo.sections(source, &resolve, |resolve| {
+                    let mut plain = String::new();
+                    (render(resolve, Some(&mut plain)), plain)
+                });
+                if let Some(text) = text {
+                    *text = plain;
+                }
+                sections
+            }
+        };
+        sections.into_iter().map(SectionView::from).collect()
     }
 
     /// The 投影 blocks of a body, rendered for the page at `out`.
     fn projections(&self, body: &Body, source: &str, out: &str) -> Vec<markdown::Projection> {
         let resolve = self.resolver(source, out);
-        markdown::projections(
-            &body.markdown,
-            body.first_line,
-            RenderOptions {
+        let render = |resolve: Resolver| {
+            let opts = RenderOptions {
                 roles: None,
-                resolve: Some(&resolve),
+                resolve: Some(resolve),
                 facts: Some(&self.c.settings.facts),
-            },
-        )
+            };
+            markdown::projections(&body.markdown, body.first_line, opts)
+        };
+        match self.memo {
+            None => render(&resolve),
+            Some(memo) => memo.projections(source, &resolve, render),
+        }
     }
 }
 
