@@ -263,6 +263,15 @@ fn a_browser_that_cannot_search_says_so() {
     std::fs::write(out.join("old.html"), old).unwrap();
     let (dom, _) = chromium_load(&browser, &out.join("old.html"));
     assert!(shown(&dom), "hidden in a browser that cannot search");
+    // Nor a browser whose regular expressions lack Unicode classes.
+    let old = html.replacen(
+        "<head>",
+        "<head><script>window.RegExp = function () { throw new SyntaxError(\"u\"); };</script>",
+        1,
+    );
+    std::fs::write(out.join("old-regexp.html"), old).unwrap();
+    let (dom, _) = chromium_load(&browser, &out.join("old-regexp.html"));
+    assert!(shown(&dom), "hidden in a browser without Unicode classes");
 }
 
 #[test]
