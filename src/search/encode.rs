@@ -101,22 +101,25 @@ pub(super) fn gaps(ids: &[u32]) -> Vec<i64> {
 /// looking at bytes: only ASCII and the lead bytes 0xC2, 0xE1, 0xE2 and
 /// 0xE3 can start a Unicode space, and the few such spaces are matched on
 /// their bytes, so no character is decoded (Chinese characters start with
-/// 0xE4–0xE9 and are stepped over by a table lookup per byte).
+/// 0xE4–0xE9 and are stepped over whole, by one table lookup each).
 pub(super) fn squeeze(x: &str) -> String {
-    /// Bytes that may start a space: ASCII controls and space, and the
-    /// four lead bytes. No continuation byte (0x80–0xBF) is one, so a scan
-    /// may step one byte at a time and still only stop at characters.
-    const MAY_START_SPACE: [bool; 256] = {
-        let mut t = [false; 256];
+    /// For each byte that starts a character, how far to step over it; 0
+    /// for the bytes that may start a space: ASCII controls and space, and
+    /// the four lead bytes. The scan starts at a character and steps whole
+    /// characters, so it only ever looks at their first bytes.
+    const STEP: [u8; 256] = {
+        let mut t = [1u8; 256];
         let mut i = 0;
-        while i <= 0x20 {
-            t[i] = true;
+        while i < 256 {
+            t[i] = match i {
+                0..=0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3 => 0,
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            };
             i += 1;
         }
-        t[0xC2] = true;
-        t[0xE1] = true;
-        t[0xE2] = true;
-        t[0xE3] = true;
         t
     };
     let b = x.as_bytes();
@@ -144,9 +147,14 @@ pub(super) fn squeeze(x: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let from = i;
-        while i < b.len() && !MAY_START_SPACE[usize::from(b[i])] {
-            i += 1;
+        while i < b.len() {
+            let step = STEP[usize::from(b[i])];
+            if step == 0 {
+                break;
+            }
+            i += usize::from(step);
         }
+        // A `str` ends with a whole character, so the steps land on its end.
         if i > from {
             word.get_or_insert(from);
         }
@@ -165,7 +173,12 @@ pub(super) fn squeeze(x: &str) -> String {
             }
             None => {
                 word.get_or_insert(i);
-                i += 1;
+                // Over the whole character (、 and 。 start with 0xE3).
+                i += match b[i] {
+                    0xC2 => 2,
+                    0xE1..=0xE3 => 3,
+                    _ => 1,
+                };
             }
         }
     }
@@ -196,11 +209,13 @@ mod tests {
             "\u{E4}\u{C2}\u{A9}é…—“”、。\u{1680}\u{1681}\u{3001}".into(),
         ];
         texts.extend(spaces.iter().map(|s| format!("前{s}后{s}")));
-        // Every character whose UTF-8 starts like a space's, and its neighbours.
+        // Every character whose UTF-8 starts like a space's, and its
+        // neighbours; and characters of each length, stepped over whole.
         texts.extend(
             (0x80..0x4000)
+                .chain([0xFFFD, 0xFFFF, 0x10000, 0x20000, 0x1F600, 0x10FFFF])
                 .filter_map(char::from_u32)
-                .map(|c| format!("前{c}后 {c}")),
+                .map(|c| format!("前{c}后 {c}{c}\u{3000}a{c}")),
         );
         for t in texts {
             assert_eq!(
