@@ -469,15 +469,11 @@ mod tests {
         let mut all = BTreeMap::new();
         for n in 0..shards {
             let mut s = Shard::default();
-            s.add(
-                n as usize,
-                &Buckets::of(terms[..1].iter(), 0, shards, Vec::new()),
-            );
-            let first = Buckets::of(terms[..1].iter(), 0, shards, Vec::new()).into_spare();
-            s.add(
-                n as usize,
-                &Buckets::of(terms[1..].iter(), 1, shards, first),
-            );
+            // The second chunk fills the first one's lists again.
+            let first = Buckets::of(terms[..1].iter(), 0, shards, Vec::new());
+            s.add(n as usize, &first);
+            let second = Buckets::of(terms[1..].iter(), 1, shards, first.into_spare());
+            s.add(n as usize, &second);
             for (term, ids) in s.into_sorted() {
                 assert_eq!(super::super::shard_of(&term, shards), n, "{term}");
                 all.insert(term, ids);
