@@ -3,12 +3,14 @@
 //! Windows Notepad.
 
 use crate::diagnostic::Diagnostic;
+use std::borrow::Cow;
 
 /// A decoded text file.
 #[derive(Clone, Debug)]
-pub struct Decoded {
-    /// The text with BOM removed and line endings normalised to `\n`.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The text with BOM removed and line endings normalised to `\n`:
+    /// the bytes themselves when they are that already (no copy).
+    pub text: Cow<'a, str>,
     /// A warning when the file had to be converted from another encoding.
     pub warning: Option<Diagnostic>,
 }
@@ -18,13 +20,13 @@ pub struct Decoded {
 /// GBK) is converted with a warning; anything else is an error that says how
 /// to re-save the file. UTF-16 with a byte-order mark is converted with a
 /// warning too.
-pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
+pub fn decode<'a>(rel: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // simdutf8 says "valid" several times faster than std on Chinese text;
     // std runs only for a file that is not, to say where.
     let checked = simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes));
     let (text, warning) = match checked {
-        Ok(s) => (s.to_string(), None),
+        Ok(s) => (Cow::Borrowed(s), None),
         Err(utf8_err) => {
             // Notepad's "Unicode" is UTF-16 with a byte-order mark.
             let utf16 = if bytes.starts_with(b"\xFF\xFE") {
@@ -59,7 +61,7 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
                     text
                 };
                 return Ok(Decoded {
-                    text,
+                    text: Cow::Owned(text),
                     warning: Some(warning),
                 });
             }
@@ -85,11 +87,11 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
                 "文件是 GBK/GB18030 编码，已自动转换为 UTF-8 读取",
             )
             .with_hint(RESAVE_HINT);
-            (cow.into_owned(), Some(warning))
+            (Cow::Owned(cow.into_owned()), Some(warning))
         }
     };
     let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         text
     };

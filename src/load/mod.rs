@@ -166,7 +166,14 @@ pub fn load(root: &Path) -> Loaded {
 
     let mut c = Curriculum {
         settings: settings.clone().unwrap_or_default(),
-        lessons: vec![],
+        // Room for every lesson file up front: pushing one at a time grew
+        // the list a dozen times on a big project, each into fresh memory.
+        lessons: Vec::with_capacity(
+            files
+                .iter()
+                .filter(|(_, k)| matches!(k, Kind::Lesson(_)))
+                .count(),
+        ),
         meetings: vec![],
         handouts: vec![],
         guides: vec![],

@@ -395,12 +395,12 @@ fn flush(sections: &mut [Section], buf: &mut Vec<Event>) {
         let raw = buf.iter().any(|e| {
             matches!(e, Event::Html(h) | Event::InlineHtml(h) if ![LINE_OPEN, LINE_CLOSE, PROJECTION_OPEN].contains(&h.as_ref()) && !h.starts_with(MEDIA_OPEN))
         });
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, buf.drain(..));
         if raw {
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, buf.drain(..));
             last.html.push_str(&sanitize(&html));
         } else {
-            last.html.push_str(&html);
+            pulldown_cmark::html::push_html(&mut last.html, buf.drain(..));
         }
     }
 }
@@ -434,7 +434,11 @@ fn is_spoken_line(rest: &[Event], roles: &[String]) -> bool {
 pub fn slug(text: &str) -> String {
     let mut s = String::new();
     for c in text.trim().chars() {
-        if c.is_alphanumeric() {
+        if CJK.contains(&c) {
+            // Letters with no case: what the general test below gives,
+            // without its table searches for every Chinese character.
+            s.push(c);
+        } else if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
         } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') {
             s.push('-');
@@ -443,6 +447,10 @@ pub fn slug(text: &str) -> String {
     let s = s.trim_matches('-').to_string();
     if s.is_empty() { "section".into() } else { s }
 }
+
+/// CJK Unified Ideographs: every one is alphanumeric and its own lower
+/// case (a test checks each).
+const CJK: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
 
 fn unique_id(used: &mut BTreeMap<String, usize>, base: &str) -> String {
     let n = used.entry(base.to_string()).or_insert(0);
@@ -457,6 +465,18 @@ fn unique_id(used: &mut BTreeMap<String, usize>, base: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cjk_ideographs_are_slugged_as_the_general_rule_would() {
+        for c in CJK {
+            assert!(c.is_alphanumeric(), "{c:?}");
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+        assert_eq!(
+            slug("一、暖身导入：反口令（5分钟）"),
+            "一暖身导入反口令5分钟"
+        );
+    }
 
     #[test]
     fn sections_split_at_h2_with_ids_and_rewritten_links() {

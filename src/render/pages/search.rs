@@ -75,8 +75,9 @@ pub fn docs<'a>(
 ) -> Docs<'a> {
     let n = &cx.n;
     let t = |k: &str| n.theme.label("ui", k);
-    let mut list = Vec::new();
-    let mut sources = Vec::new();
+    let all = lessons.len() + meetings.len() + handouts.len() + guides.len();
+    let mut list = Vec::with_capacity(all);
+    let mut sources = Vec::with_capacity(all);
     for (k, l) in lessons.iter().enumerate() {
         let Some(u) = cx.url(&l.path) else { continue };
         let mut meta: Vec<String> = l.topics.clone();
