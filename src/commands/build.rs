@@ -37,13 +37,16 @@ pub fn run(
         super::report_io(&e, super::Place::Out);
         return FAILED;
     }
-    let gate = gate::open(
+    // Never dropped: the process ends right after this command, and
+    // freeing every lesson, body and source one by one took the last
+    // 13 ms of a 10,000-lesson build on one thread, after the summary.
+    let gate = std::mem::ManuallyDrop::new(gate::open(
         project,
         &Scope {
             release,
             ..Scope::default()
         },
-    );
+    ));
     let mut diags = gate.all();
     let Some(curriculum) = gate.usable() else {
         super::report(&diags, &gate.sources);
