@@ -81,7 +81,15 @@ pub fn render_sections_and_text(
     if let Some(text) = text {
         *text = super::plain::of_events(events.iter().map(|(e, _)| e));
     }
-    let events = merge_html_and_make_players(events.into_iter().map(|(e, _)| e), opts);
+    let special = |e: &Event| matches!(e, Event::Html(_) | Event::Start(Tag::Image { .. }));
+    let events: Vec<Event> = if events.iter().any(|(e, _)| special(e)) {
+        merge_html_and_make_players(events.into_iter().map(|(e, _)| e), opts)
+    } else {
+        // No raw HTML to merge and no image that may be a player (most
+        // bodies): the events as they are, collected into the list they
+        // already fill, not moved one by one into a new one.
+        events.into_iter().map(|(e, _)| e).collect()
+    };
     // First pass: heading texts, to give every heading an id.
     let mut ids = Vec::new();
     let mut used = BTreeMap::new();
