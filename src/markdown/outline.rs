@@ -19,6 +19,7 @@ use super::sanitize::{SAFE_SCHEMES, scheme};
 use super::{FW_COLON, Lines, events, protect_strong};
 use crate::model::{Body, LinkRef, LocalFacts, Text};
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Full-width brackets, as input methods type them around a heading's minutes.
@@ -181,18 +182,22 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
     let mut container_depth = 0usize;
     // State for speaker detection inside a top-level paragraph.
     #[derive(PartialEq)]
-    enum Sp {
+    // The name borrows from the events while it is one piece of text
+    // (nearly always): no string is made for each bold word.
+    enum Sp<'e> {
         Idle,
         ParaStart(usize),
-        InStrong(usize, String),
-        AfterStrong(usize, String),
+        InStrong(usize, Cow<'e, str>),
+        AfterStrong(usize, &'e str),
+        AfterOwned(usize, String),
     }
     let mut sp = Sp::Idle;
     // The text of the HTML block being read, and where each of its lines
     // starts: (offset in the text, offset in the body).
     let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
-    for (event, range) in filled.events {
-        match &event {
+    for (event, range) in &filled.events {
+        let range = range.clone();
+        match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((
                     heading_level(*level),
@@ -202,9 +207,14 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text, line)) = heading.take() {
+                    let trimmed = text.trim();
                     out.headings.push(Heading {
                         level,
-                        text: text.trim().to_string(),
+                        text: if trimmed.len() == text.len() {
+                            text
+                        } else {
+                            trimmed.to_string()
+                        },
                         line,
                     });
                 }
@@ -249,7 +259,7 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
             _ => {}
         }
         // Speaker lines: only paragraphs directly in the body.
-        match &event {
+        match event {
             Event::Start(
                 Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_),
             ) => container_depth += 1,
@@ -261,13 +271,17 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
             ) => container_depth = container_depth.saturating_sub(1),
             _ => {}
         }
-        sp = match (sp, &event) {
+        sp = match (sp, event) {
             (_, Event::Start(Tag::Paragraph)) if container_depth == 0 => Sp::ParaStart(range.start),
-            (Sp::ParaStart(at), Event::Start(Tag::Strong)) => Sp::InStrong(at, String::new()),
-            (Sp::InStrong(at, mut s), Event::Text(t)) => {
-                s.push_str(t);
-                Sp::InStrong(at, s)
-            }
+            (Sp::ParaStart(at), Event::Start(Tag::Strong)) => Sp::InStrong(at, Cow::Borrowed("")),
+            (Sp::InStrong(at, s), Event::Text(t)) => Sp::InStrong(
+                at,
+                if s.is_empty() {
+                    Cow::Borrowed(&**t)
+                } else {
+                    Cow::Owned(s.into_owned() + t)
+                },
+            ),
             (Sp::InStrong(at, s), Event::End(TagEnd::Strong)) => {
                 let name = s.trim();
                 if let Some(n) = name
@@ -277,10 +291,22 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
                     push_speaker(&mut out, &lines, at, n);
                     Sp::Idle
                 } else {
-                    Sp::AfterStrong(at, name.to_string())
+                    match s {
+                        // The name within the borrowed text.
+                        Cow::Borrowed(b) => Sp::AfterStrong(at, b.trim()),
+                        // Made of several pieces (rare): said now if the
+                        // next text starts with a colon.
+                        Cow::Owned(_) => Sp::AfterOwned(at, name.to_string()),
+                    }
                 }
             }
             (Sp::AfterStrong(at, name), Event::Text(t)) => {
+                if t.starts_with(':') || t.starts_with(FW_COLON) {
+                    push_speaker(&mut out, &lines, at, name);
+                }
+                Sp::Idle
+            }
+            (Sp::AfterOwned(at, name), Event::Text(t)) => {
                 if t.starts_with(':') || t.starts_with(FW_COLON) {
                     push_speaker(&mut out, &lines, at, &name);
                 }
