@@ -314,43 +314,51 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
         merge(p, &mut postings, &mut spare)?;
     }
     let chars: BTreeSet<char> = postings.iter().flat_map(Shard::chars).collect();
-    let t2s = t2s_pairs(&chars);
-    let (w, d) = rows(docs);
-    let cjk = |s: &str| s.chars().filter(|c| is_cjk(*c)).collect::<String>();
-    let n = docs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, doc)| {
-            let normal = normalize(&doc.t);
-            (cjk(&normal) != cjk(&doc.t)).then_some((i, normal))
-        })
-        .collect();
-    let index = Index {
-        w,
-        d,
-        n,
-        shards,
-        block: BLOCK as u32,
-        t2s,
+    // The index file is made on one thread while the shards are written
+    // on the others: it was the last step of a big build with a core idle.
+    let index = || {
+        let t2s = t2s_pairs(&chars);
+        let (w, d) = rows(docs);
+        let cjk = |s: &str| s.chars().filter(|c| is_cjk(*c)).collect::<String>();
+        let n = docs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, doc)| {
+                let normal = normalize(&doc.t);
+                (cjk(&normal) != cjk(&doc.t)).then_some((i, normal))
+            })
+            .collect();
+        let index = Index {
+            w,
+            d,
+            n,
+            shards,
+            block: BLOCK as u32,
+            t2s,
+        };
+        emit(
+            paths::SEARCH_INDEX.to_string(),
+            format!("window.XINYU_SEARCH={};\n", script_json(&index)),
+        )
     };
-    emit(
-        paths::SEARCH_INDEX.to_string(),
-        format!("window.XINYU_SEARCH={};\n", script_json(&index)),
-    )?;
-    postings
-        .into_par_iter()
-        .enumerate()
-        .try_for_each(|(n, shard)| {
-            let delta: BTreeMap<String, Vec<i64>> = shard
-                .into_sorted()
-                .into_iter()
-                .map(|(t, ids)| (t, gaps(&ids)))
-                .collect();
-            emit(
-                paths::search_shard(n),
-                format!("XINYU_SHARD({n},{});\n", script_json(&delta)),
-            )
-        })
+    let write_shards = || {
+        postings
+            .into_par_iter()
+            .enumerate()
+            .try_for_each(|(n, shard)| {
+                let delta: BTreeMap<String, Vec<i64>> = shard
+                    .into_sorted()
+                    .into_iter()
+                    .map(|(t, ids)| (t, gaps(&ids)))
+                    .collect();
+                emit(
+                    paths::search_shard(n),
+                    format!("XINYU_SHARD({n},{});\n", script_json(&delta)),
+                )
+            })
+    };
+    let (a, b) = rayon::join(index, write_shards);
+    a.and(b)
 }
 
 /// [`index_files`] into a list sorted by path (small outputs and tests).
