@@ -180,10 +180,10 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
     let mut heading: Option<(u8, String, usize)> = None;
     // Depth of block containers (lists, quotes, tables…) around the cursor.
     let mut container_depth = 0usize;
-    // State for speaker detection inside a top-level paragraph.
+    // State for speaker detection inside a top-level paragraph. The name
+    // borrows from the events while it is one piece of text (nearly
+    // always): no string is made for each bold word.
     #[derive(PartialEq)]
-    // The name borrows from the events while it is one piece of text
-    // (nearly always): no string is made for each bold word.
     enum Sp<'e> {
         Idle,
         ParaStart(usize),
