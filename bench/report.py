@@ -99,8 +99,7 @@ def main():
     cpus = os.cpu_count()
     load = Path("/proc/loadavg").read_text().split()[:3]
     turns = " → ".join(NAMES[t] for t in tools)
-    if before:
-        turns += " (the two xinyus swap places every other run)"
+    turns += " (each run starts with the next tool in this order, so no tool always goes first)"
     out = [f"## N = {a.n} lessons", "",
            f"{a.runs} runs per tool (unless the table says fewer), alternating {turns}, {PROTOCOLS[a.protocol]}; "
            f"medians shown; peak RSS is the largest of the runs. Machine: {cpus} CPUs, "
