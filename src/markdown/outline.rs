@@ -188,8 +188,7 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
         Idle,
         ParaStart(usize),
         InStrong(usize, Cow<'e, str>),
-        AfterStrong(usize, &'e str),
-        AfterOwned(usize, String),
+        AfterStrong(usize, Cow<'e, str>),
     }
     let mut sp = Sp::Idle;
     // The text of the HTML block being read, and where each of its lines
@@ -291,22 +290,12 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
                     push_speaker(&mut out, &lines, at, n);
                     Sp::Idle
                 } else {
-                    match s {
-                        // The name within the borrowed text.
-                        Cow::Borrowed(b) => Sp::AfterStrong(at, b.trim()),
-                        // Made of several pieces (rare): said now if the
-                        // next text starts with a colon.
-                        Cow::Owned(_) => Sp::AfterOwned(at, name.to_string()),
-                    }
+                    // A speaker if the next text starts with a colon
+                    // (`push_speaker` trims the name).
+                    Sp::AfterStrong(at, s)
                 }
             }
             (Sp::AfterStrong(at, name), Event::Text(t)) => {
-                if t.starts_with(':') || t.starts_with(FW_COLON) {
-                    push_speaker(&mut out, &lines, at, name);
-                }
-                Sp::Idle
-            }
-            (Sp::AfterOwned(at, name), Event::Text(t)) => {
                 if t.starts_with(':') || t.starts_with(FW_COLON) {
                     push_speaker(&mut out, &lines, at, &name);
                 }
