@@ -17,7 +17,7 @@ mod normalize;
 mod postings;
 
 use crate::plan::paths;
-use encode::{Row, gaps, rows, squeeze};
+use encode::{Row, gaps, rows, script_json, text_block};
 use normalize::is_cjk;
 pub use normalize::normalize;
 use postings::{Buckets, DocTerms, Shard};
@@ -148,18 +148,6 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     h % shards.max(1)
 }
 
-/// As JSON that is safe inside a `<script>`: `<` escaped.
-fn script_json(v: &impl Serialize) -> String {
-    let json = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
-    // `replace` copies the whole text even when there is nothing to
-    // replace, as in nearly every text block.
-    if memchr::memchr(b'<', json.as_bytes()).is_some() {
-        json.replace('<', "\\u003c")
-    } else {
-        json
-    }
-}
-
 /// Every single Traditional character OpenCC converts to a different
 /// Simplified one, as (traditional, simplified). Computed once per process:
 /// the table depends only on the compiled-in dictionaries, so it is a
@@ -277,11 +265,10 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
         done.par_chunks(BLOCK)
             .enumerate()
             .try_for_each(|(k, block)| {
-                let texts: Vec<String> = block.iter().map(|(x, _)| squeeze(x)).collect();
                 let k = base / BLOCK + k;
                 emit(
                     paths::search_text(k),
-                    format!("XINYU_TEXT({k},{});\n", script_json(&texts)),
+                    text_block(k, block.iter().map(|(x, _)| x.as_str())),
                 )
             })?;
         let lists = std::mem::take(spare);

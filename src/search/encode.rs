@@ -1,9 +1,11 @@
 //! How the search files are written small: the doc list as rows over one
 //! dictionary, postings as gaps with runs folded, a text block's texts with
-//! their runs of spaces squeezed to one. `search.js` reads them
-//! back; a change here is a change there.
+//! their runs of spaces squeezed to one; and as scripts, their JSON safe
+//! inside `<script>`. `search.js` reads them back; a change here is a
+//! change there.
 
 use super::Doc;
+use serde::Serialize;
 
 /// A doc as `search.js` reads it: `[title, shared, rest, kind, [bands],
 /// term, [band slugs], [areas], [forms], term slug, [grades], [phrases]]`.
@@ -102,7 +104,15 @@ pub(super) fn gaps(ids: &[u32]) -> Vec<i64> {
 /// 0xE3 can start a Unicode space, and the few such spaces are matched on
 /// their bytes, so no character is decoded (Chinese characters start with
 /// 0xE4–0xE9 and are stepped over whole, by one table lookup each).
+#[cfg(test)]
 pub(super) fn squeeze(x: &str) -> String {
+    let mut out = String::with_capacity(x.len());
+    squeeze_into(x, &mut out);
+    out
+}
+
+/// [`squeeze`] appended to `out`.
+pub(super) fn squeeze_into(x: &str, out: &mut String) {
     /// For each byte that starts a character, how far to step over it; 0
     /// for the bytes that may start a space: ASCII controls and space, and
     /// the four lead bytes. The scan starts at a character and steps whole
@@ -142,7 +152,8 @@ pub(super) fn squeeze(x: &str) -> String {
         0xE3 => (at(i + 1) == 0x80 && at(i + 2) == 0x80).then_some(3),
         _ => None,
     };
-    let mut out = String::with_capacity(x.len());
+    let start_len = out.len();
+    out.reserve(x.len());
     let mut word: Option<usize> = None;
     let mut i = 0;
     while i < b.len() {
@@ -164,7 +175,7 @@ pub(super) fn squeeze(x: &str) -> String {
         match space(i) {
             Some(len) => {
                 if let Some(start) = word.take() {
-                    if !out.is_empty() {
+                    if out.len() > start_len {
                         out.push(' ');
                     }
                     out.push_str(&x[start..i]);
@@ -183,17 +194,105 @@ pub(super) fn squeeze(x: &str) -> String {
         }
     }
     if let Some(start) = word {
-        if !out.is_empty() {
+        if out.len() > start_len {
             out.push(' ');
         }
         out.push_str(&x[start..]);
     }
+}
+
+/// As JSON that is safe inside a `<script>`: `<` escaped.
+pub(super) fn script_json(v: &impl Serialize) -> String {
+    let json = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    // `replace` copies the whole text even when there is nothing to
+    // replace, as in nearly every text block.
+    if memchr::memchr(b'<', json.as_bytes()).is_some() {
+        json.replace('<', "\\u003c")
+    } else {
+        json
+    }
+}
+
+/// A text block's script, `XINYU_TEXT(k,[…]);`, its texts squeezed:
+/// the bytes of `format!("XINYU_TEXT({k},{});\n", script_json(&squeezed))`,
+/// made in one buffer. A text with nothing JSON or a `<script>` must
+/// escape (nearly every one) goes in as it is; serde_json scanned and
+/// copied each byte of the index's largest part (a tenth of a
+/// 10,000-lesson site's bytes), and `format!` copied it again.
+pub(super) fn text_block<'a>(k: usize, texts: impl Iterator<Item = &'a str> + Clone) -> String {
+    use std::fmt::Write;
+    let len: usize = texts.clone().map(|t| t.len() + 3).sum();
+    let mut out = String::with_capacity(len + 32);
+    let _ = write!(out, "XINYU_TEXT({k},[");
+    for (i, t) in texts.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        let from = out.len();
+        squeeze_into(t, &mut out);
+        if needs_escape(&out.as_bytes()[from..]) {
+            let squeezed = out.split_off(from);
+            out.pop();
+            out.push_str(&script_json(&squeezed));
+        } else {
+            out.push('"');
+        }
+    }
+    out.push_str("]);\n");
     out
+}
+
+/// Whether a JSON string of `b` in a `<script>` has any escape: a quote,
+/// a backslash, a control character (serde_json) or `<` (`script_json`).
+/// Written without an early exit, so it runs over wide words.
+fn needs_escape(b: &[u8]) -> bool {
+    b.chunks(64).any(|c| {
+        c.iter().fold(false, |a, &x| {
+            a | (x < 0x20) | (x == b'"') | (x == b'\\') | (x == b'<')
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_blocks_are_what_serde_json_gives_for_the_squeezed_texts() {
+        let texts = [
+            "",
+            "   ",
+            "情绪小怪兽 来了",
+            "老师说：“你好。”\n\n学生：你好！",
+            "a\"b",
+            "c\\d",
+            "e</script>f",
+            "g\u{1}h\u{1F}i\u{7F}",
+            "tab\tand\r\nnew line",
+            "\u{2028}x\u{3000}y\u{A0}z\u{85}",
+            "  前后  ",
+        ];
+        let old = |k: usize, ts: &[&str]| {
+            let squeezed: Vec<String> = ts.iter().map(|t| squeeze(t)).collect();
+            format!("XINYU_TEXT({k},{});\n", script_json(&squeezed))
+        };
+        assert_eq!(text_block(7, [].into_iter()), old(7, &[]));
+        let mut compared = 0;
+        for n in 1..=super::super::BLOCK {
+            for w in texts.windows(n) {
+                assert_eq!(text_block(3, w.iter().copied()), old(3, w), "{w:?}");
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 38);
+        // The escapes were taken: a quote, a backslash, a control
+        // character and `<`.
+        let block = text_block(0, texts.iter().copied());
+        for e in ["a\\\"b", "c\\\\d", "e\\u003c/script>f", "g\\u0001h"] {
+            assert!(block.contains(e), "{e} not in {block}");
+        }
+    }
 
     #[test]
     fn squeeze_joins_the_words_split_whitespace_finds() {
