@@ -93,9 +93,17 @@ pub fn lesson(data: &[u8]) {
             roles: Some(&roles),
             resolve: Some(&resolve),
             facts: Some(&facts),
+            strong: None,
         },
     ] {
-        for s in markdown::render_sections(body, opts) {
+        let sections = markdown::render_sections(body, opts);
+        // The `**` pairs the outline kept give the render a fresh search gives.
+        let kept = RenderOptions {
+            strong: outline.strong.as_deref(),
+            ..opts
+        };
+        assert_eq!(markdown::render_sections(body, kept), sections);
+        for s in sections {
             let lower = s.html.to_ascii_lowercase();
             assert!(!lower.contains("<script"), "script in output: {}", s.html);
         }

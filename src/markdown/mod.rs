@@ -256,8 +256,15 @@ fn code_and_html(src: &str) -> Vec<Range<usize>> {
 /// escaped `\*`, runs of three or more `*`, a line with an odd count, and
 /// pairs with nothing or only spaces inside.
 fn protect_strong(src: &str) -> Cow<'_, str> {
+    with_strong(src, strong_pairs(src))
+}
+
+/// The byte offsets of the `**` that [`protect_strong`] replaces, opening
+/// and closing in turn. The loader keeps them with the body
+/// ([`crate::model::Body::strong`]), so rendering it does not search again.
+fn strong_pairs(src: &str) -> Vec<usize> {
     if !src.contains("**") {
-        return Cow::Borrowed(src);
+        return Vec::new();
     }
     // Places where `**` is not emphasis. Most bodies have none, and are
     // then parsed once, not twice.
@@ -300,14 +307,30 @@ fn protect_strong(src: &str) -> Cow<'_, str> {
             }
         }
     }
-    if pairs.is_empty() {
+    pairs
+}
+
+/// [`protect_strong`] of `src`, with the pairs the loader found in it if
+/// it kept them ([`crate::model::Body::strong`]).
+fn protect_strong_with<'a>(src: &'a str, strong: Option<&[u32]>) -> Cow<'a, str> {
+    match strong {
+        Some(pairs) => with_strong(src, pairs.iter().map(|p| *p as usize)),
+        None => protect_strong(src),
+    }
+}
+
+/// `src` with the `**` at `pairs` ([`strong_pairs`] of this same text)
+/// replaced by stand-ins.
+fn with_strong(src: &str, pairs: impl IntoIterator<Item = usize>) -> Cow<'_, str> {
+    let mut pairs = pairs.into_iter().peekable();
+    if pairs.peek().is_none() {
         return Cow::Borrowed(src);
     }
     // Each `**` (two bytes) becomes a two-byte stand-in: offsets stay.
     let mut out = String::with_capacity(src.len());
     let mut from = 0;
-    for (k, at) in pairs.iter().enumerate() {
-        out.push_str(&src[from..*at]);
+    for (k, at) in pairs.enumerate() {
+        out.push_str(&src[from..at]);
         out.push(if k % 2 == 0 {
             STRONG_OPEN
         } else {
@@ -339,9 +362,36 @@ mod tests {
                 roles: Some(&roles),
                 resolve: None,
                 facts: None,
+                strong: None,
             },
         );
         assert!(s[0].html.starts_with("<p class=\"line\">"), "{}", s[0].html);
+    }
+
+    #[test]
+    fn the_outline_keeps_the_strong_pairs_a_render_would_find() {
+        let md = "**老师：**大家好。`**代码**` 里的不算。\n\n**甲** 和 **乙**\n";
+        let pairs = strong_pairs(md);
+        assert_eq!(pairs.len(), 6, "{pairs:?}");
+        let o = outline(md, 1, &crate::model::LocalFacts::default());
+        let kept: Vec<usize> = o
+            .strong
+            .as_deref()
+            .unwrap()
+            .iter()
+            .map(|p| *p as usize)
+            .collect();
+        assert_eq!(kept, pairs);
+        assert!(matches!(protect_strong(md), Cow::Owned(_)));
+        assert_eq!(with_strong(md, pairs), protect_strong(md));
+        let plain = "没有加粗。";
+        assert_eq!(
+            outline(plain, 1, &crate::model::LocalFacts::default())
+                .strong
+                .as_deref(),
+            Some(&[][..])
+        );
+        assert!(matches!(with_strong(plain, []), Cow::Borrowed(_)));
     }
 
     #[test]
@@ -361,6 +411,7 @@ mod tests {
                 roles: Some(&roles),
                 resolve: None,
                 facts: None,
+                strong: None,
             },
         );
         assert!(

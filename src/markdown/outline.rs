@@ -16,7 +16,7 @@ use super::html::{
 #[cfg(test)]
 use super::plain::plain_text;
 use super::sanitize::{SAFE_SCHEMES, scheme};
-use super::{FW_COLON, Lines, events, protect_strong};
+use super::{FW_COLON, Lines, events, protect_strong, strong_pairs, with_strong};
 use crate::model::{Body, LinkRef, LocalFacts, Text};
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use std::borrow::Cow;
@@ -86,6 +86,8 @@ pub struct Outline {
     pub unknown_facts: Vec<FactRef>,
     /// References inside raw HTML, which are shown as written.
     pub facts_in_html: Vec<FactRef>,
+    /// Where the `**` paired as strong emphasis are ([`crate::model::Body::strong`]).
+    pub strong: Option<Box<[u32]>>,
 }
 
 /// What a piece of the author's raw HTML holds, each with its place:
@@ -146,6 +148,7 @@ impl Outline {
             raw_html_unsafe: self.raw_html_unsafe,
             raw_html_removed: self.raw_html_removed,
             raw_html_too_deep: self.raw_html_too_deep,
+            strong: self.strong,
         }
     }
 }
@@ -161,7 +164,9 @@ pub fn outline(markdown: &str, first_line: usize, facts: &LocalFacts) -> Outline
     let lines = Lines::new(markdown, first_line);
     let mut out = Outline::default();
     let mut html_depth = 0usize;
-    let protected = protect_strong(markdown);
+    let pairs = strong_pairs(markdown);
+    out.strong = pairs.iter().map(|p| u32::try_from(*p).ok()).collect();
+    let protected = with_strong(markdown, pairs);
     let filled = super::facts::fill(events(&protected), markdown, facts);
     for (found, list) in [
         (filled.unknown, &mut out.unknown_facts),

@@ -10,7 +10,7 @@
 //! the headings' lines) or judge what a block says (`check` does).
 
 use super::render::{RenderOptions, html_of};
-use super::{events, protect_strong};
+use super::{events, protect_strong_with};
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// The ways to start a 投影 block, as teachers type them.
@@ -66,7 +66,7 @@ pub fn projections(markdown: &str, first_line: usize, opts: RenderOptions) -> Ve
     if !has_marker(markdown) {
         return Vec::new();
     }
-    let protected = protect_strong(markdown);
+    let protected = protect_strong_with(markdown, opts.strong);
     let mut evs = events(&protected);
     if let Some(facts) = opts.facts {
         evs = super::facts::fill(evs, markdown, facts).events;

@@ -9,7 +9,7 @@
 //! HTML is allowed (that is `html::sanitize`).
 
 use super::sanitize::{has_scheme, sanitize};
-use super::{FW_COLON, events, protect_strong};
+use super::{FW_COLON, events, protect_strong_with};
 use crate::model::LocalFacts;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use std::collections::BTreeMap;
@@ -55,6 +55,10 @@ pub struct RenderOptions<'a> {
     /// What `{{name}}` in the text stands for; without it references stay
     /// as written.
     pub facts: Option<&'a LocalFacts>,
+    /// Where the `**` paired as strong emphasis are, as the loader found
+    /// them in this same text ([`crate::model::Body::strong`]); without
+    /// them the text is searched.
+    pub strong: Option<&'a [u32]>,
 }
 
 /// Renders `markdown` as HTML sections split at `##` headings. Every heading
@@ -73,7 +77,7 @@ pub fn render_sections_and_text(
     opts: RenderOptions,
     text: Option<&mut String>,
 ) -> Vec<Section> {
-    let protected = protect_strong(markdown);
+    let protected = protect_strong_with(markdown, opts.strong);
     let mut events = events(&protected);
     if let Some(facts) = opts.facts {
         events = super::facts::fill(events, markdown, facts).events;
@@ -513,6 +517,7 @@ mod tests {
                 roles: Some(&roles),
                 resolve: None,
                 facts: None,
+                strong: None,
             },
         );
         assert!(
@@ -538,6 +543,7 @@ mod tests {
                 roles: Some(&roles),
                 resolve: None,
                 facts: Some(&facts),
+                strong: None,
             },
         );
         let v = "&lt;b&gt;*12356*&lt;/b&gt; &amp; [x](y)";
@@ -560,6 +566,7 @@ mod tests {
                 roles: None,
                 resolve: Some(&resolve),
                 facts: None,
+                strong: None,
             },
         );
         assert_eq!(

@@ -233,6 +233,10 @@ pub struct Body {
     pub raw_html_removed: Vec<(usize, usize, String)>,
     /// Where raw HTML first nests too deep to render in reasonable time.
     pub raw_html_too_deep: Option<(usize, usize)>,
+    /// The byte offsets of the `**` the loader paired as strong emphasis
+    /// (opening and closing in turn), so rendering the body does not look
+    /// for them again; `None` where an offset would not fit a `u32`.
+    pub strong: Option<Box<[u32]>>,
 }
 
 /// A link or image destination found in a body.

@@ -131,6 +131,7 @@ impl<'a> Cx<'a> {
                 roles,
                 resolve: Some(resolve),
                 facts: Some(&self.c.settings.facts),
+                strong: body.strong.as_deref(),
             };
             markdown::render_sections_and_text(&body.markdown, opts, text)
         };
@@ -158,6 +159,7 @@ impl<'a> Cx<'a> {
                 roles: None,
                 resolve: Some(resolve),
                 facts: Some(&self.c.settings.facts),
+                strong: body.strong.as_deref(),
             };
             markdown::projections(&body.markdown, body.first_line, opts)
         };
