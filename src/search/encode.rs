@@ -104,14 +104,8 @@ pub(super) fn gaps(ids: &[u32]) -> Vec<i64> {
 /// 0xE3 can start a Unicode space, and the few such spaces are matched on
 /// their bytes, so no character is decoded (Chinese characters start with
 /// 0xE4–0xE9 and are stepped over whole, by one table lookup each).
-#[cfg(test)]
-pub(super) fn squeeze(x: &str) -> String {
-    let mut out = String::with_capacity(x.len());
-    squeeze_into(x, &mut out);
-    out
-}
-
-/// [`squeeze`] appended to `out`.
+/// Appended to `out`, whatever `out` already holds: no space goes before
+/// `x`'s first word.
 pub(super) fn squeeze_into(x: &str, out: &mut String) {
     /// For each byte that starts a character, how far to step over it; 0
     /// for the bytes that may start a space: ASCII controls and space, and
@@ -257,6 +251,13 @@ fn needs_escape(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`squeeze_into`] a new string.
+    fn squeeze(x: &str) -> String {
+        let mut out = String::new();
+        squeeze_into(x, &mut out);
+        out
+    }
 
     #[test]
     fn text_blocks_are_what_serde_json_gives_for_the_squeezed_texts() {
