@@ -29,6 +29,7 @@ use crate::plan::Plan;
 use crate::plan::paths::{self, Urls, relative};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Everything a page builder needs: the curriculum, the labels, where each
@@ -349,7 +350,13 @@ fn page_shared(
 ) -> Page {
     let mut context = tera::Context::new();
     for (k, v) in data.and_then(tera::Value::as_map).into_iter().flatten() {
-        context.insert_value(k.to_string(), v.clone());
+        // A struct's field names are `&'static str` in Tera's map: each
+        // page's context takes them without a copy.
+        let name: Cow<'static, str> = match k {
+            tera::value::Key::Str(s) => Cow::Borrowed(*s),
+            other => Cow::Owned(other.to_string()),
+        };
+        context.insert_value(name, v.clone());
     }
     context.insert("root", &paths::root_of(&out));
     context.insert("page_title", title);
