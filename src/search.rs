@@ -200,11 +200,9 @@ fn t2s_pairs(chars: &BTreeSet<char>) -> String {
 }
 
 /// Docs tokenised and merged into the postings at a time: enough to keep
-/// both cores busy, few enough that their texts and terms stay small (two
-/// chunks are in memory at once; 1,024 docs a chunk took 30 MB more at
-/// the peak of a 10,000-lesson build, and no less time). A multiple of
-/// [`BLOCK`], so text blocks never straddle two chunks.
-const CHUNK: usize = 512;
+/// both cores busy, few enough that their texts and terms stay small. A
+/// multiple of [`BLOCK`], so text blocks never straddle two chunks.
+const CHUNK: usize = 1024;
 
 /// A doc's objectives and body as plain text, by position in the doc list
 /// (made by the job that renders the doc's pages, which can fail).
@@ -463,10 +461,8 @@ mod tests {
             y: vec![],
             m: vec![],
         };
-        // Over several chunks, so postings and text blocks cross chunk
-        // edges.
-        let count = 2100;
-        assert!(count > 2 * CHUNK);
+        // Over two chunks, so postings and text blocks cross chunk edges.
+        let count = 2 * CHUNK + 52;
         let docs: Vec<Doc> = (0..count).map(|i| doc(&format!("第{i}课"))).collect();
         let text = |i: usize| {
             if i % 1000 == 7 {

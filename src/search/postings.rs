@@ -280,7 +280,7 @@ impl<'a> Buckets<'a> {
             }
         }
         // A doc's place has the 21 bits above the key: a chunk holds
-        // `CHUNK` (512) docs.
+        // `CHUNK` (1,024) docs.
         assert!(n <= 1 << (64 - KEY_BITS), "{n} docs in one chunk");
         for (list, n) in keys.iter_mut().zip(counts) {
             list.clear();
