@@ -17,7 +17,7 @@ mod normalize;
 mod postings;
 
 use crate::plan::paths;
-use encode::{Row, gaps, rows, script_json, text_block};
+use encode::{Row, rows, script_json, text_block};
 use normalize::is_cjk;
 pub use normalize::normalize;
 use postings::{Buckets, DocTerms, Shard};
@@ -332,17 +332,7 @@ pub fn index_files(docs: &[Doc], text: &Text, emit: &Emit) -> anyhow::Result<()>
         postings
             .into_par_iter()
             .enumerate()
-            .try_for_each(|(n, shard)| {
-                let delta: BTreeMap<String, Vec<i64>> = shard
-                    .into_sorted()
-                    .into_iter()
-                    .map(|(t, ids)| (t, gaps(&ids)))
-                    .collect();
-                emit(
-                    paths::search_shard(n),
-                    format!("XINYU_SHARD({n},{});\n", script_json(&delta)),
-                )
-            })
+            .try_for_each(|(n, shard)| emit(paths::search_shard(n), shard.script(n)))
     };
     let (a, b) = rayon::join(index, write_shards);
     a.and(b)

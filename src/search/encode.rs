@@ -70,32 +70,102 @@ pub(super) fn rows<'a>(docs: &'a [Doc]) -> (Vec<&'a str>, Vec<Row<'a>>) {
 /// Ascending doc ids as gaps (small numbers, a smaller file), with a run
 /// of gaps of 1 as one negative number, `-k` for the next `k` ids one after
 /// another: a character most docs have (的, 我) then takes a few bytes, not
-/// two per doc. `search.js` reads it back in `postings`.
-pub(super) fn gaps(ids: &[u32]) -> Vec<i64> {
-    let mut out: Vec<i64> = Vec::with_capacity(ids.len());
+/// two per doc. `search.js` reads it back in `postings`. Each number goes
+/// to `emit` in turn.
+pub(super) fn fold_gaps(ids: impl IntoIterator<Item = u32>, mut emit: impl FnMut(i64)) {
+    // A run of one is written as the gap it is.
+    #[inline(always)]
+    fn end_run(run: i64, emit: &mut impl FnMut(i64)) {
+        match run {
+            0 => {}
+            1 => emit(1),
+            k => emit(-k),
+        }
+    }
     let mut prev = 0u32;
     let mut run = 0i64;
-    for (i, &id) in ids.iter().enumerate() {
+    for (i, id) in ids.into_iter().enumerate() {
         let g = id - prev;
         prev = id;
         if g == 1 && i > 0 {
             run += 1;
             continue;
         }
-        match run {
-            0 => {}
-            1 => out.push(1),
-            k => out.push(-k),
-        }
+        end_run(run, &mut emit);
         run = 0;
-        out.push(i64::from(g));
+        emit(i64::from(g));
     }
-    match run {
-        0 => {}
-        1 => out.push(1),
-        k => out.push(-k),
-    }
+    end_run(run, &mut emit);
+}
+
+/// [`fold_gaps`] into a list.
+#[cfg(test)]
+pub(super) fn gaps(ids: &[u32]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(ids.len());
+    fold_gaps(ids.iter().copied(), |g| out.push(g));
     out
+}
+
+/// A postings shard's script, `XINYU_SHARD(n,{"term":[gaps…],…});`: the
+/// bytes of `format!("XINYU_SHARD({n},{});\n", script_json(&map))` for the
+/// map of each term to its gaps ([`fold_gaps`]), made in one buffer as the
+/// terms come.
+/// Before, each term became a string and its ids two lists, all of them
+/// went into two `BTreeMap`s and serde_json wrote the second one.
+pub(super) struct ShardScript {
+    out: String,
+    first: bool,
+    digits: itoa::Buffer,
+}
+
+impl ShardScript {
+    /// Shard `n`'s script, with room for `capacity` bytes of terms.
+    pub(super) fn new(n: usize, capacity: usize) -> Self {
+        let mut out = String::with_capacity(capacity + 32);
+        out.push_str("XINYU_SHARD(");
+        out.push_str(itoa::Buffer::new().format(n));
+        out.push_str(",{");
+        ShardScript {
+            out,
+            first: true,
+            digits: itoa::Buffer::new(),
+        }
+    }
+
+    /// The next term, which must sort after the one before (by its bytes,
+    /// as a `BTreeMap<String, _>` orders them), with its ascending doc ids.
+    pub(super) fn term(&mut self, term: &str, ids: impl IntoIterator<Item = u32>) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        // A term is CJK characters or letters and digits: never escaped.
+        // Anything else is written the way serde_json writes it.
+        if needs_escape(term.as_bytes()) {
+            self.out.push_str(&script_json(&term));
+        } else {
+            self.out.push('"');
+            self.out.push_str(term);
+            self.out.push('"');
+        }
+        self.out.push_str(":[");
+        let (out, digits) = (&mut self.out, &mut self.digits);
+        let mut sep = false;
+        fold_gaps(ids, |g| {
+            if sep {
+                out.push(',');
+            }
+            sep = true;
+            out.push_str(digits.format(g));
+        });
+        self.out.push(']');
+    }
+
+    /// The script.
+    pub(super) fn finish(mut self) -> String {
+        self.out.push_str("});\n");
+        self.out
+    }
 }
 
 /// `x`'s words joined by one space (what
@@ -372,6 +442,22 @@ mod tests {
         );
         // 23 UTF-16 units: what String.prototype.slice counts in search.js.
         assert_eq!("lessons/junior-high/情绪-".encode_utf16().count(), 23);
+    }
+
+    #[test]
+    fn a_term_that_needs_escaping_is_escaped_as_serde_json_would() {
+        // Tokenising never makes one; the script stays valid if it did.
+        let terms: [(&str, &[u32]); 3] = [("a\"b<\\", &[1, 2, 3]), ("z", &[]), ("情绪", &[0, 5])];
+        let mut script = ShardScript::new(4, 0);
+        let mut map = std::collections::BTreeMap::new();
+        for (t, ids) in terms {
+            script.term(t, ids.iter().copied());
+            map.insert(t, gaps(ids));
+        }
+        assert_eq!(
+            script.finish(),
+            format!("XINYU_SHARD(4,{});\n", script_json(&map))
+        );
     }
 
     #[test]

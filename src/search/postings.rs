@@ -4,9 +4,11 @@
 //! shard in parallel, and each term's ids are kept as varint gaps, so
 //! memory holds the postings, not every doc's terms.
 
+use super::encode::ShardScript;
 use super::is_cjk;
 use super::normalize::{Mapped, common_char, normalize};
 use rustc_hash::{FxHashMap, FxHashSet};
+#[cfg(test)]
 use std::collections::BTreeMap;
 
 /// A CJK character (its code point) or a pair of them (tagged with
@@ -42,6 +44,7 @@ fn key_chars(k: Key) -> (Option<char>, char) {
 const KEY_BITS: u32 = 43;
 const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
 
+#[cfg(test)]
 fn key_text(k: Key) -> String {
     match key_chars(k) {
         (Some(a), b) => [a, b].into_iter().collect(),
@@ -331,19 +334,25 @@ impl Ids {
         }
     }
 
-    fn ids(&self) -> Vec<u32> {
-        let mut out = Vec::new();
+    /// The ids, read back from their gaps.
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let (mut id, mut g, mut shift) = (0u32, 0u32, 0);
-        for &b in &self.bytes {
+        self.bytes.iter().filter_map(move |&b| {
             g |= u32::from(b & 0x7F) << shift;
             shift += 7;
             if b & 0x80 == 0 {
                 id += g;
-                out.push(id);
                 (g, shift) = (0, 0);
+                Some(id)
+            } else {
+                None
             }
-        }
-        out
+        })
+    }
+
+    #[cfg(test)]
+    fn ids(&self) -> Vec<u32> {
+        self.iter().collect()
     }
 }
 
@@ -382,7 +391,51 @@ impl Shard {
             .filter(|c| is_cjk(*c))
     }
 
+    /// Shard `n`'s script, `search/p-N.js` ([`ShardScript`]): its terms in
+    /// the order of their texts' bytes, as a `BTreeMap` of strings holds
+    /// them. CJK keys sort by [`text_order`], without making their text;
+    /// the few words by their bytes; the two lists are then merged.
+    pub(super) fn script(self, n: usize) -> String {
+        let mut keys: Vec<(Key, Ids)> = self.keys.into_iter().collect();
+        keys.sort_unstable_by_key(|(k, _)| text_order(*k));
+        let mut words: Vec<(String, Ids)> = self.words.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Most gaps take one byte here and two or three digits and a comma
+        // there; a term takes its text and about six bytes more.
+        let len = keys
+            .iter()
+            .map(|(_, ids)| 12 + 3 * ids.bytes.len())
+            .chain(
+                words
+                    .iter()
+                    .map(|(w, ids)| w.len() + 6 + 3 * ids.bytes.len()),
+            )
+            .sum();
+        let mut script = ShardScript::new(n, len);
+        let mut text = String::with_capacity(8);
+        let mut words = words.into_iter().peekable();
+        for (k, ids) in &keys {
+            text.clear();
+            match key_chars(*k) {
+                (Some(a), b) => {
+                    text.push(a);
+                    text.push(b);
+                }
+                (None, b) => text.push(b),
+            }
+            while let Some((w, ids)) = words.next_if(|(w, _)| w.as_str() < text.as_str()) {
+                script.term(&w, ids.iter());
+            }
+            script.term(&text, ids.iter());
+        }
+        for (w, ids) in words {
+            script.term(&w, ids.iter());
+        }
+        script.finish()
+    }
+
     /// Term → ascending doc ids, ordered by the term's text.
+    #[cfg(test)]
     pub(super) fn into_sorted(self) -> BTreeMap<String, Vec<u32>> {
         let mut out: BTreeMap<String, Vec<u32>> = self
             .keys
@@ -391,6 +444,16 @@ impl Shard {
             .collect();
         out.extend(self.words.into_iter().map(|(w, ids)| (w, ids.ids())));
         out
+    }
+}
+
+/// A number that orders CJK keys as their texts' bytes do: UTF-8 keeps
+/// the order of code points, and a character comes before every pair it
+/// starts.
+fn text_order(k: Key) -> u64 {
+    match key_chars(k) {
+        (Some(a), b) => (u64::from(a) << 22) | (u64::from(b) + 1),
+        (None, b) => u64::from(b) << 22,
     }
 }
 
@@ -459,6 +522,40 @@ mod tests {
         }
         assert_eq!(ids.ids(), want);
         assert_eq!(ids.bytes[..3], [0, 1, 1]);
+    }
+
+    #[test]
+    fn a_shard_script_is_its_postings_as_serde_json_writes_them() {
+        use super::super::encode::{gaps, script_json};
+        // CJK in and beyond the common block (four-byte characters sort
+        // after three-byte ones), a compatibility ideograph, Latin with
+        // and without accents, digits, Greek and Cyrillic.
+        let docs = [
+            "情绪 abc 𠀀𠀁 情",
+            "情绪管理 café 3年级 Ωμέγα",
+            "abc 管理 ｘｙｚ 丽\u{F900} 12 привет",
+            "é e z 𠀁情 绪",
+        ];
+        for shards in [1, 3, 7] {
+            let terms: Vec<DocTerms> = docs
+                .iter()
+                .map(|d| DocTerms::of(&super::super::normalize(d), shards))
+                .collect();
+            for n in 0..shards as usize {
+                let shard = || {
+                    let mut s = Shard::default();
+                    s.add(n, &Buckets::of(terms.iter(), 0, shards, Vec::new()));
+                    s
+                };
+                let map: BTreeMap<String, Vec<i64>> = shard()
+                    .into_sorted()
+                    .into_iter()
+                    .map(|(t, ids)| (t, gaps(&ids)))
+                    .collect();
+                let want = format!("XINYU_SHARD({n},{});\n", script_json(&map));
+                assert_eq!(shard().script(n), want, "{shards} shards");
+            }
+        }
     }
 
     #[test]
