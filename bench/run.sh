@@ -39,19 +39,24 @@
 #                 gets no further runs for that N (the report says how many)
 #   RESUME=1      keep the measurements already in the scratch folder and
 #                 only do what is missing (after an interrupted run)
-#   SETTLE_S      seconds to wait after deleting the previous work folder
-#                 before the first build (default 361; 0 on tmpfs). Every
-#                 build writes into a folder of its own and nothing is
-#                 deleted between builds: on ext4 without a journal (this
-#                 benchmark's VM), the kernel skips inodes freed in the
-#                 last 60 s (360 s while their block is unwritten, and a
-#                 new file in the block dirties it again) one by one when
-#                 it creates a file, so a build run soon after deleting
-#                 tens of thousands of files pays for the deletion, the
-#                 tool that writes more files the most (BENCHMARKS.md).
-#                 After the builds, each tool's last output is kept as
-#                 out-TOOL; the others are deleted after every other
-#                 measurement.
+#   SETTLE_S      seconds to wait before the first build (default 361; 0
+#                 on tmpfs). Every build writes into a folder of its own,
+#                 and nothing is deleted before the builds or between them:
+#                 the previous run's work folder is renamed aside (which
+#                 frees no inode) and deleted once this size is measured
+#                 and reported. On ext4 without a journal (this benchmark's
+#                 VM), the kernel skips inodes freed in the last 60 s (360 s
+#                 while their block is unwritten, and a new file in the
+#                 block dirties it again) one by one when it creates a
+#                 file, so a build run soon after deleting tens of
+#                 thousands of files pays for the deletion, the tool that
+#                 writes more files the most (BENCHMARKS.md; in the
+#                 thirteenth round a build four minutes after a million
+#                 files were deleted still spent 6.7% of its time on it).
+#                 The wait covers deletions just before a run, such as the
+#                 end of the one before. After the builds, each tool's last
+#                 output is kept as out-TOOL; the others are deleted after
+#                 every other measurement.
 #   REUSE_OUT=1   the protocol before December 2026 instead: each tool's
 #                 output folder is deleted right before each of its builds,
 #                 and there is no wait
@@ -173,10 +178,16 @@ for N in "${NS[@]}"; do
   fi
   if [ "$N" -ge 10000 ]; then R=${RUNS:-3}; else R=${RUNS:-5}; fi
   W="$SCRATCH/work-$N"
-  [ -n "${RESUME:-}" ] || rm -rf "$W"
+  # The previous run's folder is renamed aside now and deleted after this
+  # size is measured: a deletion before the builds would slow them.
+  OLD=""
+  if [ -z "${RESUME:-}" ] && [ -e "$W" ]; then
+    OLD="$W.old-$(date +%s)"
+    mv "$W" "$OLD"
+  fi
   mkdir -p "$W/times"
   if [ -z "${REUSE_OUT:-}" ] && [ -z "${RESUME:-}" ] && [ "${SETTLE_S:-361}" != 0 ]; then
-    log "N=$N: waiting ${SETTLE_S:-361} s so the inodes just freed can be reused (see SETTLE_S)"
+    log "N=$N: waiting ${SETTLE_S:-361} s so inodes freed just before can be reused (see SETTLE_S)"
     sync
     sleep "${SETTLE_S:-361}"
   fi
@@ -280,4 +291,10 @@ for N in "${NS[@]}"; do
     --versions "${VERSIONS[@]}" ${SKIPPED[@]+--skipped "${SKIPPED[@]}"} \
     >"$HERE/results-$N.md"
   cat "$HERE/results-$N.md"
+  # Earlier work folders, this run's own included if an earlier run was
+  # interrupted before this point.
+  if [ -n "$OLD" ] || compgen -G "$W.old-*" >/dev/null; then
+    log "N=$N: deleting the previous run's work folder"
+    rm -rf "$W".old-*
+  fi
 done

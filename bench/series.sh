@@ -7,9 +7,10 @@
 #
 # Round r runs "xinyu, Hugo[, before]" when r is odd and the reverse when
 # it is even, so each tool follows the other as often as it leads. Nothing
-# is deleted between builds; the series' folder is deleted first and then
-# the script waits SETTLE_S seconds (see bench/run.sh for why a build
-# right after a deletion is slow on this benchmark's ext4). Prints every
+# is deleted before the builds or between them: the previous series'
+# folder is renamed aside and deleted at the end, and the script waits
+# SETTLE_S seconds first (see bench/run.sh for why a build soon after a
+# deletion is slow on this benchmark's ext4). Prints every
 # build (wall, user and system seconds, peak RSS) and, per tool, the
 # median wall time and the median of the per-round ratios to Hugo.
 #
@@ -19,8 +20,8 @@
 # Environment:
 #   BENCH_DIR  where the corpus is and the series writes (default
 #              /tmp/xinyu-bench; /dev/shm/xinyu-bench for memory)
-#   SETTLE_S   seconds to wait after deleting the previous series (361;
-#              0 makes sense on tmpfs)
+#   SETTLE_S   seconds to wait before the first build, for deletions
+#              just before the series (361; 0 makes sense on tmpfs)
 #   N          corpus size (default 10000)
 set -euo pipefail
 ROUNDS=$1 X=$2 B=${3:-}
@@ -30,7 +31,8 @@ C=$BENCH_DIR/corpus-$N
 W=$BENCH_DIR/series-$N
 [ -d "$C/xinyu" ] && [ -d "$C/hugo" ] || { echo "no corpus in $C (run bench/run.sh $N first)" >&2; exit 1; }
 command -v hugo >/dev/null || { echo "hugo is not on PATH" >&2; exit 1; }
-rm -rf "$W"
+# The previous series is deleted after this one, not before it.
+if [ -e "$W" ]; then mv "$W" "$W.old-$(date +%s)"; fi
 mkdir -p "$W"
 export HUGO_CACHEDIR=$W/hugo-cache
 LOG=$W/times
@@ -66,3 +68,4 @@ for t in by:
     print(f"{t}: median wall {med(by[t].values()):.2f} s (Hugo {med(by['hugo'].values()):.2f} s); "
           f"median of per-round ratios to Hugo {med(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f})")
 P
+rm -rf "$W".old-*
