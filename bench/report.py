@@ -91,6 +91,8 @@ def main():
     ap.add_argument("--protocol", choices=["settled", "reused"], default="settled",
                     help="settled: every build into a new folder, nothing deleted between builds; "
                          "reused: each tool's folder deleted right before each of its builds")
+    ap.add_argument("--warmup", type=int, default=0,
+                    help="unmeasured builds per tool before the measured runs")
     a = ap.parse_args()
     w, c = Path(a.work), Path(a.corpus)
     versions = dict(v.split("=", 1) for v in a.versions)
@@ -100,9 +102,11 @@ def main():
     load = Path("/proc/loadavg").read_text().split()[:3]
     turns = " → ".join(NAMES[t] for t in tools)
     turns += " (each run starts with the next tool in this order, so no tool always goes first)"
+    warm = (f"each tool built {'once' if a.warmup == 1 else f'{a.warmup} times'} first, unmeasured (WARMUP); "
+            if a.warmup else "no warm-up build; ")
     out = [f"## N = {a.n} lessons", "",
            f"{a.runs} runs per tool (unless the table says fewer), alternating {turns}, {PROTOCOLS[a.protocol]}; "
-           f"medians shown; peak RSS is the largest of the runs. Machine: {cpus} CPUs, "
+           f"{warm}medians shown; peak RSS is the largest of the runs. Machine: {cpus} CPUs, "
            f"load average at report time {' '.join(load)} (other jobs were running: figures are indicative).", ""]
     if before:
         out += [f"xinyu is `{versions['xinyu'].split(', ', 1)[-1]}`; xinyu-before (the code before the change) is "

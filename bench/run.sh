@@ -57,6 +57,14 @@
 #                 end of the one before. After the builds, each tool's last
 #                 output is kept as out-TOOL; the others are deleted after
 #                 every other measurement.
+#   WARMUP        unmeasured builds per tool before the measured runs
+#                 (default 1, as hyperfine's --warmup): after the wait the
+#                 guest's memory is cold (this VM hands free memory back to
+#                 the host, and touching it again costs), and whichever tool
+#                 built first paid for it: in the thirteenth round xinyu's
+#                 first build was 3.15 s, its next two 2.62 and 2.85 s. Each
+#                 warm-up build writes into a folder of its own, deleted with
+#                 the other outputs after every measurement.
 #   REUSE_OUT=1   the protocol before December 2026 instead: each tool's
 #                 output folder is deleted right before each of its builds,
 #                 and there is no wait
@@ -198,6 +206,22 @@ for N in "${NS[@]}"; do
     "$XINYU" check "$C/xinyu" --format json >"$W/check.jsonl" 2>"$W/check.err" || true
   fi
 
+  # Warm-up builds, in the first run's order, none of them timed.
+  for w in $(seq 1 "${WARMUP:-1}"); do
+    for tool in "${BUILD_TOOLS[@]}"; do
+      [ -s "$W/times/$tool.1" ] && continue  # RESUME: measuring has begun
+      if [ -n "${REUSE_OUT:-}" ]; then out="$W/out-$tool"; else out="$W/out-$tool.warm$w"; fi
+      rm -rf "$out"
+      log "N=$N warm-up $w/${WARMUP:-1}: $tool"
+      case $tool in
+        xinyu) "$XINYU" build "$C/xinyu" --out "$out" >/dev/null 2>&1 ;;
+        xinyu-before) "$XINYU_BEFORE" build "$C/xinyu" --out "$out" >/dev/null 2>&1 ;;
+        hugo) hugo -s "$C/hugo" -d "$out" --quiet >/dev/null 2>&1 ;;
+        mdbook) "$MDBOOK" build "$C/mdbook" -d "$out" >/dev/null 2>&1 ;;
+      esac
+    done
+  done
+
   for r in $(seq 1 "$R"); do
     # Each run starts with the next tool: the first build of a series,
     # just after the previous work folder was deleted, is the slowest
@@ -283,11 +307,12 @@ for N in "${NS[@]}"; do
   fi
 
   if [ -z "${REUSE_OUT:-}" ]; then
-    for tool in "${BUILD_TOOLS[@]}"; do rm -rf "$W/out-$tool".[0-9]*; done
+    for tool in "${BUILD_TOOLS[@]}"; do rm -rf "$W/out-$tool".[0-9]* "$W/out-$tool".warm*; done
   fi
 
   python3 "$HERE/report.py" --n "$N" --runs "$R" --work "$W" --corpus "$C" \
     --protocol "$([ -n "${REUSE_OUT:-}" ] && echo reused || echo settled)" \
+    --warmup "${WARMUP:-1}" \
     --versions "${VERSIONS[@]}" ${SKIPPED[@]+--skipped "${SKIPPED[@]}"} \
     >"$HERE/results-$N.md"
   cat "$HERE/results-$N.md"
