@@ -23,6 +23,8 @@
 #   SETTLE_S   seconds to wait before the first build, for deletions
 #              just before the series (361; 0 makes sense on tmpfs)
 #   N          corpus size (default 10000)
+#   WARMUP     unmeasured builds per tool after the wait (default 1, as in
+#              bench/run.sh: the first build after it meets cold memory)
 set -euo pipefail
 ROUNDS=$1 X=$2 B=${3:-}
 BENCH_DIR=${BENCH_DIR:-/tmp/xinyu-bench}
@@ -47,6 +49,9 @@ one() { # round tool
   esac
 }
 tools="xinyu hugo${B:+ before}"
+for w in $(seq 1 "${WARMUP:-1}"); do
+  for t in $tools; do LOG=$W/warmup one "w$w" "$t"; done
+done
 for r in $(seq 1 "$ROUNDS"); do
   order=$tools
   [ $((r % 2)) = 0 ] && order=$(echo "$tools" | tr ' ' '\n' | tac | tr '\n' ' ')
