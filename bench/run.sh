@@ -168,6 +168,24 @@ time_run() {
     echo "FAILED: $*" >&2; tail -20 "$file.err" >&2; return 1; }
 }
 
+# warm_up TOOL OUT: one unmeasured build of TOOL into OUT (uses $C and $W).
+# A build still running after MAX_TOOL_S is stopped: mdBook takes over ten
+# minutes at N=10,000, and its measured run says so on its own.
+warm_up() {
+  local rc=0
+  case $1 in
+    xinyu) timeout "${MAX_TOOL_S:-600}" "$XINYU" build "$C/xinyu" --out "$2" ;;
+    xinyu-before) timeout "${MAX_TOOL_S:-600}" "$XINYU_BEFORE" build "$C/xinyu" --out "$2" ;;
+    hugo) timeout "${MAX_TOOL_S:-600}" hugo -s "$C/hugo" -d "$2" --quiet ;;
+    mdbook) timeout "${MAX_TOOL_S:-600}" "$MDBOOK" build "$C/mdbook" -d "$2" ;;
+  esac >/dev/null 2>"$W/warmup-$1.err" || rc=$?
+  if [ "$rc" = 124 ]; then
+    log "$1's warm-up build stopped after ${MAX_TOOL_S:-600} s (MAX_TOOL_S)"
+  elif [ "$rc" != 0 ]; then
+    echo "FAILED (warm-up): $1" >&2; tail -20 "$W/warmup-$1.err" >&2; return 1
+  fi
+}
+
 # too_slow WORK TOOL: "yes" when a measured run of TOOL took over MAX_TOOL_S,
 # or a run was stopped by hand (a TOOL.<run>.killed note, see report.py).
 too_slow() {
@@ -213,12 +231,7 @@ for N in "${NS[@]}"; do
       if [ -n "${REUSE_OUT:-}" ]; then out="$W/out-$tool"; else out="$W/out-$tool.warm$w"; fi
       rm -rf "$out"
       log "N=$N warm-up $w/${WARMUP:-1}: $tool"
-      case $tool in
-        xinyu) "$XINYU" build "$C/xinyu" --out "$out" >/dev/null 2>&1 ;;
-        xinyu-before) "$XINYU_BEFORE" build "$C/xinyu" --out "$out" >/dev/null 2>&1 ;;
-        hugo) hugo -s "$C/hugo" -d "$out" --quiet >/dev/null 2>&1 ;;
-        mdbook) "$MDBOOK" build "$C/mdbook" -d "$out" >/dev/null 2>&1 ;;
-      esac
+      warm_up "$tool" "$out"
     done
   done
 
