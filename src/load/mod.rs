@@ -69,6 +69,9 @@ fn rel_path(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
+/// The most files one thread reads in a row before another may take over.
+const MAX_PIECE: usize = 32;
+
 /// Loads the project at `root`.
 pub fn load(root: &Path) -> Loaded {
     let mut diags = Diagnostics::default();
@@ -121,48 +124,75 @@ pub fn load(root: &Path) -> Loaded {
         Option<Parsed>,
         Vec<Diagnostic>,
     );
-    let results: Vec<FileResult> = files
-        .par_iter()
-        .map(|(rel, kind)| {
-            let mut d = Vec::new();
-            let bytes = match std::fs::read(root.join(rel)) {
-                Ok(b) => b,
-                Err(e) => {
-                    d.push(Diagnostic::error(
-                        rel,
-                        0,
-                        0,
-                        format!("无法读取：{}", crate::diagnostic::io_text(&e)),
-                    ));
-                    return (rel.clone(), None, None, d);
+    // Files that failed to load still exist: links to them are not broken,
+    // their own errors are reported already. The sets are made beside
+    // the parsing: after it, one core waited on the other for them.
+    let known = || links::Known {
+        pages: files
+            .iter()
+            .filter(|(_, k)| *k != Kind::Calendar)
+            .map(|(p, _)| p.clone())
+            .collect(),
+        handouts: files
+            .iter()
+            .filter(|(_, k)| *k == Kind::Handout)
+            .map(|(p, _)| p.clone())
+            .collect(),
+        guides: files
+            .iter()
+            .filter(|(_, k)| *k == Kind::Guide)
+            .map(|(p, _)| p.clone())
+            .collect(),
+    };
+    let parse_all = || -> Vec<FileResult> {
+        files
+            .par_iter()
+            // Small pieces: rayon splits a list a few times and hands each
+            // piece to one thread, and a thread that finished early waited,
+            // its core idle, while the other read a thousand lessons alone.
+            .with_max_len(MAX_PIECE)
+            .map(|(rel, kind)| {
+                let mut d = Vec::new();
+                let bytes = match std::fs::read(root.join(rel)) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        d.push(Diagnostic::error(
+                            rel,
+                            0,
+                            0,
+                            format!("无法读取：{}", crate::diagnostic::io_text(&e)),
+                        ));
+                        return (rel.clone(), None, None, d);
+                    }
+                };
+                let decoded = match source::decode(rel, &bytes) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        d.push(e);
+                        return (rel.clone(), None, None, d);
+                    }
+                };
+                if let Some(w) = decoded.warning.clone() {
+                    d.push(w);
                 }
-            };
-            let decoded = match source::decode(rel, &bytes) {
-                Ok(x) => x,
-                Err(e) => {
-                    d.push(e);
-                    return (rel.clone(), None, None, d);
-                }
-            };
-            if let Some(w) = decoded.warning.clone() {
-                d.push(w);
-            }
-            let text: std::sync::Arc<str> = decoded.text.into();
-            let parsed = match kind {
-                Kind::Lesson(band) => lesson::parse(rel, *band, &text, facts, &mut d)
-                    .map(|l| Parsed::Lesson(Box::new(l))),
-                Kind::Meeting => meeting::parse(rel, &text, facts, &mut d).map(Parsed::Meeting),
-                Kind::Handout => handout::parse(rel, &text, facts, &mut d).map(Parsed::Handout),
-                Kind::Guide => guide::parse(rel, &text, facts, &mut d).map(Parsed::Guide),
-                Kind::Calendar => {
-                    let file = rel.trim_start_matches("calendars/");
-                    let id = &file[..file.len().saturating_sub(".toml".len())];
-                    calendar::parse(rel, id, &text, &mut d).map(Parsed::Calendar)
-                }
-            };
-            (rel.clone(), Some(text), parsed, d)
-        })
-        .collect();
+                let text: std::sync::Arc<str> = decoded.text.into();
+                let parsed = match kind {
+                    Kind::Lesson(band) => lesson::parse(rel, *band, &text, facts, &mut d)
+                        .map(|l| Parsed::Lesson(Box::new(l))),
+                    Kind::Meeting => meeting::parse(rel, &text, facts, &mut d).map(Parsed::Meeting),
+                    Kind::Handout => handout::parse(rel, &text, facts, &mut d).map(Parsed::Handout),
+                    Kind::Guide => guide::parse(rel, &text, facts, &mut d).map(Parsed::Guide),
+                    Kind::Calendar => {
+                        let file = rel.trim_start_matches("calendars/");
+                        let id = &file[..file.len().saturating_sub(".toml".len())];
+                        calendar::parse(rel, id, &text, &mut d).map(Parsed::Calendar)
+                    }
+                };
+                (rel.clone(), Some(text), parsed, d)
+            })
+            .collect()
+    };
+    let (results, known) = rayon::join(parse_all, known);
 
     let mut c = Curriculum {
         settings: settings.clone().unwrap_or_default(),
@@ -210,25 +240,6 @@ pub fn load(root: &Path) -> Loaded {
     c.calendars.sort_by(|a, b| a.id.cmp(&b.id));
     c.guides.sort_by(|a, b| a.path.cmp(&b.path));
 
-    // Files that failed to load still exist: links to them are not broken,
-    // their own errors are reported already.
-    let known: links::Known = links::Known {
-        pages: files
-            .iter()
-            .filter(|(_, k)| *k != Kind::Calendar)
-            .map(|(p, _)| p.clone())
-            .collect(),
-        handouts: files
-            .iter()
-            .filter(|(_, k)| *k == Kind::Handout)
-            .map(|(p, _)| p.clone())
-            .collect(),
-        guides: files
-            .iter()
-            .filter(|(_, k)| *k == Kind::Guide)
-            .map(|(p, _)| p.clone())
-            .collect(),
-    };
     let mut link_diags = Vec::new();
     links::check(root, &mut c, &known, &mut link_diags);
     assets::check(root, &c.assets, c.settings.images, &mut link_diags);
