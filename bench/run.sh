@@ -168,17 +168,24 @@ time_run() {
     echo "FAILED: $*" >&2; tail -20 "$file.err" >&2; return 1; }
 }
 
-# warm_up TOOL OUT: one unmeasured build of TOOL into OUT (uses $C and $W).
+# build_cmd TOOL OUT: sets BUILD to the command that builds the corpus in
+# $C with TOOL into OUT (the measured runs and the warm-up share it).
+build_cmd() {
+  case $1 in
+    xinyu) BUILD=("$XINYU" build "$C/xinyu" --out "$2") ;;
+    xinyu-before) BUILD=("$XINYU_BEFORE" build "$C/xinyu" --out "$2") ;;
+    hugo) BUILD=(hugo -s "$C/hugo" -d "$2" --quiet) ;;
+    mdbook) BUILD=("$MDBOOK" build "$C/mdbook" -d "$2") ;;
+  esac
+}
+
+# warm_up TOOL OUT: one unmeasured build of TOOL into OUT (uses $W).
 # A build still running after MAX_TOOL_S is stopped: mdBook takes over ten
 # minutes at N=10,000, and its measured run says so on its own.
 warm_up() {
   local rc=0
-  case $1 in
-    xinyu) timeout "${MAX_TOOL_S:-600}" "$XINYU" build "$C/xinyu" --out "$2" ;;
-    xinyu-before) timeout "${MAX_TOOL_S:-600}" "$XINYU_BEFORE" build "$C/xinyu" --out "$2" ;;
-    hugo) timeout "${MAX_TOOL_S:-600}" hugo -s "$C/hugo" -d "$2" --quiet ;;
-    mdbook) timeout "${MAX_TOOL_S:-600}" "$MDBOOK" build "$C/mdbook" -d "$2" ;;
-  esac >/dev/null 2>"$W/warmup-$1.err" || rc=$?
+  build_cmd "$1" "$2"
+  timeout "${MAX_TOOL_S:-600}" "${BUILD[@]}" >/dev/null 2>"$W/warmup-$1.err" || rc=$?
   if [ "$rc" = 124 ]; then
     log "$1's warm-up build stopped after ${MAX_TOOL_S:-600} s (MAX_TOOL_S)"
   elif [ "$rc" != 0 ]; then
@@ -252,12 +259,8 @@ for N in "${NS[@]}"; do
       if [ -n "${REUSE_OUT:-}" ]; then out="$W/out-$tool"; else out="$W/out-$tool.$r"; fi
       rm -rf "$out"
       log "N=$N run $r/$R: $tool"
-      case $tool in
-        xinyu) time_run "$W/times/$tool.$r" "$XINYU" build "$C/xinyu" --out "$out" ;;
-        xinyu-before) time_run "$W/times/$tool.$r" "$XINYU_BEFORE" build "$C/xinyu" --out "$out" ;;
-        hugo) time_run "$W/times/$tool.$r" hugo -s "$C/hugo" -d "$out" --quiet ;;
-        mdbook) time_run "$W/times/$tool.$r" "$MDBOOK" build "$C/mdbook" -d "$out" ;;
-      esac
+      build_cmd "$tool" "$out"
+      time_run "$W/times/$tool.$r" "${BUILD[@]}"
     done
   done
   cp "$(ls "$W"/times/xinyu.*.err | tail -1)" "$W/xinyu-build.log"
