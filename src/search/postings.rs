@@ -44,12 +44,18 @@ fn key_chars(k: Key) -> (Option<char>, char) {
 const KEY_BITS: u32 = 43;
 const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
 
+/// Appends the key's text to `out`.
+fn push_key_text(k: Key, out: &mut String) {
+    let (first, last) = key_chars(k);
+    out.extend(first);
+    out.push(last);
+}
+
 #[cfg(test)]
 fn key_text(k: Key) -> String {
-    match key_chars(k) {
-        (Some(a), b) => [a, b].into_iter().collect(),
-        (None, b) => b.to_string(),
-    }
+    let mut s = String::new();
+    push_key_text(k, &mut s);
+    s
 }
 
 /// [`super::shard_of`] of the key's text, without making the text.
@@ -416,13 +422,7 @@ impl Shard {
         let mut words = words.into_iter().peekable();
         for (k, ids) in &keys {
             text.clear();
-            match key_chars(*k) {
-                (Some(a), b) => {
-                    text.push(a);
-                    text.push(b);
-                }
-                (None, b) => text.push(b),
-            }
+            push_key_text(*k, &mut text);
             while let Some((w, ids)) = words.next_if(|(w, _)| w.as_str() < text.as_str()) {
                 script.term(&w, ids.iter());
             }
