@@ -116,34 +116,8 @@ pub fn load(root: &Path) -> Loaded {
     let (files, assets, walk_diags) = discover(root);
     walk_diags.into_iter().for_each(|d| diags.push(d));
 
-    // Per file: its path, its decoded text (when readable), what it parsed
-    // into, and its diagnostics.
-    type FileResult = (
-        String,
-        Option<std::sync::Arc<str>>,
-        Option<Parsed>,
-        Vec<Diagnostic>,
-    );
-    // Files that failed to load still exist: links to them are not broken,
-    // their own errors are reported already. The sets are made beside
-    // the parsing: after it, one core waited on the other for them.
-    let known = || links::Known {
-        pages: files
-            .iter()
-            .filter(|(_, k)| *k != Kind::Calendar)
-            .map(|(p, _)| p.clone())
-            .collect(),
-        handouts: files
-            .iter()
-            .filter(|(_, k)| *k == Kind::Handout)
-            .map(|(p, _)| p.clone())
-            .collect(),
-        guides: files
-            .iter()
-            .filter(|(_, k)| *k == Kind::Guide)
-            .map(|(p, _)| p.clone())
-            .collect(),
-    };
+    // The sets of names the link checks need are made beside the parsing:
+    // after it, one core waited on the other for them.
     let parse_all = || -> Vec<FileResult> {
         files
             .par_iter()
@@ -151,48 +125,10 @@ pub fn load(root: &Path) -> Loaded {
             // piece to one thread, and a thread that finished early waited,
             // its core idle, while the other read a thousand lessons alone.
             .with_max_len(MAX_PIECE)
-            .map(|(rel, kind)| {
-                let mut d = Vec::new();
-                let bytes = match std::fs::read(root.join(rel)) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        d.push(Diagnostic::error(
-                            rel,
-                            0,
-                            0,
-                            format!("无法读取：{}", crate::diagnostic::io_text(&e)),
-                        ));
-                        return (rel.clone(), None, None, d);
-                    }
-                };
-                let decoded = match source::decode(rel, &bytes) {
-                    Ok(x) => x,
-                    Err(e) => {
-                        d.push(e);
-                        return (rel.clone(), None, None, d);
-                    }
-                };
-                if let Some(w) = decoded.warning.clone() {
-                    d.push(w);
-                }
-                let text: std::sync::Arc<str> = decoded.text.into();
-                let parsed = match kind {
-                    Kind::Lesson(band) => lesson::parse(rel, *band, &text, facts, &mut d)
-                        .map(|l| Parsed::Lesson(Box::new(l))),
-                    Kind::Meeting => meeting::parse(rel, &text, facts, &mut d).map(Parsed::Meeting),
-                    Kind::Handout => handout::parse(rel, &text, facts, &mut d).map(Parsed::Handout),
-                    Kind::Guide => guide::parse(rel, &text, facts, &mut d).map(Parsed::Guide),
-                    Kind::Calendar => {
-                        let file = rel.trim_start_matches("calendars/");
-                        let id = &file[..file.len().saturating_sub(".toml".len())];
-                        calendar::parse(rel, id, &text, &mut d).map(Parsed::Calendar)
-                    }
-                };
-                (rel.clone(), Some(text), parsed, d)
-            })
+            .map(|(rel, kind)| read_file(root, rel, *kind, facts))
             .collect()
     };
-    let (results, known) = rayon::join(parse_all, known);
+    let (results, known) = rayon::join(parse_all, || known_of(&files));
 
     let mut c = Curriculum {
         settings: settings.clone().unwrap_or_default(),
@@ -249,6 +185,80 @@ pub fn load(root: &Path) -> Loaded {
         curriculum: settings.map(|_| c),
         diagnostics: diags,
         sources,
+    }
+}
+
+/// One file as loading found it: its path, its decoded text (when
+/// readable), what it parsed into, and its diagnostics.
+type FileResult = (
+    String,
+    Option<std::sync::Arc<str>>,
+    Option<Parsed>,
+    Vec<Diagnostic>,
+);
+
+/// Reads, decodes and parses one content file of the project at `root`.
+fn read_file(
+    root: &Path,
+    rel: &str,
+    kind: Kind,
+    facts: Option<&crate::model::facts::LocalFacts>,
+) -> FileResult {
+    let mut d = Vec::new();
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) => {
+            d.push(Diagnostic::error(
+                rel,
+                0,
+                0,
+                format!("无法读取：{}", crate::diagnostic::io_text(&e)),
+            ));
+            return (rel.to_string(), None, None, d);
+        }
+    };
+    let decoded = match source::decode(rel, &bytes) {
+        Ok(x) => x,
+        Err(e) => {
+            d.push(e);
+            return (rel.to_string(), None, None, d);
+        }
+    };
+    if let Some(w) = decoded.warning.clone() {
+        d.push(w);
+    }
+    let text: std::sync::Arc<str> = decoded.text.into();
+    let parsed = match kind {
+        Kind::Lesson(band) => {
+            lesson::parse(rel, band, &text, facts, &mut d).map(|l| Parsed::Lesson(Box::new(l)))
+        }
+        Kind::Meeting => meeting::parse(rel, &text, facts, &mut d).map(Parsed::Meeting),
+        Kind::Handout => handout::parse(rel, &text, facts, &mut d).map(Parsed::Handout),
+        Kind::Guide => guide::parse(rel, &text, facts, &mut d).map(Parsed::Guide),
+        Kind::Calendar => {
+            let file = rel.trim_start_matches("calendars/");
+            let id = &file[..file.len().saturating_sub(".toml".len())];
+            calendar::parse(rel, id, &text, &mut d).map(Parsed::Calendar)
+        }
+    };
+    (rel.to_string(), Some(text), parsed, d)
+}
+
+/// The names the link checks know, from every content file found. Files
+/// that failed to load still exist: links to them are not broken, their
+/// own errors are reported already.
+fn known_of(files: &[(String, Kind)]) -> links::Known {
+    let named = |keep: &dyn Fn(Kind) -> bool| {
+        files
+            .iter()
+            .filter(|(_, k)| keep(*k))
+            .map(|(p, _)| p.clone())
+            .collect()
+    };
+    links::Known {
+        pages: named(&|k| k != Kind::Calendar),
+        handouts: named(&|k| k == Kind::Handout),
+        guides: named(&|k| k == Kind::Guide),
     }
 }
 
